@@ -1,0 +1,49 @@
+using System.Net.Mail;
+using System.Text.RegularExpressions;
+
+namespace Digest.Core.Subscribers;
+
+/// <summary>
+/// The address rules we hold at every door (form, CLI, import): one plain mailbox, no display name,
+/// no line breaks that could smuggle a header, and a dotted domain we could actually deliver to.
+/// </summary>
+public static partial class EmailAddress
+{
+    public const int MaxLength = 254;
+
+    public static bool TryNormalise(string? input, out string normalised, out string error)
+    {
+        normalised = "";
+        var text = (input ?? "").Trim();
+        error = text switch
+        {
+            "" => "Enter an email address.",
+            { Length: > MaxLength } => $"An email address can be at most {MaxLength} characters.",
+            _ when text.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0 => "An email address cannot contain line breaks.",
+            _ when !Shape().IsMatch(text) => $"'{text}' is not an email address like name@example.org.",
+            _ => "",
+        };
+        if (error.Length > 0) return false;
+        try
+        {
+            var parsed = new MailAddress(text);
+            if (parsed.Address != text || !string.IsNullOrEmpty(parsed.DisplayName))
+            {
+                error = $"'{text}' is not an email address like name@example.org.";
+                return false;
+            }
+        }
+        catch (FormatException)
+        {
+            error = $"'{text}' is not an email address like name@example.org.";
+            return false;
+        }
+        var at = text.LastIndexOf('@');
+        normalised = text[..at] + "@" + text[(at + 1)..].ToLowerInvariant();
+        return true;
+    }
+
+    // local@domain.tld: no spaces, quotes, angle brackets or commas anywhere; a dot in the domain.
+    [GeneratedRegex(@"^[^\s@""<>(),;:\\\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$", RegexOptions.CultureInvariant)]
+    private static partial Regex Shape();
+}

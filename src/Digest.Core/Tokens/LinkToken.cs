@@ -1,0 +1,70 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using NodaTime;
+
+namespace Digest.Core.Tokens;
+
+/// <summary>What a link may do. A token made for one purpose never works for another.</summary>
+public enum TokenPurpose : byte { Confirm = 1, Preferences = 2, Unsubscribe = 3 }
+
+/// <summary>
+/// Signed links: HMAC-SHA256 over purpose, subscriber id and expiry, in URL-safe base64.
+/// Guessing another person's id gets nowhere without the key; an old link stops working at its expiry.
+/// </summary>
+public sealed class LinkTokens
+{
+    private const int PayloadLength = 1 + 8 + 8;
+    private const int MacLength = 16;
+    private readonly byte[] _key;
+
+    public LinkTokens(byte[] key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.Length < 32) throw new ArgumentException("The token key must be at least 32 bytes.", nameof(key));
+        _key = key;
+    }
+
+    public string Create(TokenPurpose purpose, long subscriberId, Instant expires)
+    {
+        Span<byte> buffer = stackalloc byte[PayloadLength + MacLength];
+        buffer[0] = (byte)purpose;
+        BinaryPrimitives.WriteInt64BigEndian(buffer[1..], subscriberId);
+        BinaryPrimitives.WriteInt64BigEndian(buffer[9..], expires.ToUnixTimeSeconds());
+        Sign(buffer[..PayloadLength], buffer[PayloadLength..]);
+        return Base64Url(buffer);
+    }
+
+    /// <summary>The subscriber id, when the token is genuine, for this purpose, and not expired.</summary>
+    public bool TryRead(string? token, TokenPurpose purpose, Instant now, out long subscriberId)
+    {
+        subscriberId = 0;
+        if (string.IsNullOrEmpty(token) || token.Length > 64) return false;
+        Span<byte> buffer = stackalloc byte[48];
+        if (!TryFromBase64Url(token, buffer, out var length) || length != PayloadLength + MacLength) return false;
+        Span<byte> expected = stackalloc byte[MacLength];
+        Sign(buffer[..PayloadLength], expected);
+        if (!CryptographicOperations.FixedTimeEquals(expected, buffer.Slice(PayloadLength, MacLength))) return false;
+        if (buffer[0] != (byte)purpose) return false;
+        if (Instant.FromUnixTimeSeconds(BinaryPrimitives.ReadInt64BigEndian(buffer[9..])) < now) return false;
+        subscriberId = BinaryPrimitives.ReadInt64BigEndian(buffer[1..]);
+        return true;
+    }
+
+    private void Sign(ReadOnlySpan<byte> payload, Span<byte> mac)
+    {
+        Span<byte> full = stackalloc byte[32];
+        HMACSHA256.HashData(_key, payload, full);
+        full[..MacLength].CopyTo(mac);
+    }
+
+    private static string Base64Url(ReadOnlySpan<byte> bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static bool TryFromBase64Url(string token, Span<byte> destination, out int written)
+    {
+        var padded = new StringBuilder(token.Replace('-', '+').Replace('_', '/'));
+        while (padded.Length % 4 != 0) padded.Append('=');
+        return Convert.TryFromBase64String(padded.ToString(), destination, out written);
+    }
+}

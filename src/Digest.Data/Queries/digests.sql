@@ -1,0 +1,87 @@
+-- name: insert-digest
+-- Plans one person's digest for one period. The unique (subscriber, period) makes planning safe to
+-- run on every node and after every crash: a second attempt inserts nothing and returns no row.
+INSERT INTO digests (subscriber_id, period, due_at)
+VALUES (@subscriber_id, @period, @due_at)
+ON CONFLICT (subscriber_id, period) DO NOTHING
+RETURNING id;
+
+-- name: select-digest-items
+-- The best new listings for one person: each listing that any of their topics matches, not yet sent to
+-- them, first seen inside the window. Score = relevance summed over matching topics (title hits weigh
+-- more: weights A/B), times the number of topics matched, decayed by age. Ties break on listing id.
+INSERT INTO digest_items (digest_id, subscriber_id, listing_id, rank, score, matched_topics, snippet)
+SELECT @digest_id, @subscriber_id, ranked.listing_id,
+       row_number() OVER (ORDER BY ranked.score DESC, ranked.listing_id),
+       ranked.score, ranked.matched, ranked.snippet
+FROM (
+    SELECT l.id AS listing_id,
+           sum(ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', l.search, t.query))
+             * count(*)
+             / (1 + extract(epoch FROM (@now - coalesce(l.published_at, l.first_seen_at))) / 604800.0) AS score,
+           array_agg(st.label ORDER BY st.position) AS matched,
+           ts_headline('english', l.summary, string_agg('(' || t.query::text || ')', ' | ')::tsquery,
+                       'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=40, MinWords=20, MaxFragments=2, FragmentDelimiter=" … "') AS snippet
+    FROM subscriber_topics st
+    JOIN topics t ON t.id = st.topic_id
+    JOIN listings l ON l.search @@ t.query
+    WHERE st.subscriber_id = @subscriber_id
+      AND l.first_seen_at > @window_start
+      AND NOT EXISTS (SELECT 1 FROM digest_items seen
+                      WHERE seen.subscriber_id = @subscriber_id AND seen.listing_id = l.id)
+    GROUP BY l.id
+    ORDER BY score DESC, l.id
+    LIMIT @max_items
+) ranked
+ORDER BY ranked.score DESC, ranked.listing_id;
+
+-- name: mark-digest-empty
+-- Nothing matched: the period is done and no email goes out.
+UPDATE digests SET status = 'empty' WHERE id = @id AND status = 'ready';
+
+-- name: claim-digests
+-- Claims a batch of sendable digests for this worker. SKIP LOCKED lets many workers claim side by side
+-- without waiting on each other; the lease hands a digest back if its worker dies before finishing.
+UPDATE digests d SET status = 'sending', lease_until = now() + make_interval(secs => @lease_seconds),
+                     attempts = d.attempts + 1
+WHERE d.id IN (
+    SELECT id FROM digests
+    WHERE (status = 'ready' OR (status = 'sending' AND lease_until < now()))
+      AND next_attempt_at <= now()
+    ORDER BY next_attempt_at, id
+    FOR UPDATE SKIP LOCKED
+    LIMIT @batch_size)
+RETURNING d.id, d.subscriber_id, d.period, d.attempts;
+
+-- name: get-digest-recipient
+-- Who a claimed digest goes to, re-read at send time: a person who paused, unsubscribed or bounced
+-- after planning gets nothing.
+SELECT s.id, s.email, s.status, s.frequency, s.send_hour, s.send_weekday, s.time_zone, s.max_items, s.created_at, s.confirmed_at,
+       EXISTS (SELECT 1 FROM suppressions x WHERE x.email_key = s.email_key) AS suppressed
+FROM digests d JOIN subscribers s ON s.id = d.subscriber_id
+WHERE d.id = @digest_id;
+
+-- name: get-digest-entries
+-- The listings of one digest in rank order, with what the email shows of each.
+SELECT l.id AS listing_id, l.title, l.url, l.authors, l.published_at, i.snippet, i.matched_topics, i.rank
+FROM digest_items i JOIN listings l ON l.id = i.listing_id
+WHERE i.digest_id = @digest_id
+ORDER BY i.rank;
+
+-- name: mark-digest-sent
+-- The commit point of a send: after this row changes, the digest is never sent again.
+UPDATE digests SET status = 'sent', sent_at = now(), lease_until = NULL, message_id = @message_id, last_error = NULL
+WHERE id = @id;
+
+-- name: mark-digest-cancelled
+-- The person paused, unsubscribed or is suppressed since planning: nothing goes out.
+UPDATE digests SET status = 'cancelled', lease_until = NULL, last_error = @reason WHERE id = @id;
+
+-- name: mark-digest-retry
+-- A temporary failure: hand the digest back for a later attempt.
+UPDATE digests SET status = 'ready', lease_until = NULL, last_error = @error, next_attempt_at = @next_attempt_at
+WHERE id = @id;
+
+-- name: mark-digest-failed
+-- Out of attempts, or the recipient was refused for good.
+UPDATE digests SET status = 'failed', lease_until = NULL, last_error = @error WHERE id = @id;

@@ -1,0 +1,35 @@
+-- name: upsert-listings
+-- Inserts a batch of listings, or fills in what an earlier copy of the same listing lacked.
+-- Returns one row per input identity: inserted = true for new listings. Re-ingesting the same file
+-- changes nothing, because an update only happens when it adds a missing field.
+WITH input AS (
+    SELECT DISTINCT ON (identity_key) *
+    FROM unnest(@keys::text[], @external_ids::text[], @urls::text[], @titles::text[], @summaries::text[],
+                @authors::text[], @tags::text[], @published::timestamptz[])
+         AS t(identity_key, external_id, url, title, summary, authors_joined, tags_joined, published_at)
+)
+INSERT INTO listings AS l (identity_key, external_id, url, title, summary, authors, tags, published_at, source)
+SELECT identity_key, external_id, url, title, summary,
+       CASE WHEN authors_joined = '' THEN '{}' ELSE string_to_array(authors_joined, E'\x1f') END,
+       CASE WHEN tags_joined = '' THEN '{}' ELSE string_to_array(tags_joined, E'\x1f') END,
+       published_at, @source
+FROM input
+ON CONFLICT (identity_key) DO UPDATE SET
+    external_id  = coalesce(l.external_id, excluded.external_id),
+    url          = coalesce(l.url, excluded.url),
+    summary      = CASE WHEN length(excluded.summary) > length(l.summary) THEN excluded.summary ELSE l.summary END,
+    authors      = CASE WHEN cardinality(l.authors) = 0 THEN excluded.authors ELSE l.authors END,
+    tags         = CASE WHEN cardinality(l.tags) = 0 THEN excluded.tags ELSE l.tags END,
+    published_at = coalesce(l.published_at, excluded.published_at),
+    updated_at   = now()
+WHERE l.external_id IS NULL AND excluded.external_id IS NOT NULL
+   OR l.url IS NULL AND excluded.url IS NOT NULL
+   OR length(excluded.summary) > length(l.summary)
+   OR cardinality(l.authors) = 0 AND cardinality(excluded.authors) > 0
+   OR cardinality(l.tags) = 0 AND cardinality(excluded.tags) > 0
+   OR l.published_at IS NULL AND excluded.published_at IS NOT NULL
+RETURNING identity_key, (xmax = 0) AS inserted;
+
+-- name: count-listings
+-- How many listings are stored; for the CLI's summary.
+SELECT count(*) FROM listings;

@@ -1,0 +1,113 @@
+using Dapper;
+using Digest.Core.Schedule;
+using Digest.Core.Subscribers;
+using NodaTime;
+using Npgsql;
+
+namespace Digest.Data.Repositories;
+
+public enum PlanOutcome { AlreadyPlanned, Empty, Ready }
+
+public sealed record ClaimedDigest(long Id, long SubscriberId, DateOnly Period, int Attempts);
+
+/// <summary>One listing of a digest as the email shows it.</summary>
+public sealed class DigestEntry
+{
+    public long ListingId { get; init; }
+    public string Title { get; init; } = "";
+    public string? Url { get; init; }
+    public string[] Authors { get; init; } = [];
+    public DateTime? PublishedAt { get; init; }
+    public string Snippet { get; init; } = "";
+    public string[] MatchedTopics { get; init; } = [];
+    public short Rank { get; init; }
+}
+
+public sealed record DigestRecipient(Subscriber Subscriber, bool Suppressed);
+
+/// <summary>
+/// The digest outbox. A digest row is planned once per person and period, filled with its items in the
+/// same transaction, then claimed, sent and marked by the senders.
+/// </summary>
+public sealed class DigestRepository(NpgsqlDataSource db, SqlCatalog sql)
+{
+    /// <summary>
+    /// Plans one period for one person: the digest row and its ranked items commit together, so a crash
+    /// leaves either nothing (planned again next cycle) or a complete digest ready to send.
+    /// </summary>
+    public async Task<(PlanOutcome Outcome, long? DigestId, int Items)> PlanAsync(
+        Subscriber subscriber, DuePeriod period, Instant now, Duration lookback, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var digestId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql[Sql.InsertDigest], new
+        {
+            subscriber_id = subscriber.Id,
+            period = DateOnly.FromDateTime(period.Date.ToDateTimeUnspecified()),
+            due_at = period.SendAt.ToDateTimeUtc(),
+        }, tx, cancellationToken: ct));
+        if (digestId is null) return (PlanOutcome.AlreadyPlanned, null, 0);
+
+        var items = await connection.ExecuteAsync(new CommandDefinition(sql[Sql.SelectDigestItems], new
+        {
+            digest_id = digestId.Value,
+            subscriber_id = subscriber.Id,
+            window_start = (now - lookback).ToDateTimeUtc(),
+            now = now.ToDateTimeUtc(),
+            max_items = subscriber.MaxItems,
+        }, tx, cancellationToken: ct));
+        if (items == 0)
+            await connection.ExecuteAsync(new CommandDefinition(sql[Sql.MarkDigestEmpty], new { id = digestId.Value }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return (items == 0 ? PlanOutcome.Empty : PlanOutcome.Ready, digestId, items);
+    }
+
+    /// <summary>
+    /// Claims up to <paramref name="batchSize"/> digests for this worker until the lease ends.
+    /// Delivery guarantee, part 1: once this commits, no other worker takes these digests until the
+    /// lease ends. A crash after it means the digests wait out the lease and are claimed again.
+    /// </summary>
+    public async Task<IReadOnlyList<ClaimedDigest>> ClaimAsync(int batchSize, Duration lease, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<ClaimedDigest>(new CommandDefinition(sql[Sql.ClaimDigests],
+            new { batch_size = batchSize, lease_seconds = lease.TotalSeconds }, cancellationToken: ct));
+        return rows.ToList();
+    }
+
+    public async Task<DigestRecipient?> GetRecipientAsync(long digestId, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<SubscriberRow>(new CommandDefinition(sql[Sql.GetDigestRecipient],
+            new { digest_id = digestId }, cancellationToken: ct));
+        return row is null ? null : new DigestRecipient(row.ToSubscriber(), row.Suppressed);
+    }
+
+    public async Task<IReadOnlyList<DigestEntry>> GetEntriesAsync(long digestId, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<DigestEntry>(new CommandDefinition(sql[Sql.GetDigestEntries],
+            new { digest_id = digestId }, cancellationToken: ct));
+        return rows.ToList();
+    }
+
+    /// <summary>Delivery guarantee, part 3: the commit point. After it, this digest is never sent again.</summary>
+    public Task MarkSentAsync(long id, string messageId, CancellationToken ct = default) =>
+        Execute(Sql.MarkDigestSent, new { id, message_id = messageId }, ct);
+
+    public Task MarkCancelledAsync(long id, string reason, CancellationToken ct = default) =>
+        Execute(Sql.MarkDigestCancelled, new { id, reason }, ct);
+
+    public Task MarkRetryAsync(long id, string error, Instant nextAttempt, CancellationToken ct = default) =>
+        Execute(Sql.MarkDigestRetry, new { id, error, next_attempt_at = nextAttempt.ToDateTimeUtc() }, ct);
+
+    public Task MarkFailedAsync(long id, string error, CancellationToken ct = default) =>
+        Execute(Sql.MarkDigestFailed, new { id, error }, ct);
+
+    private async Task Execute(string name, object parameters, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(sql[name], parameters, cancellationToken: ct));
+    }
+}

@@ -1,0 +1,97 @@
+using Dapper;
+using Digest.Core.Subscribers;
+using Digest.Core.Topics;
+using Npgsql;
+
+namespace Digest.Data.Repositories;
+
+public sealed record SubscriberTopic(long TopicId, string Label, string Canonical);
+
+public sealed record SaveSubscriberResult(long Id, bool Created);
+
+/// <summary>People, their schedules and their topics. Topics are shared rows: a topic typed by many is stored once.</summary>
+public sealed class SubscriberRepository(NpgsqlDataSource db, SqlCatalog sql)
+{
+    /// <summary>Adds or updates a person and replaces their topics, all in one transaction.</summary>
+    public async Task<SaveSubscriberResult> SaveAsync(Subscriber subscriber, IReadOnlyList<(string Label, TopicQuery Query)> topics, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        ArgumentNullException.ThrowIfNull(topics);
+        if (!EmailAddress.TryNormalise(subscriber.Email, out var email, out var error)) throw new ArgumentException(error, nameof(subscriber));
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var (id, inserted) = await connection.QuerySingleAsync<(long, bool)>(new CommandDefinition(sql[Sql.UpsertSubscriber], new
+        {
+            email,
+            email_key = email.ToLowerInvariant(),
+            status = subscriber.Status.ToString().ToLowerInvariant(),
+            frequency = subscriber.Schedule.Frequency.ToString().ToLowerInvariant(),
+            send_hour = (short)subscriber.Schedule.SendHour,
+            send_weekday = (short)subscriber.Schedule.Weekday,
+            time_zone = subscriber.Schedule.TimeZone,
+            max_items = (short)subscriber.MaxItems,
+        }, tx, cancellationToken: ct));
+        await ReplaceTopicsAsync(connection, tx, id, topics, ct);
+        await tx.CommitAsync(ct);
+        return new SaveSubscriberResult(id, inserted);
+    }
+
+    private async Task ReplaceTopicsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long subscriberId,
+        IReadOnlyList<(string Label, TopicQuery Query)> topics, CancellationToken ct)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(sql[Sql.DeleteSubscriberTopics], new { subscriber_id = subscriberId }, tx, cancellationToken: ct));
+        for (var position = 0; position < topics.Count; position++)
+        {
+            var (label, query) = topics[position];
+            var topicId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql[Sql.UpsertTopic],
+                new { canonical = query.Canonical, tsquery = query.ToTsQuery() }, tx, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(sql[Sql.InsertSubscriberTopic],
+                new { subscriber_id = subscriberId, topic_id = topicId, label, position = (short)position }, tx, cancellationToken: ct));
+        }
+    }
+
+    public async Task<Subscriber?> GetAsync(long id, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<SubscriberRow>(new CommandDefinition(sql[Sql.GetSubscriber], new { id }, cancellationToken: ct));
+        return row?.ToSubscriber();
+    }
+
+    public async Task<Subscriber?> FindByEmailAsync(string email, CancellationToken ct = default)
+    {
+        if (!EmailAddress.TryNormalise(email, out var normalised, out _)) return null;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<SubscriberRow>(new CommandDefinition(sql[Sql.GetSubscriberByEmail],
+            new { email_key = normalised.ToLowerInvariant() }, cancellationToken: ct));
+        return row?.ToSubscriber();
+    }
+
+    public async Task<IReadOnlyList<Subscriber>> GetActiveAsync(CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<SubscriberRow>(new CommandDefinition(sql[Sql.GetActiveSubscribers], cancellationToken: ct));
+        return rows.Select(r => r.ToSubscriber()).ToList();
+    }
+
+    public async Task<IReadOnlyList<SubscriberTopic>> GetTopicsAsync(long subscriberId, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<SubscriberTopic>(new CommandDefinition(sql[Sql.GetSubscriberTopics],
+            new { subscriber_id = subscriberId }, cancellationToken: ct));
+        return rows.ToList();
+    }
+
+    /// <returns>True when this call unsubscribed them; false when they already were (or do not exist).</returns>
+    public async Task<bool> UnsubscribeAsync(long id, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(sql[Sql.Unsubscribe], new { id }, cancellationToken: ct)) > 0;
+    }
+
+    public async Task SuppressAsync(string email, string reason, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(sql[Sql.SuppressAddress],
+            new { email_key = email.Trim().ToLowerInvariant(), reason }, cancellationToken: ct));
+    }
+}

@@ -1,0 +1,31 @@
+namespace Digest.Data;
+
+/// <summary>The names of the queries in Queries/*.sql that the code runs. Checked at start-up.</summary>
+public static class Sql
+{
+    public const string UpsertListings = "upsert-listings";
+    public const string CountListings = "count-listings";
+    public const string InsertSourceRun = "insert-source-run";
+    public const string UpsertSubscriber = "upsert-subscriber";
+    public const string GetSubscriber = "get-subscriber";
+    public const string GetSubscriberByEmail = "get-subscriber-by-email";
+    public const string GetActiveSubscribers = "get-active-subscribers";
+    public const string Unsubscribe = "unsubscribe";
+    public const string GetSubscriberTopics = "get-subscriber-topics";
+    public const string DeleteSubscriberTopics = "delete-subscriber-topics";
+    public const string InsertSubscriberTopic = "insert-subscriber-topic";
+    public const string UpsertTopic = "upsert-topic";
+    public const string InsertDigest = "insert-digest";
+    public const string SelectDigestItems = "select-digest-items";
+    public const string MarkDigestEmpty = "mark-digest-empty";
+    public const string ClaimDigests = "claim-digests";
+    public const string GetDigestRecipient = "get-digest-recipient";
+    public const string GetDigestEntries = "get-digest-entries";
+    public const string MarkDigestSent = "mark-digest-sent";
+    public const string MarkDigestCancelled = "mark-digest-cancelled";
+    public const string MarkDigestRetry = "mark-digest-retry";
+    public const string MarkDigestFailed = "mark-digest-failed";
+    public const string SuppressAddress = "suppress-address";
+    public const string EnsureAppKey = "ensure-app-key";
+    public const string GetAppKey = "get-app-key";
+}

@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Net.Mail;
+using Digest.Core.Subscribers;
+using Digest.Core.Tokens;
+using Digest.Data.Repositories;
+using Digest.Mail.Rendering;
+using Digest.Mail.Transport;
+using NodaTime;
+
+namespace Digest.Delivery;
+
+/// <summary>Builds the email for one digest: its items, the person's links (signed), the rendered parts, the MIME message.</summary>
+public sealed class DigestComposer(
+    DigestRepository digests,
+    SubscriberRepository subscribers,
+    DigestRenderer renderer,
+    LinkTokens tokens,
+    SenderIdentity sender,
+    SiteSettings site,
+    IClock clock)
+{
+    public async Task<(MailMessage Message, string MessageId)> ComposeAsync(ClaimedDigest digest, Subscriber subscriber, CancellationToken ct)
+    {
+        var email = await BuildModelAsync(digest, subscriber, ct);
+        var rendered = renderer.Render(email);
+        // One Message-ID per digest, whatever the attempt: a resend after a crash is the same message.
+        var messageId = $"<digest-{digest.Id}-{digest.Period:yyyyMMdd}@{MessageIdDomain()}>";
+        var message = OutgoingMessage.Build(rendered, subscriber.Email, messageId, clock.GetCurrentInstant().ToDateTimeOffset(),
+            email.UnsubscribeUrl, sender);
+        return (message, messageId);
+    }
+
+    public async Task<DigestEmail> BuildModelAsync(ClaimedDigest digest, Subscriber subscriber, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(digest);
+        ArgumentNullException.ThrowIfNull(subscriber);
+        var entries = await digests.GetEntriesAsync(digest.Id, ct);
+        var topics = (await subscribers.GetTopicsAsync(subscriber.Id, ct)).Select(t => t.Label).ToList();
+        var items = entries.Select(e => new DigestEmailItem
+        {
+            Rank = e.Rank,
+            Title = e.Title,
+            Url = e.Url,
+            Authors = Authors(e.Authors),
+            Published = e.PublishedAt?.ToString("d MMM yyyy", CultureInfo.InvariantCulture),
+            Snippet = Snippets.Split(e.Snippet),
+            MatchedTopics = e.MatchedTopics,
+        }).ToList();
+        var expires = clock.GetCurrentInstant() + site.LinkLifetime;
+        return new DigestEmail
+        {
+            SiteName = site.Name,
+            SiteUrl = site.BaseUrl,
+            RecipientEmail = subscriber.Email,
+            Subject = Subject(items),
+            PeriodLabel = digest.Period.ToString("dddd d MMMM yyyy", CultureInfo.InvariantCulture),
+            Items = items,
+            Topics = topics,
+            FrequencyLabel = subscriber.Schedule.Frequency == DigestFrequency.Weekly ? "weekly" : "daily",
+            ManageUrl = $"{site.BaseUrl}/preferences/{tokens.Create(TokenPurpose.Preferences, subscriber.Id, expires)}",
+            UnsubscribeUrl = $"{site.BaseUrl}/unsubscribe/{tokens.Create(TokenPurpose.Unsubscribe, subscriber.Id, expires)}",
+        };
+    }
+
+    /// <summary>Says what is inside: how many, for which topics, and the top title.</summary>
+    public static string Subject(IReadOnlyList<DigestEmailItem> items)
+    {
+        var matched = items.SelectMany(i => i.MatchedTopics).Distinct().ToList();
+        var about = matched.Count switch
+        {
+            0 => "your topics",
+            1 => matched[0],
+            2 => $"{matched[0]} and {matched[1]}",
+            _ => $"{matched[0]}, {matched[1]} and {matched.Count - 2} more",
+        };
+        var count = items.Count == 1 ? "1 new listing" : $"{items.Count} new listings";
+        var top = items.Count > 0 ? items[0].Title : "";
+        if (top.Length > 70) top = top[..67].TrimEnd() + "…";
+        var subject = $"{count} on {Shorten(about, 60)}: {top}";
+        return subject.Replace('\r', ' ').Replace('\n', ' ');
+    }
+
+    private static string Shorten(string s, int max) => s.Length <= max ? s : s[..(max - 1)].TrimEnd() + "…";
+
+    private static string? Authors(string[] authors) => authors.Length switch
+    {
+        0 => null,
+        <= 3 => string.Join(", ", authors),
+        _ => $"{authors[0]}, {authors[1]}, {authors[2]} et al.",
+    };
+
+    private string MessageIdDomain()
+    {
+        var at = sender.FromAddress.LastIndexOf('@');
+        return at >= 0 ? sender.FromAddress[(at + 1)..] : "digest.local";
+    }
+}

@@ -1,0 +1,109 @@
+using Digest.Core.Subscribers;
+using Digest.Data.Repositories;
+using Digest.Mail.Transport;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+
+namespace Digest.Delivery;
+
+public sealed record SendSummary(int Sent, int Cancelled, int Retrying, int Failed);
+
+/// <summary>
+/// Sends planned digests: claim a batch, re-check each recipient, render, hand to the transport, record.
+///
+/// Delivery guarantee: at least once, with duplicates limited to the messages in flight when a worker
+/// dies. The three points that decide it are marked below (claim, send, commit). Every message of one
+/// digest carries the same Message-ID, so a duplicate after a crash is recognisable as one.
+/// </summary>
+public sealed class DigestSender(
+    DigestRepository digests,
+    SubscriberRepository subscribers,
+    DigestComposer composer,
+    IMailTransport transport,
+    IClock clock,
+    DeliverySettings settings,
+    ILogger<DigestSender> log)
+{
+    /// <summary>Sends until nothing sendable is left, one claimed batch at a time.</summary>
+    public async Task<SendSummary> SendDueAsync(CancellationToken ct = default)
+    {
+        var total = new SendSummary(0, 0, 0, 0);
+        while (!ct.IsCancellationRequested)
+        {
+            // CLAIM. A crash after this line: these digests stay 'sending' until the lease ends, then
+            // another worker claims them again. Nothing is lost; nothing was sent yet.
+            var batch = await digests.ClaimAsync(settings.BatchSize, settings.Lease, ct);
+            if (batch.Count == 0) break;
+            foreach (var digest in batch)
+                total = Add(total, await SendOneAsync(digest, ct));
+        }
+        if (total != new SendSummary(0, 0, 0, 0))
+            log.LogInformation("Sending done: {Sent} sent, {Cancelled} cancelled, {Retrying} to retry, {Failed} failed",
+                total.Sent, total.Cancelled, total.Retrying, total.Failed);
+        return total;
+    }
+
+    private async Task<SendSummary> SendOneAsync(ClaimedDigest digest, CancellationToken ct)
+    {
+        var recipient = await digests.GetRecipientAsync(digest.Id, ct);
+        if (recipient is null) return new SendSummary(0, 0, 0, 0);
+        // Re-read at send time: a person who paused, unsubscribed or bounced after planning gets nothing.
+        var reason = recipient.Suppressed ? "address suppressed"
+            : recipient.Subscriber.Status != SubscriberStatus.Active ? $"subscriber is {recipient.Subscriber.Status.ToString().ToLowerInvariant()}"
+            : null;
+        if (reason is not null)
+        {
+            await digests.MarkCancelledAsync(digest.Id, reason, ct);
+            return new SendSummary(0, 1, 0, 0);
+        }
+        var (message, messageId) = await composer.ComposeAsync(digest, recipient.Subscriber, ct);
+        using (message)
+        {
+            try
+            {
+                // SEND. A crash after the relay accepted the message but before the commit below means
+                // this digest is sent again when its lease ends: the one duplicate a crash can cause.
+                await transport.SendAsync(message, ct);
+            }
+            catch (DeliveryException e)
+            {
+                return await FailedAsync(digest, recipient.Subscriber, e, ct);
+            }
+        }
+        // COMMIT. From here on the digest is 'sent' and no worker will send it again.
+        await digests.MarkSentAsync(digest.Id, messageId, CancellationToken.None);
+        return new SendSummary(1, 0, 0, 0);
+    }
+
+    private async Task<SendSummary> FailedAsync(ClaimedDigest digest, Subscriber subscriber, DeliveryException e, CancellationToken ct)
+    {
+        if (e.Permanent)
+        {
+            // The relay refused the address for good: stop all mail to it (bulk-sender rules require it).
+            log.LogWarning("Digest {DigestId} refused for good ({Error}); suppressing the address", digest.Id, e.Message);
+            await subscribers.SuppressAsync(subscriber.Email, $"bounced: {e.Message}", ct);
+            await digests.MarkFailedAsync(digest.Id, e.Message, ct);
+            return new SendSummary(0, 0, 0, 1);
+        }
+        if (digest.Attempts >= settings.MaxAttempts)
+        {
+            log.LogError("Digest {DigestId} failed after {Attempts} attempts: {Error}", digest.Id, digest.Attempts, e.Message);
+            await digests.MarkFailedAsync(digest.Id, $"gave up after {digest.Attempts} attempts: {e.Message}", ct);
+            return new SendSummary(0, 0, 0, 1);
+        }
+        var wait = Backoff(digest.Attempts);
+        log.LogWarning("Digest {DigestId} attempt {Attempt} failed ({Error}); retrying in {Wait}", digest.Id, digest.Attempts, e.Message, wait);
+        await digests.MarkRetryAsync(digest.Id, e.Message, clock.GetCurrentInstant() + wait, ct);
+        return new SendSummary(0, 0, 1, 0);
+    }
+
+    /// <summary>Exponential backoff with full jitter: base × 2^(attempt-1), capped at 6 hours, times a random 0.5–1.</summary>
+    private Duration Backoff(int attempt)
+    {
+        var seconds = Math.Min(settings.RetryBase.TotalSeconds * Math.Pow(2, Math.Max(0, attempt - 1)), 6 * 3600);
+        return Duration.FromSeconds(seconds * (0.5 + Random.Shared.NextDouble() / 2));
+    }
+
+    private static SendSummary Add(SendSummary a, SendSummary b) =>
+        new(a.Sent + b.Sent, a.Cancelled + b.Cancelled, a.Retrying + b.Retrying, a.Failed + b.Failed);
+}

@@ -1,0 +1,25 @@
+using System.CommandLine;
+using Digest.Host.Jobs;
+using Digest.Host.Startup;
+
+namespace Digest.Host.Cli;
+
+internal static class SendNowCommand
+{
+    public static Command Create(IReadOnlyDictionary<string, string?>? overrides)
+    {
+        var all = new Option<bool>("--all") { Description = "Everyone active, due or not: those not yet due get their next digest early (and not again at its time)." };
+        var sendNow = new Command("send-now", "Run one digest cycle now: ingest the inbox, plan due digests, send them.") { all };
+        sendNow.SetAction(async (parse, ct) =>
+        {
+            using var host = await DigestHost.BuildCliAsync(overrides, ct);
+            var summary = await host.Services.GetRequiredService<DigestCycle>().RunAsync(parse.GetValue(all), ct);
+            var p = summary.Plan;
+            var s = summary.Send;
+            Console.WriteLine($"Planned: {p.Ready} with news, {p.Empty} with nothing new (no email), {p.AlreadyPlanned} already planned, {p.NotDue} not due.");
+            Console.WriteLine($"Sent: {s.Sent}, cancelled {s.Cancelled}, retrying {s.Retrying}, failed {s.Failed}.");
+            return s.Failed > 0 ? 1 : 0;
+        });
+        return sendNow;
+    }
+}

@@ -1,0 +1,27 @@
+using Digest.Delivery;
+using Digest.Host.Options;
+using Digest.Ingest;
+using Microsoft.Extensions.Options;
+
+namespace Digest.Host.Jobs;
+
+public sealed record CycleSummary(int FilesIngested, int ListingsInserted, PlanSummary Plan, SendSummary Send);
+
+/// <summary>One turn of the pipeline: ingest the inbox, plan due digests, send them. Each step is safe to repeat.</summary>
+public sealed class DigestCycle(InboxFolder inbox, DigestPlanner planner, DigestSender sender, IOptions<IngestOptions> ingest)
+{
+    public async Task<CycleSummary> RunAsync(bool everyone, CancellationToken ct)
+    {
+        var files = 0;
+        var inserted = 0;
+        if (ingest.Value.InboxDirectory is { Length: > 0 } folder)
+        {
+            var reports = await inbox.ScanAsync(folder, ingest.Value.InboxSource, ct);
+            files = reports.Count;
+            inserted = reports.Sum(r => r.Inserted);
+        }
+        var plan = await planner.PlanAsync(everyone, ct);
+        var send = await sender.SendDueAsync(ct);
+        return new CycleSummary(files, inserted, plan, send);
+    }
+}

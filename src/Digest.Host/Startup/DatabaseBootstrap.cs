@@ -1,0 +1,47 @@
+using Digest.Data;
+using Digest.Host.Options;
+using Npgsql;
+
+namespace Digest.Host.Startup;
+
+/// <summary>
+/// Finds the database before anything else starts: the configured server, or else the private cluster
+/// under Database:LocalDirectory, started (and created on first use) here. Then applies migrations.
+/// </summary>
+public static class DatabaseBootstrap
+{
+    public static async Task<string> ResolveAsync(DatabaseOptions options, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!string.IsNullOrWhiteSpace(options.ConnectionString)) return options.ConnectionString;
+        var cluster = new LocalPostgres(LocalPostgres.ChooseDirectory(options.LocalDirectory));
+        var serverConnection = await cluster.EnsureStartedAsync(durable: true, ct);
+        await EnsureDatabaseAsync(serverConnection, options.LocalDatabase, ct);
+        return new NpgsqlConnectionStringBuilder(serverConnection) { Database = options.LocalDatabase }.ConnectionString;
+    }
+
+    public static async Task StopLocalAsync(DatabaseOptions options, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        await new LocalPostgres(LocalPostgres.ChooseDirectory(options.LocalDirectory)).StopAsync(ct);
+    }
+
+    /// <summary>Creates a database if it is missing. Two processes racing here is fine: the loser sees 42P04.</summary>
+    public static async Task EnsureDatabaseAsync(string serverConnection, string database, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(serverConnection);
+        await connection.OpenAsync(ct);
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection);
+        exists.Parameters.AddWithValue(database);
+        if (await exists.ExecuteScalarAsync(ct) is not null) return;
+        try
+        {
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
+            await create.ExecuteNonQueryAsync(ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
+        {
+            // Another process created it first.
+        }
+    }
+}

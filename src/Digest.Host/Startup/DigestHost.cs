@@ -1,0 +1,56 @@
+using Digest.Host.Web;
+
+namespace Digest.Host.Startup;
+
+/// <summary>
+/// Builds the one program in its roles. The web role serves pages and health; the worker role runs the
+/// scheduled cycle through Quartz. CLI verbs use the same services without either.
+/// </summary>
+public static class DigestHost
+{
+    /// <summary>Configuration: appsettings.json beside the program, then DIGEST_-prefixed environment variables, then overrides.</summary>
+    public static void Configure(IConfigurationBuilder configuration, IReadOnlyDictionary<string, string?>? overrides)
+    {
+        configuration.AddEnvironmentVariables("DIGEST_");
+        if (overrides is not null) configuration.AddInMemoryCollection(overrides);
+    }
+
+    public static async Task<WebApplication> BuildAsync(string[] args, Role role, IReadOnlyDictionary<string, string?>? overrides = null, CancellationToken ct = default)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+        });
+        Configure(builder.Configuration, overrides);
+        var boot = await Bootstrap.PrepareAsync(builder.Configuration, ct);
+        builder.Services.AddDigestData(boot).AddDigestIngest().AddDigestMail(boot).AddDigestDelivery();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        if (role.HasFlag(Role.Worker)) builder.Services.AddDigestScheduling(boot, builder.Configuration);
+
+        var app = builder.Build();
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") });
+        if (role.HasFlag(Role.Web))
+        {
+            app.UseStaticFiles();
+            app.MapSubscriberPages();
+        }
+        return app;
+    }
+
+    /// <summary>The services without web or scheduler, for CLI verbs.</summary>
+    public static async Task<IHost> BuildCliAsync(IReadOnlyDictionary<string, string?>? overrides = null, CancellationToken ct = default)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        Configure(builder.Configuration, overrides);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var boot = await Bootstrap.PrepareAsync(builder.Configuration, ct);
+        builder.Services.AddDigestData(boot).AddDigestIngest().AddDigestMail(boot).AddDigestDelivery();
+        return builder.Build();
+    }
+}

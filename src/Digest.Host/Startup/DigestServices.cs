@@ -1,0 +1,78 @@
+using Digest.Core.Tokens;
+using Digest.Data;
+using Digest.Data.Repositories;
+using Digest.Delivery;
+using Digest.Host.Options;
+using Digest.Ingest;
+using Digest.Mail.Rendering;
+using Digest.Mail.Transport;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace Digest.Host.Startup;
+
+/// <summary>One extension per concern, each registering its options (validated at start) and its services.</summary>
+public static class DigestServices
+{
+    public static IServiceCollection AddDigestData(this IServiceCollection services, Bootstrapped boot)
+    {
+        services.AddSingleton(_ => DataSourceFactory.Create(boot.ConnectionString));
+        services.AddSingleton(_ => SqlCatalog.Load());
+        services.AddSingleton<ListingRepository>();
+        services.AddSingleton<SubscriberRepository>();
+        services.AddSingleton<DigestRepository>();
+        services.AddSingleton<SourceRunRepository>();
+        services.AddSingleton<IClock>(SystemClock.Instance);
+        return services;
+    }
+
+    public static IServiceCollection AddDigestIngest(this IServiceCollection services)
+    {
+        services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(_ => ListingReader.Default());
+        services.AddSingleton<Ingestor>();
+        services.AddSingleton<InboxFolder>();
+        return services;
+    }
+
+    public static IServiceCollection AddDigestMail(this IServiceCollection services, Bootstrapped boot)
+    {
+        services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SiteOptions>().BindConfiguration(SiteOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TemplateOptions>().BindConfiguration(TemplateOptions.Section);
+        services.AddSingleton(sp => new DigestRenderer(sp.GetRequiredService<IOptions<TemplateOptions>>().Value.Resolve()));
+        services.AddSingleton<IMailTransport>(sp =>
+        {
+            var smtp = sp.GetRequiredService<IOptions<SmtpOptions>>().Value;
+            return smtp.Transport == "pickup" ? new PickupFolderTransport(smtp.PickupDirectory) : new SmtpTransport(smtp);
+        });
+        services.AddSingleton(new LinkTokens(boot.LinkKey));
+        services.AddSingleton(sp =>
+        {
+            var site = sp.GetRequiredService<IOptions<SiteOptions>>().Value;
+            return new SenderIdentity(site.FromAddress, site.FromName, site.ListId, site.UnsubscribeMailto);
+        });
+        services.AddSingleton(sp =>
+        {
+            var site = sp.GetRequiredService<IOptions<SiteOptions>>().Value;
+            return new SiteSettings(site.Name, site.BaseUrl.TrimEnd('/'), Duration.FromDays(site.LinkLifetimeDays));
+        });
+        return services;
+    }
+
+    public static IServiceCollection AddDigestDelivery(this IServiceCollection services)
+    {
+        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<DeliveryOptions>>().Value;
+            return new DeliverySettings(o.BatchSize, Duration.FromSeconds(o.LeaseSeconds), Duration.FromDays(o.LookbackDays),
+                o.MaxAttempts, Duration.FromSeconds(o.RetryBaseSeconds));
+        });
+        services.AddSingleton<DigestPlanner>();
+        services.AddSingleton<DigestComposer>();
+        services.AddSingleton<DigestSender>();
+        services.AddSingleton<Jobs.DigestCycle>();
+        return services;
+    }
+}

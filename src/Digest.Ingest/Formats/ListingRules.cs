@@ -1,0 +1,51 @@
+using System.Text;
+using Digest.Core.Listings;
+
+namespace Digest.Ingest.Formats;
+
+/// <summary>
+/// What every reader checks before a listing may be stored: text cleaned of control characters,
+/// a title of sensible length, an http(s) link or none. Scraped HTML stays text: it is escaped on output.
+/// </summary>
+public static class ListingRules
+{
+    public const int MaxTitleLength = 1_000;
+    public const int MaxSummaryLength = 20_000;
+    public const int MaxAuthors = 200;
+
+    public static string? Validate(Listing listing)
+    {
+        ArgumentNullException.ThrowIfNull(listing);
+        if (string.IsNullOrWhiteSpace(listing.Title)) return "the title is empty";
+        if (listing.Title.Length > MaxTitleLength) return $"the title has {listing.Title.Length} characters; at most {MaxTitleLength} are allowed";
+        if (listing.Summary.Length > MaxSummaryLength) return $"the summary has {listing.Summary.Length} characters; at most {MaxSummaryLength} are allowed";
+        if (listing.Authors.Count > MaxAuthors) return $"{listing.Authors.Count} authors; at most {MaxAuthors} are allowed";
+        if (listing.Url is { } url && !IsWebLink(url)) return $"the url '{Shorten(url)}' is not an http(s) link";
+        return null;
+    }
+
+    public static bool IsWebLink(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
+
+    /// <summary>Control characters out, runs of white space folded to one space, ends trimmed.</summary>
+    public static string Clean(string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return "";
+        var sb = new StringBuilder(text.Length);
+        var space = false;
+        foreach (var c in text)
+        {
+            if (char.IsWhiteSpace(c) || char.IsControl(c) || c is '\u200B' or '\uFEFF')
+            {
+                space = sb.Length > 0;
+                continue;
+            }
+            if (space) sb.Append(' ');
+            space = false;
+            sb.Append(c);
+        }
+        return sb.ToString();
+    }
+
+    public static string Shorten(string text, int max = 60) => text.Length <= max ? text : text[..max] + "…";
+}

@@ -1,0 +1,66 @@
+using Digest.Core.Listings;
+using Digest.Data.Repositories;
+using NodaTime;
+
+namespace Digest.Ingest;
+
+/// <summary>
+/// Reads a file of listings and stores them in batches. Every good item is kept even when others in the
+/// same file are refused; each refusal is reported with its line.
+/// </summary>
+public sealed class Ingestor(ListingReader reader, ListingRepository listings, SourceRunRepository runs, IClock clock)
+{
+    private const int BatchSize = 1_000;
+
+    public async Task<IngestReport> IngestFileAsync(string path, string source, CancellationToken ct = default)
+    {
+        var started = clock.GetCurrentInstant();
+        var origin = Path.GetFileName(path);
+        IngestReport report;
+        try
+        {
+            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+            report = await IngestAsync(stream, origin, source, ct);
+        }
+        catch (IOException e)
+        {
+            report = IngestReport.Failed(origin, e.Message);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            report = IngestReport.Failed(origin, e.Message);
+        }
+        await runs.RecordAsync(new SourceRun(source, started.ToDateTimeUtc(), report.Seen, report.Inserted, report.Duplicate,
+            report.Rejected, report.Error), ct);
+        return report;
+    }
+
+    public async Task<IngestReport> IngestAsync(Stream stream, string origin, string source, CancellationToken ct = default)
+    {
+        var (format, text, error) = reader.Open(stream);
+        if (format is null || text is null) return IngestReport.Failed(origin, error ?? "unreadable");
+        using (text)
+        {
+            var batch = new List<Listing>(BatchSize);
+            var rejections = new List<Rejection>();
+            int seen = 0, inserted = 0, duplicate = 0;
+            await foreach (var item in format.ReadAsync(text, clock.GetCurrentInstant(), ct))
+            {
+                seen++;
+                if (item.Listing is null)
+                {
+                    rejections.Add(new Rejection(origin, item.Line, item.Rejection ?? "refused"));
+                    continue;
+                }
+                batch.Add(item.Listing);
+                if (batch.Count < BatchSize) continue;
+                (inserted, duplicate) = Add(await listings.UpsertAsync(batch, source, ct), inserted, duplicate);
+                batch.Clear();
+            }
+            (inserted, duplicate) = Add(await listings.UpsertAsync(batch, source, ct), inserted, duplicate);
+            return new IngestReport(origin, format.Name, seen, inserted, duplicate, rejections);
+        }
+    }
+
+    private static (int, int) Add(UpsertResult r, int inserted, int duplicate) => (inserted + r.Inserted, duplicate + r.Duplicate);
+}

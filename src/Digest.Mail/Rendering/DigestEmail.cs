@@ -1,0 +1,36 @@
+namespace Digest.Mail.Rendering;
+
+/// <summary>A piece of a snippet: plain text, or a word that matched one of the person's topics.</summary>
+public sealed record SnippetPart(string Text, bool Hit);
+
+/// <summary>One listing as the email shows it. All text here came from outside; templates escape it.</summary>
+public sealed record DigestEmailItem
+{
+    public required int Rank { get; init; }
+    public required string Title { get; init; }
+    public string? Url { get; init; }
+    public string? Authors { get; init; }
+    public string? Published { get; init; }
+    public IReadOnlyList<SnippetPart> Snippet { get; init; } = [];
+    public IReadOnlyList<string> MatchedTopics { get; init; } = [];
+}
+
+/// <summary>Everything the digest templates see.</summary>
+public sealed record DigestEmail
+{
+    public required string SiteName { get; init; }
+    public required string SiteUrl { get; init; }
+    public required string RecipientEmail { get; init; }
+    public required string Subject { get; init; }
+    public required string PeriodLabel { get; init; }
+    public required IReadOnlyList<DigestEmailItem> Items { get; init; }
+    public required IReadOnlyList<string> Topics { get; init; }
+    public required string ManageUrl { get; init; }
+    public required string UnsubscribeUrl { get; init; }
+    public string FrequencyLabel { get; init; } = "daily";
+
+    public int ItemCount => Items.Count;
+}
+
+/// <summary>A rendered email: the parts a transport puts into one multipart/alternative message.</summary>
+public sealed record RenderedEmail(string Subject, string Html, string Text);
