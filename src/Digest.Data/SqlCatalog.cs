@@ -39,7 +39,7 @@ public sealed class SqlCatalog
         return new SqlCatalog(queries);
     }
 
-    internal static void Parse(string file, string text, Dictionary<string, string> into)
+    public static void Parse(string file, string text, Dictionary<string, string> into)
     {
         string? name = null;
         var body = new StringBuilder();

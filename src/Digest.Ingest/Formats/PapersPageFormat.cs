@@ -85,7 +85,7 @@ public sealed partial class PapersPageFormat : IListingFormat
                 // "new" glued to a title is too likely to be a real word: only whole lines of it are chrome.
                 // Glued chrome is only chrome when a new capitalised word follows ("SubscribeA …", not "Subscribers").
                 if (chrome.Length > 3 && line.StartsWith(chrome, StringComparison.Ordinal)
-                    && (line.Length == chrome.Length || !char.IsLower(line[chrome.Length])))
+                    && (line.Length == chrome.Length || !char.IsLower(line[chrome.Length]) || StartsWithChrome(line[chrome.Length..])))
                 {
                     line = line[chrome.Length..].TrimStart();
                     changed = true;
@@ -101,6 +101,9 @@ public sealed partial class PapersPageFormat : IListingFormat
         }
         return line;
     }
+
+    private static bool StartsWithChrome(string text) =>
+        Array.Exists(Boilerplate, b => b.Length > 3 && text.StartsWith(b, StringComparison.Ordinal));
 
     /// <summary>"Mar 17" has no year: take the latest such date that is not more than two days ahead of now.</summary>
     private static Instant ParseDate(Match m, Instant now)

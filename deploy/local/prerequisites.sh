@@ -1,0 +1,38 @@
+# Installs what Digest needs on a fresh Debian machine, only when it is missing. Sourced by run.sh and test.sh.
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_updated=""
+apt_install() {
+  if [ -z "$apt_updated" ]; then as_root apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+need_postgres() {
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v pg_config >/dev/null 2>&1; then
+    echo "==> Installing PostgreSQL (apt)"
+    apt_install postgresql
+  fi
+}
+
+need_node() {
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "==> Installing Node.js and npm (apt)"
+    apt_install nodejs npm
+  fi
+}
+
+need_maildev() {
+  need_node
+  if [ ! -x deploy/local/node_modules/.bin/maildev ]; then
+    echo "==> Installing maildev (npm)"
+    (cd deploy/local && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+}
+
+need_chromium() {
+  if ! command -v chromium >/dev/null 2>&1; then
+    echo "==> Installing Chromium (apt)"
+    apt_install chromium
+  fi
+}
