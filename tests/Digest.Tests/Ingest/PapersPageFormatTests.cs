@@ -36,7 +36,7 @@ public class PapersPageFormatTests
 
         var items = await Fixtures.ReadAsync(_format, text);
 
-        Assert.Equal(8, items.Count);
+        Assert.Equal(9, items.Count);
         Assert.Equal("High-dimensional dynamics of generalization error in neural networks", items[0].Listing!.Title);
         Assert.StartsWith("We perform an average case analysis", items[0].Listing!.Summary);
         Assert.Equal(Instant.FromUtc(2026, 5, 6, 0, 0), items[0].Listing!.PublishedAt);

@@ -1,0 +1,127 @@
+using Dapper;
+using Digest.IntegrationTests.Infrastructure;
+using Npgsql;
+
+namespace Digest.IntegrationTests;
+
+/// <summary>The CLI verbs as an operator runs them: real process, real database, exit codes and printed counts.</summary>
+public sealed class CliTests : IAsyncLifetime
+{
+    private Dictionary<string, string?> _settings = null!;
+    private string _folder = null!;
+
+    public async Task InitializeAsync()
+    {
+        _folder = Directory.CreateTempSubdirectory("digest-cli-").FullName;
+        _settings = await DigestTestHost.SettingsAsync(await TestPostgres.CreateDatabaseAsync(), _folder);
+    }
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(_folder, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
+
+    private async Task<long> CountAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_settings["Database:ConnectionString"]);
+        return await connection.ExecuteScalarAsync<long>(sql);
+    }
+
+    [Fact]
+    public async Task Migrate_twice_changes_nothing_the_second_time()
+    {
+        var first = await Cli.RunAsync(_settings, "migrate");
+        var second = await Cli.RunAsync(_settings, "migrate");
+
+        Assert.Equal(0, first.ExitCode);
+        Assert.Equal(0, second.ExitCode);
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM schema_migrations"));
+    }
+
+    [Fact]
+    public async Task Ingest_prints_seen_new_duplicate_and_rejected_and_a_second_run_adds_nothing()
+    {
+        var first = await Cli.RunAsync(_settings, "ingest", Fixture("papers-page-1.txt"), Fixture("papers-page-2.txt"));
+        var again = await Cli.RunAsync(_settings, "ingest", Fixture("papers-page-1.txt"));
+
+        Assert.Equal(0, first.ExitCode);
+        Assert.Contains("papers-page-1.txt (papers-page): seen 8, new 8, duplicate 0, rejected 0", first.Output);
+        Assert.Contains("papers-page-2.txt (papers-page): seen 9, new 8, duplicate 1, rejected 0", first.Output);
+        Assert.Contains("seen 8, new 0, duplicate 8, rejected 0", again.Output);
+        Assert.Equal(16, await CountAsync("SELECT count(*) FROM listings"));
+    }
+
+    [Fact]
+    public async Task Ingest_of_a_file_with_bad_lines_keeps_the_good_ones_and_says_where_the_bad_ones_are()
+    {
+        var file = Path.Combine(_folder, "mixed.jsonl");
+        await File.WriteAllLinesAsync(file, ["""{"title":"Good one"}""", """{"title": broken""", """{"title":"Good two"}""", ""]);
+        var empty = Path.Combine(_folder, "empty.jsonl");
+        await File.WriteAllTextAsync(empty, "");
+
+        var result = await Cli.RunAsync(_settings, "ingest", file);
+        var emptyResult = await Cli.RunAsync(_settings, "ingest", empty);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("seen 3, new 2, duplicate 0, rejected 1", result.Output);
+        Assert.Contains("mixed.jsonl:2: not valid JSON", result.Error);
+        Assert.Equal(1, emptyResult.ExitCode);
+        Assert.Contains("the file is empty", emptyResult.Error);
+        Assert.Equal(2, await CountAsync("SELECT count(*) FROM listings"));
+    }
+
+    [Fact]
+    public async Task Subscriber_add_refuses_bad_input_with_clear_messages_and_stores_nothing()
+    {
+        var result = await Cli.RunAsync(_settings, "subscriber", "add", "not-an-address", "--topic", "\"unclosed", "--zone", "Mars/Base", "--hour", "25");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("'not-an-address' is not an email address", result.Error);
+        Assert.Contains("The quote at position 1 is never closed", result.Error);
+        Assert.Contains("--zone 'Mars/Base' is not an IANA time zone", result.Error);
+        Assert.Contains("--hour must be between 0 and 23", result.Error);
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM subscribers"));
+    }
+
+    [Fact]
+    public async Task Subscriber_add_then_update_keeps_one_person_with_the_new_topics()
+    {
+        var added = await Cli.RunAsync(_settings, "subscriber", "add", "Ada@Example.org", "--topic", "grokking", "--topic", "title:transformer*");
+        var updated = await Cli.RunAsync(_settings, "subscriber", "add", "ada@example.org", "--topic", "length generalization");
+
+        Assert.Equal(0, added.ExitCode);
+        Assert.Contains("Added subscriber", added.Output);
+        Assert.Contains("Updated subscriber", updated.Output);
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM subscribers"));
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM subscriber_topics"));
+    }
+
+    [Fact]
+    public async Task Send_now_all_delivers_to_the_smtp_server()
+    {
+        await Cli.RunAsync(_settings, "ingest", Fixture("papers-page-1.txt"));
+        var email = $"cli-{Guid.NewGuid():N}@example.org";
+        await Cli.RunAsync(_settings, "subscriber", "add", email, "--topic", "grokking");
+
+        var result = await Cli.RunAsync(_settings, "send-now", "--all");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Sent: 1,", result.Output);
+        Assert.Single(await TestMailServer.WaitForAsync(email));
+    }
+
+    [Fact]
+    public async Task An_unknown_verb_or_missing_argument_is_a_usage_error()
+    {
+        var unknown = await Cli.RunAsync(_settings, "frobnicate");
+        var missing = await Cli.RunAsync(_settings, "subscriber", "add", "a@example.org");
+
+        Assert.NotEqual(0, unknown.ExitCode);
+        Assert.Contains("frobnicate", unknown.Error);
+        Assert.NotEqual(0, missing.ExitCode);
+        Assert.Contains("--topic", missing.Error);
+    }
+}

@@ -1,0 +1,39 @@
+using Dapper;
+using Digest.Host.Startup;
+using Digest.IntegrationTests.Infrastructure;
+using Npgsql;
+
+namespace Digest.IntegrationTests;
+
+/// <summary>The worker role: Quartz's persistent, clustered store on our database runs the digest cycle on its own.</summary>
+public sealed class WorkerTests
+{
+    [Fact]
+    public async Task The_scheduled_cycle_picks_up_a_dropped_file_and_mails_a_due_subscriber()
+    {
+        var connectionString = await TestPostgres.CreateDatabaseAsync();
+        var folder = Directory.CreateTempSubdirectory("digest-worker-").FullName;
+        var settings = await DigestTestHost.SettingsAsync(connectionString, folder);
+        settings["Delivery:CycleSeconds"] = "5";
+        var email = $"worker-{Guid.NewGuid():N}@example.org";
+        Assert.Equal(0, (await Cli.RunAsync(settings, "subscriber", "add", email, "--topic", "grokking", "--hour", "0")).ExitCode);
+        // Confirmed two days ago, so today's midnight send time is due now.
+        await using (var db = new NpgsqlConnection(connectionString))
+            await db.ExecuteAsync("UPDATE subscribers SET confirmed_at = now() - interval '2 days'");
+        var inbox = Path.Combine(folder, "inbox");
+        Directory.CreateDirectory(inbox);
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "papers-page-1.txt"), Path.Combine(inbox, "page.txt"));
+        File.SetLastWriteTimeUtc(Path.Combine(inbox, "page.txt"), DateTime.UtcNow.AddMinutes(-1));
+
+        await using (var worker = await RunningApp.StartAsync(settings, Role.Worker))
+        {
+            var mail = Assert.Single(await TestMailServer.WaitForAsync(email, timeout: TimeSpan.FromSeconds(60)));
+            Assert.Contains("Grokking at the Edge of Numerical Stability", mail.Text);
+        }
+
+        Assert.True(File.Exists(Path.Combine(inbox, "processed", "page.txt")));
+        await using (var db = new NpgsqlConnection(connectionString))
+            Assert.Equal(1, await db.ExecuteScalarAsync<long>("SELECT count(*) FROM qrtz_triggers"));
+        Directory.Delete(folder, recursive: true);
+    }
+}
