@@ -71,6 +71,13 @@ public sealed partial class LocalPostgres
             await RunAsync("pg_ctl", ["-D", pgData, "-m", "fast", "-w", "stop"], ct);
     }
 
+    /// <summary>The command line that stops this cluster at once, for cleanup outside this process.</summary>
+    public IReadOnlyList<string> ImmediateStopCommand()
+    {
+        string[] stop = [Path.Combine(_binDirectory, "pg_ctl"), "-D", Path.Combine(_dataDirectory, "data"), "-m", "immediate", "stop"];
+        return _asPostgresUser ? ["runuser", "-u", "postgres", "--", .. stop] : stop;
+    }
+
     private async Task InitAsync(string pgData, bool durable, CancellationToken ct)
     {
         Directory.CreateDirectory(_dataDirectory);

@@ -68,13 +68,16 @@ public static class TestMailServer
             throw new InvalidOperationException($"maildev is not installed at {maildev}: run the README's test command (it installs it), or `npm ci` in deploy/local.");
         var smtp = LocalPostgres.FreePort();
         var web = LocalPostgres.FreePort();
-        var psi = new ProcessStartInfo(maildev)
+        // maildev runs under a shell loop that ends it when this test process is gone, however it ends.
+        var parent = Environment.ProcessId;
+        var psi = new ProcessStartInfo("bash")
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var a in new[] { "--smtp", $"{smtp}", "--web", $"{web}", "--ip", "127.0.0.1", "--web-ip", "127.0.0.1", "--silent" })
+        var script = $"\"$0\" \"$@\" & child=$!; while kill -0 {parent} 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 1; done; kill $child 2>/dev/null";
+        foreach (var a in new[] { "-c", script, maildev, "--smtp", $"{smtp}", "--web", $"{web}", "--ip", "127.0.0.1", "--web-ip", "127.0.0.1", "--silent" })
             psi.ArgumentList.Add(a);
         var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start maildev.");
         process.OutputDataReceived += (_, _) => { };

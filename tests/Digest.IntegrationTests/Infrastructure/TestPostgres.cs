@@ -42,7 +42,7 @@ public static class TestPostgres
             var folder = Path.Combine(Path.GetTempPath(), "digest-tests-" + Guid.NewGuid().ToString("N")[..8]);
             _cluster = new LocalPostgres(folder);
             server = await _cluster.EnsureStartedAsync(durable: false);
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(folder);
+            Watchdog.AfterExit(string.Join(' ', _cluster.ImmediateStopCommand().Select(Watchdog.Quote)) + "; rm -rf " + Watchdog.Quote(folder));
         }
         await using (var admin = new NpgsqlConnection(server))
         {
@@ -56,18 +56,5 @@ public static class TestPostgres
         await using (var source = DataSourceFactory.Create(template))
             await new Migrator(source).MigrateAsync();
         return server;
-    }
-
-    private static void Stop(string folder)
-    {
-        try
-        {
-            _cluster?.StopAsync().GetAwaiter().GetResult();
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"Could not remove the test cluster in {folder}: {e.Message}");
-        }
     }
 }
