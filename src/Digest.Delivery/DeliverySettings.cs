@@ -3,7 +3,7 @@ using NodaTime;
 namespace Digest.Delivery;
 
 /// <summary>The delivery knobs the planner and sender use, in NodaTime units (built from DeliveryOptions).</summary>
-public sealed record DeliverySettings(int BatchSize, Duration Lease, Duration Lookback, int MaxAttempts, Duration RetryBase);
+public sealed record DeliverySettings(int BatchSize, Duration Lease, Duration Lookback, int MaxAttempts, Duration RetryBase, int SendConcurrency = 1);
 
 /// <summary>Everything that goes into links and headers of one deployment's mail.</summary>
 public sealed record SiteSettings(string Name, string BaseUrl, Duration LinkLifetime);

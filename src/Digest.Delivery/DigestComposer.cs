@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Mail;
 using Digest.Core.Subscribers;
 using Digest.Core.Tokens;
 using Digest.Data.Repositories;
@@ -19,15 +18,14 @@ public sealed class DigestComposer(
     SiteSettings site,
     IClock clock)
 {
-    public async Task<(MailMessage Message, string MessageId)> ComposeAsync(ClaimedDigest digest, Subscriber subscriber, CancellationToken ct)
+    public async Task<EmailMessage> ComposeAsync(ClaimedDigest digest, Subscriber subscriber, CancellationToken ct)
     {
         var email = await BuildModelAsync(digest, subscriber, ct);
         var rendered = renderer.Render(email);
         // One Message-ID per digest, whatever the attempt: a resend after a crash is the same message.
         var messageId = $"<digest-{digest.Id}-{digest.Period:yyyyMMdd}@{MessageIdDomain()}>";
-        var message = OutgoingMessage.Build(rendered, subscriber.Email, messageId, clock.GetCurrentInstant().ToDateTimeOffset(),
+        return OutgoingMessage.Build(rendered, subscriber.Email, messageId, clock.GetCurrentInstant().ToDateTimeOffset(),
             email.UnsubscribeUrl, sender);
-        return (message, messageId);
     }
 
     public async Task<DigestEmail> BuildModelAsync(ClaimedDigest digest, Subscriber subscriber, CancellationToken ct)

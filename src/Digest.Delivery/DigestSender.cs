@@ -34,8 +34,12 @@ public sealed class DigestSender(
             // another worker claims them again. Nothing is lost; nothing was sent yet.
             var batch = await digests.ClaimAsync(settings.BatchSize, settings.Lease, ct);
             if (batch.Count == 0) break;
-            foreach (var digest in batch)
-                total = Add(total, await SendOneAsync(digest, ct));
+            var results = new SendSummary[batch.Count];
+            // As many in flight as the transport has connections; each digest is still sent, then committed, alone.
+            await Parallel.ForEachAsync(Enumerable.Range(0, batch.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = settings.SendConcurrency, CancellationToken = ct },
+                async (i, token) => results[i] = await SendOneAsync(batch[i], token));
+            total = results.Aggregate(total, Add);
         }
         if (total != new SendSummary(0, 0, 0, 0))
             log.LogInformation("Sending done: {Sent} sent, {Cancelled} cancelled, {Retrying} to retry, {Failed} failed",
@@ -56,32 +60,35 @@ public sealed class DigestSender(
             await digests.MarkCancelledAsync(digest.Id, reason, ct);
             return new SendSummary(0, 1, 0, 0);
         }
-        var (message, messageId) = await composer.ComposeAsync(digest, recipient.Subscriber, ct);
-        using (message)
+        var message = await composer.ComposeAsync(digest, recipient.Subscriber, ct);
+        try
         {
-            try
-            {
-                // SEND. A crash after the relay accepted the message but before the commit below means
-                // this digest is sent again when its lease ends: the one duplicate a crash can cause.
-                await transport.SendAsync(message, ct);
-            }
-            catch (DeliveryException e)
-            {
-                return await FailedAsync(digest, recipient.Subscriber, e, ct);
-            }
+            // SEND. A crash after the relay accepted the message but before the commit below means
+            // this digest is sent again when its lease ends: the one duplicate a crash can cause.
+            await transport.SendAsync(message, ct);
+        }
+        catch (DeliveryException e)
+        {
+            return await FailedAsync(digest, recipient.Subscriber, e, ct);
         }
         // COMMIT. From here on the digest is 'sent' and no worker will send it again.
-        await digests.MarkSentAsync(digest.Id, messageId, CancellationToken.None);
+        await digests.MarkSentAsync(digest.Id, message.MessageId, CancellationToken.None);
         return new SendSummary(1, 0, 0, 0);
     }
 
     private async Task<SendSummary> FailedAsync(ClaimedDigest digest, Subscriber subscriber, DeliveryException e, CancellationToken ct)
     {
-        if (e.Permanent)
+        if (e.RecipientRejected)
         {
             // The relay refused the address for good: stop all mail to it (bulk-sender rules require it).
             log.LogWarning("Digest {DigestId} refused for good ({Error}); suppressing the address", digest.Id, e.Message);
             await subscribers.SuppressAsync(subscriber.Email, $"bounced: {e.Message}", ct);
+            await digests.MarkFailedAsync(digest.Id, e.Message, ct);
+            return new SendSummary(0, 0, 0, 1);
+        }
+        if (e.Permanent)
+        {
+            log.LogError("Digest {DigestId} refused for good ({Error})", digest.Id, e.Message);
             await digests.MarkFailedAsync(digest.Id, e.Message, ct);
             return new SendSummary(0, 0, 0, 1);
         }

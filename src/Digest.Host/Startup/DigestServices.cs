@@ -44,7 +44,10 @@ public static class DigestServices
         services.AddSingleton<IMailTransport>(sp =>
         {
             var smtp = sp.GetRequiredService<IOptions<SmtpOptions>>().Value;
-            return smtp.Transport == "pickup" ? new PickupFolderTransport(smtp.PickupDirectory) : new SmtpTransport(smtp);
+            if (smtp.Transport == "pickup") return new PickupFolderTransport(smtp.PickupDirectory);
+            return smtp.Client == "system"
+                ? new SystemNetMailTransport(smtp)
+                : new SmtpTransport(smtp, string.IsNullOrWhiteSpace(smtp.HeloName) ? System.Net.Dns.GetHostName() : smtp.HeloName);
         });
         services.AddSingleton(new LinkTokens(boot.LinkKey));
         services.AddSingleton(sp =>
@@ -66,8 +69,9 @@ public static class DigestServices
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<DeliveryOptions>>().Value;
+            var smtp = sp.GetRequiredService<IOptions<SmtpOptions>>().Value;
             return new DeliverySettings(o.BatchSize, Duration.FromSeconds(o.LeaseSeconds), Duration.FromDays(o.LookbackDays),
-                o.MaxAttempts, Duration.FromSeconds(o.RetryBaseSeconds));
+                o.MaxAttempts, Duration.FromSeconds(o.RetryBaseSeconds), smtp.Transport == "pickup" ? 1 : smtp.PoolSize);
         });
         services.AddSingleton<DigestPlanner>();
         services.AddSingleton<DigestComposer>();

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Net.Mail;
-using System.Net.Mime;
-using System.Text;
 using Digest.Mail.Rendering;
 
 namespace Digest.Mail.Transport;
@@ -10,41 +6,35 @@ namespace Digest.Mail.Transport;
 public sealed record SenderIdentity(string FromAddress, string FromName, string ListId, string? UnsubscribeMailto);
 
 /// <summary>
-/// Builds the MIME message for one rendered email: text and HTML in one multipart/alternative, and the
-/// headers bulk senders need (Message-ID, Date, List-Id, List-Unsubscribe with one-click POST).
+/// Builds the message for one rendered digest: text and HTML parts, and the headers bulk senders need
+/// (Message-ID, Date, List-Id, List-Unsubscribe with RFC 8058 one-click POST).
 /// </summary>
 public static class OutgoingMessage
 {
-    public static MailMessage Build(RenderedEmail email, string to, string messageId, DateTimeOffset date, string unsubscribeUrl, SenderIdentity sender)
+    public static EmailMessage Build(RenderedEmail email, string to, string messageId, DateTimeOffset date, string unsubscribeUrl, SenderIdentity sender)
     {
         ArgumentNullException.ThrowIfNull(email);
         ArgumentNullException.ThrowIfNull(sender);
-        var message = new MailMessage
-        {
-            From = new MailAddress(sender.FromAddress, sender.FromName, Encoding.UTF8),
-            Subject = email.Subject,
-            SubjectEncoding = Encoding.UTF8,
-            HeadersEncoding = Encoding.UTF8,
-            Body = email.Text,
-            BodyEncoding = Encoding.UTF8,
-            BodyTransferEncoding = TransferEncoding.Base64,
-            IsBodyHtml = false,
-        };
-        message.To.Add(new MailAddress(to));
-        var html = AlternateView.CreateAlternateViewFromString(email.Html, Encoding.UTF8, MediaTypeNames.Text.Html);
-        html.TransferEncoding = TransferEncoding.Base64;
-        message.AlternateViews.Add(html);
-
-        // System.Net.Mail sets neither of these itself.
-        message.Headers["Message-ID"] = messageId;
-        message.Headers["Date"] = date.ToString("ddd, dd MMM yyyy HH:mm:ss ", CultureInfo.InvariantCulture) + date.ToString("zzz", CultureInfo.InvariantCulture).Replace(":", "", StringComparison.Ordinal);
-        message.Headers["List-Id"] = sender.ListId;
-        message.Headers["List-Unsubscribe"] = sender.UnsubscribeMailto is { Length: > 0 } mailto
+        var unsubscribe = sender.UnsubscribeMailto is { Length: > 0 } mailto
             ? $"<{unsubscribeUrl}>, <mailto:{mailto}?subject=unsubscribe>"
             : $"<{unsubscribeUrl}>";
-        // RFC 8058: mail clients POST "List-Unsubscribe=One-Click" to the https URL above.
-        message.Headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click";
-        message.Headers["Auto-Submitted"] = "auto-generated";
-        return message;
+        return new EmailMessage
+        {
+            From = new Mailbox(sender.FromAddress, sender.FromName),
+            To = to,
+            Subject = email.Subject,
+            Text = email.Text,
+            Html = email.Html,
+            MessageId = messageId,
+            Date = date,
+            Headers =
+            [
+                new("List-Id", sender.ListId),
+                new("List-Unsubscribe", unsubscribe),
+                // RFC 8058: mail clients POST "List-Unsubscribe=One-Click" to the https URL above.
+                new("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+                new("Auto-Submitted", "auto-generated"),
+            ],
+        };
     }
 }

@@ -1,34 +1,30 @@
-using System.Net.Mail;
-
 namespace Digest.Mail.Transport;
 
 /// <summary>Writes each message as an .eml file: for running locally without a mail server.</summary>
-public sealed class PickupFolderTransport : IMailTransport, IDisposable
+public sealed class PickupFolderTransport : IMailTransport
 {
-    private readonly SmtpClient _client;
+    private readonly string _directory;
 
     public PickupFolderTransport(string directory)
     {
-        Directory.CreateDirectory(directory);
-        _client = new SmtpClient
-        {
-            DeliveryMethod = SmtpDeliveryMethod.SpecifiedPickupDirectory,
-            PickupDirectoryLocation = Path.GetFullPath(directory),
-        };
+        _directory = Path.GetFullPath(directory);
+        Directory.CreateDirectory(_directory);
     }
 
-    public Task SendAsync(MailMessage message, CancellationToken ct)
+    public async Task SendAsync(EmailMessage message, CancellationToken ct)
     {
+        var bytes = MimeWriter.Write(message);
+        var name = $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid():N}.eml";
+        // Write under a temporary name, then rename: a reader of the folder never sees half a message.
+        var temporary = Path.Combine(_directory, "." + name + ".tmp");
         try
         {
-            _client.Send(message);
-            return Task.CompletedTask;
+            await File.WriteAllBytesAsync(temporary, bytes, ct);
+            File.Move(temporary, Path.Combine(_directory, name));
         }
-        catch (SmtpException e)
+        catch (IOException e)
         {
             throw new DeliveryException($"Could not write to the pickup folder: {e.Message}", permanent: false, inner: e);
         }
     }
-
-    public void Dispose() => _client.Dispose();
 }

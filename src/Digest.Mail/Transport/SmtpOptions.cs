@@ -11,6 +11,10 @@ public sealed class SmtpOptions
     [Required, RegularExpression("^(smtp|pickup)$", ErrorMessage = "Smtp:Transport must be 'smtp' or 'pickup'.")]
     public string Transport { get; set; } = "smtp";
 
+    /// <summary>"native" (Digest's own SMTP client: pipelining, TCP_NODELAY) or "system" (System.Net.Mail).</summary>
+    [Required, RegularExpression("^(native|system)$", ErrorMessage = "Smtp:Client must be 'native' or 'system'.")]
+    public string Client { get; set; } = "native";
+
     [Required]
     public string Host { get; set; } = "127.0.0.1";
 
@@ -29,7 +33,10 @@ public sealed class SmtpOptions
 
     /// <summary>How many connections to keep open to the relay; each sends one message at a time.</summary>
     [Range(1, 64)]
-    public int PoolSize { get; set; } = 4;
+    public int PoolSize { get; set; } = 8;
+
+    /// <summary>The name this host gives in EHLO. Empty: the machine's host name.</summary>
+    public string? HeloName { get; set; }
 
     public string PickupDirectory { get; set; } = ".local/mail";
 }

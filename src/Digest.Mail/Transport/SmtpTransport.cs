@@ -1,80 +1,70 @@
-using System.Net;
-using System.Net.Mail;
+using System.Net.Sockets;
 using System.Threading.Channels;
 
 namespace Digest.Mail.Transport;
 
 /// <summary>
-/// SMTP over System.Net.Mail with a pool of clients. Each SmtpClient keeps its TCP connection open
-/// between messages, so a pool of N gives N persistent connections sending side by side.
+/// SMTP with a pool of persistent <see cref="SmtpSession"/>s: up to Smtp:PoolSize messages in flight,
+/// each on its own connection, opened on first use and kept open. A session that fails is dropped and
+/// a new one opened for the next message, so one broken connection costs one attempt, not the pool.
 /// </summary>
-public sealed class SmtpTransport : IMailTransport, IDisposable
+public sealed class SmtpTransport : IMailTransport, IAsyncDisposable
 {
-    private readonly Channel<SmtpClient> _pool;
-    private readonly List<SmtpClient> _all = [];
-    private readonly TimeSpan _timeout;
+    private readonly SmtpOptions _options;
+    private readonly string _heloName;
+    private readonly Channel<SmtpSession?> _pool;
 
-    public SmtpTransport(SmtpOptions options)
+    public SmtpTransport(SmtpOptions options, string heloName)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _timeout = TimeSpan.FromSeconds(options.TimeoutSeconds);
-        _pool = Channel.CreateBounded<SmtpClient>(options.PoolSize);
-        for (var i = 0; i < options.PoolSize; i++)
-        {
-            var client = new SmtpClient(options.Host, options.Port)
-            {
-                EnableSsl = options.StartTls,
-                Timeout = (int)_timeout.TotalMilliseconds,
-                DeliveryMethod = SmtpDeliveryMethod.Network,
-            };
-            if (!string.IsNullOrEmpty(options.UserName))
-                client.Credentials = new NetworkCredential(options.UserName, options.Password);
-            _all.Add(client);
-            _pool.Writer.TryWrite(client);
-        }
+        _options = options;
+        _heloName = heloName;
+        _pool = Channel.CreateBounded<SmtpSession?>(options.PoolSize);
+        // Slots, not connections: null means "open one when a message needs it".
+        for (var i = 0; i < options.PoolSize; i++) _pool.Writer.TryWrite(null);
     }
 
-    public async Task SendAsync(MailMessage message, CancellationToken ct)
+    public int Concurrency => _options.PoolSize;
+
+    public async Task SendAsync(EmailMessage message, CancellationToken ct)
     {
-        var client = await _pool.Reader.ReadAsync(ct);
+        ArgumentNullException.ThrowIfNull(message);
+        var bytes = MimeWriter.Write(message);
+        var session = await _pool.Reader.ReadAsync(ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSeconds));
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(_timeout);
-            await client.SendMailAsync(message, timeout.Token);
+            session ??= await SmtpSession.OpenAsync(_options, _heloName, timeout.Token);
+            await session.SendAsync(message.From.Address, message.To, bytes, timeout.Token);
+            _pool.Writer.TryWrite(session);
         }
-        catch (SmtpFailedRecipientException e)
+        catch (Exception e)
         {
-            throw Classify(e, e.StatusCode, recipient: true);
-        }
-        catch (SmtpException e)
-        {
-            throw Classify(e, e.StatusCode, recipient: false);
-        }
-        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
-        {
-            throw new DeliveryException($"The SMTP relay did not answer within {_timeout.TotalSeconds:0} s.", permanent: false, inner: e);
-        }
-        catch (IOException e)
-        {
-            throw new DeliveryException($"The connection to the SMTP relay broke: {e.Message}", permanent: false, inner: e);
-        }
-        finally
-        {
-            _pool.Writer.TryWrite(client);
+            if (session is not null) await session.DisposeAsync();
+            _pool.Writer.TryWrite(null);
+            throw Classify(e, ct);
         }
     }
 
-    // 5xx for a recipient is final (unknown user, mailbox gone); 4xx and lost connections may clear up.
-    private static DeliveryException Classify(SmtpException e, SmtpStatusCode status, bool recipient)
+    private Exception Classify(Exception e, CancellationToken ct) => e switch
     {
-        var code = (int)status;
-        var permanent = recipient && code is >= 500 and < 600;
-        return new DeliveryException($"SMTP {code}: {e.Message}", permanent, code, e);
-    }
+        DeliveryException d => d,
+        OperationCanceledException when ct.IsCancellationRequested => e,
+        OperationCanceledException => new DeliveryException($"The SMTP relay did not answer within {_options.TimeoutSeconds} s.", permanent: false, inner: e),
+        SocketException s => new DeliveryException($"Cannot reach the SMTP relay at {_options.Host}:{_options.Port}: {s.Message}", permanent: false, inner: e),
+        IOException or System.Security.Authentication.AuthenticationException => new DeliveryException($"The connection to the SMTP relay broke: {e.Message}", permanent: false, inner: e),
+        _ => e,
+    };
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
-        foreach (var client in _all) client.Dispose();
+        _pool.Writer.TryComplete();
+        await foreach (var session in _pool.Reader.ReadAllAsync())
+        {
+            if (session is null) continue;
+            await session.QuitAsync(CancellationToken.None);
+            await session.DisposeAsync();
+        }
     }
 }
