@@ -24,7 +24,8 @@ if (names.Count == 0)
 
 var server = Environment.GetEnvironmentVariable("DIGEST_BENCH_DATABASE");
 LocalPostgres? cluster = null;
-var scratch = Directory.CreateTempSubdirectory("digest-bench-").FullName;
+// Not CreateTempSubdirectory: its folder is private, and as root the cluster's 'postgres' user must reach it.
+var scratch = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "digest-bench-" + Guid.NewGuid().ToString("N")[..8])).FullName;
 try
 {
     if (string.IsNullOrWhiteSpace(server))

@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using Dapper;
+using Digest.Delivery;
+using Digest.Host.Startup;
+using Digest.Mail.Rendering;
+using Digest.Mail.Transport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace Digest.Benchmarks.Delivery;
+
+/// <summary>
+/// The output side: 100,000 due digests of 10 items each, rendered and handed to a local SMTP sink by the
+/// real sender (claim, re-check, compose, render, send, commit). Prints renders/s and messages/s, and the
+/// ratio against one connection per message, and against System.Net.Mail, measured on slices in the same run.
+/// Options: --digests N (default 100000), --slice N (default 2000).
+/// </summary>
+public sealed class DeliverBenchmark : IBenchmark
+{
+    public string Name => "deliver";
+
+    public string Description => "render and send due digests to smtp-sink (targets: 20,000 renders/s, 500 messages/s)";
+
+    public async Task RunAsync(BenchmarkContext context, CancellationToken ct)
+    {
+        var digests = Option(context, "--digests", 100_000);
+        var slice = Option(context, "--slice", 2_000);
+        using var sink = SmtpSink.Start();
+        Directory.CreateDirectory(context.Folder);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Database:ConnectionString"] = context.ConnectionString,
+            ["Smtp:Port"] = sink.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Smtp:PoolSize"] = "8",
+            ["Delivery:BatchSize"] = "200",
+            ["Ingest:InboxDirectory"] = "",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        using var host = await DigestHost.BuildCliAsync(settings, ct);
+
+        var watch = Stopwatch.StartNew();
+        await SeedAsync(context.ConnectionString, digests, ct);
+        context.Report("seeded due digests", $"{digests:N0} × 10 items in {watch.Elapsed.TotalSeconds:0.0} s");
+
+        await RenderAsync(context, host.Services.GetRequiredService<DigestRenderer>(), digests);
+
+        var transport = host.Services.GetRequiredService<IMailTransport>();
+        var sample = await SampleMessageAsync(host, ct);
+        var pooled = await TransportRateAsync(transport, sample, slice, 8, ct);
+        await using (var perMessage = new PerMessageTransport(sink.Port))
+        {
+            var single = await TransportRateAsync(perMessage, sample, slice / 4, 8, ct);
+            context.Report("transport only, 8 pooled connections", $"{pooled:N0} messages/s");
+            context.Report("transport only, a connection per message", $"{single:N0} messages/s (pooled is {pooled / single:0.0}×)");
+        }
+        using (var system = new SystemNetMailTransport(new SmtpOptions { Port = sink.Port, PoolSize = 8 }))
+        {
+            var rate = await TransportRateAsync(system, sample, slice / 4, 8, ct);
+            context.Report("transport only, System.Net.Mail, 8 clients", $"{rate:N0} messages/s (ours is {pooled / rate:0.0}×)");
+        }
+
+        watch.Restart();
+        var process = Process.GetCurrentProcess();
+        var summary = await host.Services.GetRequiredService<DigestSender>().SendDueAsync(ct);
+        var seconds = watch.Elapsed.TotalSeconds;
+        process.Refresh();
+        context.Report("sent by the sender (claim → commit)", $"{summary.Sent:N0} in {seconds:0.0} s = {summary.Sent / seconds:N0} messages/s");
+        context.Report("failed / retrying", $"{summary.Failed} / {summary.Retrying}");
+        context.Report("peak working set", $"{process.PeakWorkingSet64 / 1048576:N0} MB");
+    }
+
+    private static async Task RenderAsync(BenchmarkContext context, DigestRenderer renderer, int count)
+    {
+        var models = Enumerable.Range(0, 64).Select(SampleModel).ToArray();
+        for (var i = 0; i < 1_000; i++) renderer.Render(models[i % models.Length]);
+        var watch = Stopwatch.StartNew();
+        long bytes = 0;
+        Parallel.For(0, count, () => 0L, (i, _, local) =>
+        {
+            var r = renderer.Render(models[i % models.Length]);
+            return local + r.Html.Length + r.Text.Length;
+        }, local => Interlocked.Add(ref bytes, local));
+        var seconds = watch.Elapsed.TotalSeconds;
+        context.Report("renders (HTML + text), all cores", $"{count / seconds:N0} renders/s ({bytes / count / 1024:N0} KB each)");
+    }
+
+    private static async Task<EmailMessage> SampleMessageAsync(IHost host, CancellationToken ct)
+    {
+        var rendered = host.Services.GetRequiredService<DigestRenderer>().Render(SampleModel(1));
+        await Task.CompletedTask;
+        return OutgoingMessage.Build(rendered, "reader@example.org", "<bench@digest.test>", DateTimeOffset.UtcNow,
+            "https://digest.test/unsubscribe/x", new SenderIdentity("digest@digest.test", "Digest", "Digest <digest.test>", null));
+    }
+
+    private static async Task<double> TransportRateAsync(IMailTransport transport, EmailMessage message, int count, int parallel, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = ct },
+            async (i, token) => await transport.SendAsync(message with { To = $"r{i}@example.org" }, token));
+        return count / watch.Elapsed.TotalSeconds;
+    }
+
+    private static DigestEmail SampleModel(int n) => new()
+    {
+        SiteName = "Digest",
+        SiteUrl = "https://digest.test",
+        RecipientEmail = $"reader{n}@example.org",
+        Subject = "10 new listings on grokking and length generalization",
+        PeriodLabel = "Monday 23 November 2026",
+        Topics = ["grokking", "\"length generalization\"", "title:transformer*"],
+        ManageUrl = "https://digest.test/preferences/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        UnsubscribeUrl = "https://digest.test/unsubscribe/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        Items = Enumerable.Range(1, 10).Select(i => new DigestEmailItem
+        {
+            Rank = i,
+            Title = $"Grokking at the Edge of Numerical Stability, part {n}.{i} <with & markup>",
+            Url = $"https://arxiv.org/abs/2501.{10000 + i}",
+            Authors = "Lucas Prieto, Melih Barsbey, Pedro A. M. Mediano, Tolga Birdal",
+            Published = "17 Mar 2026",
+            Snippet = Snippets.Split("weights along their current direction. We show that this scaling of the logits explains the delay in \u0002generalization\u0003 characteristic of \u0002grokking\u0003 and eventually leads to SC, halting further learning … a training algorithm that promotes quick \u0002generalization\u0003 in \u0002grokking\u0003 tasks"),
+            MatchedTopics = ["grokking", "\"length generalization\""],
+        }).ToList(),
+    };
+
+    /// <summary>Due digests straight into the outbox, set-based: planning is measured by the match benchmark.</summary>
+    private static async Task SeedAsync(string connectionString, int digests, CancellationToken ct)
+    {
+        await using var db = new NpgsqlConnection(connectionString);
+        await db.OpenAsync(ct);
+        await db.ExecuteAsync("""
+            INSERT INTO listings (identity_key, url, title, summary, authors, published_at, source)
+            SELECT 'bench:' || g, 'https://arxiv.org/abs/2501.' || (10000 + g),
+                   'Grokking at the Edge of Numerical Stability, number ' || g,
+                   repeat('Grokking, the sudden generalization that occurs after prolonged overfitting. ', 12),
+                   ARRAY['Lucas Prieto', 'Melih Barsbey'], now() - interval '1 day', 'bench'
+            FROM generate_series(1, 1000) g;
+            INSERT INTO topics (canonical, query) VALUES ('grokking', to_tsquery('english', 'grokking'));
+            """, commandTimeout: 0);
+        await db.ExecuteAsync("""
+            INSERT INTO subscribers (email, email_key, status, confirmed_at)
+            SELECT 'reader' || g || '@example.org', 'reader' || g || '@example.org', 'active', now() - interval '2 days'
+            FROM generate_series(1, @digests) g;
+            INSERT INTO subscriber_topics (subscriber_id, topic_id, label, position)
+            SELECT s.id, t.id, 'grokking', 0 FROM subscribers s CROSS JOIN topics t;
+            INSERT INTO digests (subscriber_id, period, due_at)
+            SELECT id, current_date, now() FROM subscribers;
+            INSERT INTO digest_items (digest_id, subscriber_id, listing_id, rank, score, matched_topics, snippet)
+            SELECT d.id, d.subscriber_id, l.id, i + 1, 1.0 / (i + 1), ARRAY['grokking'],
+                   'the delay in ' || chr(2) || 'grokking' || chr(3) || ' and eventually leads to SC'
+            FROM digests d CROSS JOIN generate_series(0, 9) i
+            JOIN listings l ON l.identity_key = 'bench:' || ((d.subscriber_id * 7 + i) % 1000 + 1);
+            ANALYZE;
+            """, new { digests }, commandTimeout: 0);
+    }
+
+    private static int Option(BenchmarkContext context, string name, int fallback)
+    {
+        var i = context.Args.ToList().IndexOf(name);
+        return i >= 0 && i + 1 < context.Args.Count ? int.Parse(context.Args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    }
+
+    /// <summary>The baseline: open, EHLO, send one message, QUIT, close, for every message.</summary>
+    private sealed class PerMessageTransport(int port) : IMailTransport, IAsyncDisposable
+    {
+        public async Task SendAsync(EmailMessage message, CancellationToken ct)
+        {
+            await using var session = await SmtpSession.OpenAsync(new SmtpOptions { Port = port }, "bench", ct);
+            await session.SendAsync(message.From.Address, message.To, MimeWriter.Write(message), ct);
+            await session.QuitAsync(ct);
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
