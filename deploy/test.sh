@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 source deploy/local/prerequisites.sh
 need_postgres
 need_maildev
+need_smtp_sink
 
 results="TestResults"
 rm -rf "$results"

@@ -30,6 +30,14 @@ need_maildev() {
   fi
 }
 
+need_smtp_sink() {
+  if [ ! -x /usr/sbin/smtp-sink ]; then
+    echo "==> Installing smtp-sink (apt: postfix, left unconfigured and stopped)"
+    echo "postfix postfix/main_mailer_type select No configuration" | as_root debconf-set-selections
+    apt_install postfix
+  fi
+}
+
 need_chromium() {
   if ! command -v chromium >/dev/null 2>&1; then
     echo "==> Installing Chromium (apt)"

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Dapper;
 using Digest.Delivery;
 using Digest.Host.Startup;
+using Digest.IntegrationTests.Infrastructure;
 using Digest.Mail.Rendering;
 using Digest.Mail.Transport;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,0 +1,105 @@
+using Dapper;
+using Digest.Core.Schedule;
+using Digest.Core.Subscribers;
+using Digest.Core.Topics;
+using Digest.Data.Repositories;
+using Digest.Delivery;
+using Digest.Ingest;
+using Digest.IntegrationTests.Infrastructure;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace Digest.IntegrationTests;
+
+/// <summary>
+/// The delivery guarantee under the worst conditions: a sender killed with SIGKILL in the middle of a
+/// batch, and several senders on one database at once. Real processes, a real SMTP server that keeps
+/// every message it accepts.
+/// </summary>
+public sealed class CrashSafetyTests(ITestOutputHelper output)
+{
+    private static async Task<(DigestTestHost Host, List<string> Emails)> PlannedAsync(int people, int smtpPort)
+    {
+        var host = await DigestTestHost.StartAsync(extra: new Dictionary<string, string?>
+        {
+            ["Smtp:Port"] = smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        await host.Get<Ingestor>().IngestFileAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "papers-page-1.txt"), "test");
+        var repository = host.Get<SubscriberRepository>();
+        var emails = new List<string>();
+        var topic = TopicParser.Parse("grokking");
+        for (var i = 0; i < people; i++)
+        {
+            var email = $"crash-{i}-{Guid.NewGuid():N}@example.org";
+            await repository.SaveAsync(new Subscriber { Email = email, Status = SubscriberStatus.Active, Schedule = DeliverySchedule.Default }, [("grokking", topic)]);
+            emails.Add(email);
+        }
+        var plan = await host.Get<DigestPlanner>().PlanAsync(everyone: true);
+        Assert.Equal(people, plan.Ready);
+        return (host, emails);
+    }
+
+    private static async Task<long> CountAsync(DigestTestHost host, string sql)
+    {
+        await using var db = new NpgsqlConnection(host.ConnectionString);
+        return await db.ExecuteScalarAsync<long>(sql);
+    }
+
+    [Fact]
+    public async Task A_sender_killed_mid_batch_and_restarted_delivers_every_digest_with_at_most_the_in_flight_ones_twice()
+    {
+        const int people = 40;
+        const int connections = 4;
+        // The relay takes a second to accept each message, so the kill lands with messages in flight.
+        using var sink = SmtpSink.Start(keep: true, options: ["-W", ".:1"]);
+        var (host, emails) = await PlannedAsync(people, sink.Port);
+        await using var _ = host;
+        var settings = new Dictionary<string, string?>(host.Settings)
+        {
+            ["Smtp:PoolSize"] = $"{connections}",
+            ["Delivery:BatchSize"] = $"{people}",
+            ["Delivery:LeaseSeconds"] = "10",
+        };
+
+        using (var sender = Cli.Start(settings, "send-now"))
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (sink.Recipients().Count < 6 && DateTime.UtcNow < deadline) await Task.Delay(100);
+            sender.Kill(entireProcessTree: true); // SIGKILL: no clean-up code runs
+            await sender.WaitForExitAsync();
+        }
+        var beforeRestart = sink.Recipients().Count;
+        Assert.InRange(beforeRestart, 6, people - 1);
+        Assert.True(await CountAsync(host, "SELECT count(*) FROM digests WHERE status = 'sending'") > 0);
+
+        // The claims of the killed sender run out after the lease; a new sender takes them over.
+        await Task.Delay(TimeSpan.FromSeconds(11));
+        var rerun = await Cli.RunAsync(settings, "send-now");
+        Assert.Equal(0, rerun.ExitCode);
+
+        var received = sink.Recipients();
+        var duplicates = received.Count - received.Distinct().Count();
+        output.WriteLine($"{received.Count} messages for {people} digests: {duplicates} duplicate(s) after the kill, {beforeRestart} received before it");
+        Assert.Equal(emails.Order(), received.Distinct().Order());
+        Assert.InRange(duplicates, 0, connections);
+        Assert.Equal(people, await CountAsync(host, "SELECT count(*) FROM digests WHERE status = 'sent'"));
+    }
+
+    [Fact]
+    public async Task Three_senders_on_one_database_send_every_digest_exactly_once()
+    {
+        const int people = 150;
+        using var sink = SmtpSink.Start(keep: true);
+        var (host, emails) = await PlannedAsync(people, sink.Port);
+        await using var _ = host;
+        var settings = new Dictionary<string, string?>(host.Settings) { ["Delivery:BatchSize"] = "10" };
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Cli.RunAsync(settings, "send-now")));
+
+        Assert.All(runs, r => Assert.Equal(0, r.ExitCode));
+        var received = sink.Recipients();
+        Assert.Equal(emails.Order(), received.Order());
+        var perSender = runs.Select(r => r.Output.Split('\n').First(l => l.StartsWith("Sent:", StringComparison.Ordinal))).ToList();
+        output.WriteLine(string.Join(" | ", perSender));
+    }
+}
