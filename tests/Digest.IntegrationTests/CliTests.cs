@@ -114,6 +114,23 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Bad_configuration_fails_at_start_naming_the_key_and_changes_nothing()
+    {
+        await Cli.RunAsync(_settings, "ingest", Fixture("papers-page-1.txt"));
+        var settings = new Dictionary<string, string?>(_settings) { ["Smtp:Port"] = "0", ["Delivery:BatchSize"] = "many" };
+
+        var result = await Cli.RunAsync(settings, "send-now", "--all");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Delivery:BatchSize", result.Error);
+        Assert.DoesNotContain("   at ", result.Error);
+        var port = await Cli.RunAsync(new Dictionary<string, string?>(_settings) { ["Smtp:Port"] = "0" }, "send-now", "--all");
+        Assert.Contains("invalid configuration: Smtp:Port must be between 1 and 65535", port.Error);
+        Assert.Equal(8, await CountAsync("SELECT count(*) FROM listings"));
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM digests"));
+    }
+
+    [Fact]
     public async Task An_unknown_verb_or_missing_argument_is_a_usage_error()
     {
         var unknown = await Cli.RunAsync(_settings, "frobnicate");

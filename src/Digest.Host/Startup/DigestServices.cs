@@ -28,7 +28,7 @@ public static class DigestServices
 
     public static IServiceCollection AddDigestIngest(this IServiceCollection services)
     {
-        services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<IngestOptions>(IngestOptions.Section);
         services.AddSingleton(_ => ListingReader.Default());
         services.AddSingleton<Ingestor>();
         services.AddSingleton<InboxFolder>();
@@ -37,8 +37,8 @@ public static class DigestServices
 
     public static IServiceCollection AddDigestMail(this IServiceCollection services, Bootstrapped boot)
     {
-        services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SiteOptions>().BindConfiguration(SiteOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<SmtpOptions>(SmtpOptions.Section);
+        services.AddValidatedOptions<SiteOptions>(SiteOptions.Section);
         services.AddOptions<TemplateOptions>().BindConfiguration(TemplateOptions.Section);
         services.AddSingleton(sp => new DigestRenderer(sp.GetRequiredService<IOptions<TemplateOptions>>().Value.Resolve()));
         services.AddSingleton<IMailTransport>(sp =>
@@ -65,7 +65,7 @@ public static class DigestServices
 
     public static IServiceCollection AddDigestDelivery(this IServiceCollection services)
     {
-        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<DeliveryOptions>(DeliveryOptions.Section);
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<DeliveryOptions>>().Value;
