@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Digest.Core.Observability;
 using Digest.Core.Subscribers;
 using Digest.Data.Repositories;
 using Digest.Mail.Transport;
@@ -60,6 +62,7 @@ public sealed class DigestSender(
             await digests.MarkCancelledAsync(digest.Id, reason, ct);
             return new SendSummary(0, 1, 0, 0);
         }
+        var started = Stopwatch.GetTimestamp();
         var message = await composer.ComposeAsync(digest, recipient.Subscriber, ct);
         try
         {
@@ -73,6 +76,9 @@ public sealed class DigestSender(
         }
         // COMMIT. From here on the digest is 'sent' and no worker will send it again.
         await digests.MarkSentAsync(digest.Id, message.MessageId, CancellationToken.None);
+        DigestMetrics.DigestsSent.Add(1);
+        DigestMetrics.SendSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        DigestMetrics.DeliveryDelaySeconds.Record(Math.Max(0, (clock.GetCurrentInstant() - NodaTime.Instant.FromDateTimeUtc(DateTime.SpecifyKind(digest.DueAt, DateTimeKind.Utc))).TotalSeconds));
         return new SendSummary(1, 0, 0, 0);
     }
 
@@ -83,22 +89,26 @@ public sealed class DigestSender(
             // The relay refused the address for good: stop all mail to it (bulk-sender rules require it).
             log.LogWarning("Digest {DigestId} refused for good ({Error}); suppressing the address", digest.Id, e.Message);
             await subscribers.SuppressAsync(subscriber.Email, $"bounced: {e.Message}", ct);
+            DigestMetrics.DigestsFailed.Add(1, new KeyValuePair<string, object?>("kind", "suppressed"));
             await digests.MarkFailedAsync(digest.Id, e.Message, ct);
             return new SendSummary(0, 0, 0, 1);
         }
         if (e.Permanent)
         {
             log.LogError("Digest {DigestId} refused for good ({Error})", digest.Id, e.Message);
+            DigestMetrics.DigestsFailed.Add(1, new KeyValuePair<string, object?>("kind", "failed"));
             await digests.MarkFailedAsync(digest.Id, e.Message, ct);
             return new SendSummary(0, 0, 0, 1);
         }
         if (digest.Attempts >= settings.MaxAttempts)
         {
             log.LogError("Digest {DigestId} failed after {Attempts} attempts: {Error}", digest.Id, digest.Attempts, e.Message);
+            DigestMetrics.DigestsFailed.Add(1, new KeyValuePair<string, object?>("kind", "failed"));
             await digests.MarkFailedAsync(digest.Id, $"gave up after {digest.Attempts} attempts: {e.Message}", ct);
             return new SendSummary(0, 0, 0, 1);
         }
         var wait = Backoff(digest.Attempts);
+        DigestMetrics.DigestsFailed.Add(1, new KeyValuePair<string, object?>("kind", "retry"));
         log.LogWarning("Digest {DigestId} attempt {Attempt} failed ({Error}); retrying in {Wait}", digest.Id, digest.Attempts, e.Message, wait);
         await digests.MarkRetryAsync(digest.Id, e.Message, clock.GetCurrentInstant() + wait, ct);
         return new SendSummary(0, 0, 1, 0);

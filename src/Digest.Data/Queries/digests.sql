@@ -51,7 +51,7 @@ WHERE d.id IN (
     ORDER BY next_attempt_at, id
     FOR UPDATE SKIP LOCKED
     LIMIT @batch_size)
-RETURNING d.id, d.subscriber_id, d.period, d.attempts;
+RETURNING d.id, d.subscriber_id, d.period, d.attempts, d.due_at;
 
 -- name: get-digest-recipient
 -- Who a claimed digest goes to, re-read at send time: a person who paused, unsubscribed or bounced

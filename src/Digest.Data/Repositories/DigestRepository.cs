@@ -8,7 +8,7 @@ namespace Digest.Data.Repositories;
 
 public enum PlanOutcome { AlreadyPlanned, Empty, Ready }
 
-public sealed record ClaimedDigest(long Id, long SubscriberId, DateOnly Period, int Attempts);
+public sealed record ClaimedDigest(long Id, long SubscriberId, DateOnly Period, int Attempts, DateTime DueAt);
 
 /// <summary>One listing of a digest as the email shows it.</summary>
 public sealed class DigestEntry

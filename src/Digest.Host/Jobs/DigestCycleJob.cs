@@ -16,8 +16,11 @@ public sealed class DigestCycleJob(DigestCycle cycle, ILogger<DigestCycleJob> lo
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        using var scope = log.BeginScope(new Dictionary<string, object> { ["JobRun"] = context.FireInstanceId });
+        // Every log line of this run carries the same correlation id, on whichever node it ran.
+        using var scope = log.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = context.FireInstanceId, ["Job"] = Key.Name });
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var summary = await cycle.RunAsync(everyone: false, cancellationToken);
+        Digest.Core.Observability.DigestMetrics.CycleSeconds.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
         log.LogInformation("Digest cycle: {Files} file(s) ingested ({Inserted} new listings), {Ready} digests planned, {Sent} sent",
             summary.FilesIngested, summary.ListingsInserted, summary.Plan.Ready, summary.Send.Sent);
     }

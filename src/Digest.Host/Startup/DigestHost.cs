@@ -1,4 +1,5 @@
 using Digest.Host.Web;
+using Digest.Host.Observability;
 
 namespace Digest.Host.Startup;
 
@@ -26,12 +27,11 @@ public static class DigestHost
         Configure(builder.Configuration, overrides);
         var boot = await Bootstrap.PrepareAsync(builder.Configuration, ct);
         builder.Services.AddDigestData(boot).AddDigestIngest().AddDigestMail(boot).AddDigestDelivery();
-        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        builder.Services.AddDigestObservability(builder.Logging, builder.Configuration, role);
         if (role.HasFlag(Role.Worker)) builder.Services.AddDigestScheduling(boot, builder.Configuration);
 
         var app = builder.Build();
-        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") });
+        app.MapDigestObservability();
         if (role.HasFlag(Role.Web))
         {
             app.UseStaticFiles();

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
-namespace Digest.Host.Startup;
+namespace Digest.Host.Observability;
 
 /// <summary>Ready only while the database answers: a node that cannot reach it must not take traffic.</summary>
 public sealed class DatabaseHealthCheck(NpgsqlDataSource db) : IHealthCheck

@@ -1,0 +1,23 @@
+using System.Diagnostics.Metrics;
+
+namespace Digest.Core.Observability;
+
+/// <summary>
+/// The numbers operators watch, as System.Diagnostics.Metrics instruments under the meter "Digest".
+/// Every stage records into these; /metrics exposes them for Prometheus.
+/// </summary>
+public static class DigestMetrics
+{
+    public const string MeterName = "Digest";
+    private static readonly Meter Meter = new(MeterName);
+
+    public static readonly Counter<long> ListingsIngested = Meter.CreateCounter<long>("digest_listings_ingested", "{listing}", "Listings stored as new, by source.");
+    public static readonly Counter<long> ListingsRejected = Meter.CreateCounter<long>("digest_listings_rejected", "{listing}", "Items refused at ingest, by source.");
+    public static readonly Counter<long> TopicsMatched = Meter.CreateCounter<long>("digest_topics_matched", "{topic}", "Distinct topics matched against new listings.");
+    public static readonly Counter<long> DigestsPlanned = Meter.CreateCounter<long>("digest_digests_planned", "{digest}", "Digests planned, by outcome (ready, empty).");
+    public static readonly Counter<long> DigestsSent = Meter.CreateCounter<long>("digest_digests_sent", "{digest}", "Digests the relay accepted.");
+    public static readonly Counter<long> DigestsFailed = Meter.CreateCounter<long>("digest_digests_failed", "{digest}", "Send attempts that failed, by kind (retry, failed, suppressed).");
+    public static readonly Histogram<double> SendSeconds = Meter.CreateHistogram<double>("digest_send_seconds", "s", "Time to compose, render and hand one digest to the relay.");
+    public static readonly Histogram<double> CycleSeconds = Meter.CreateHistogram<double>("digest_cycle_seconds", "s", "Duration of one digest cycle (ingest, plan, send).");
+    public static readonly Histogram<double> DeliveryDelaySeconds = Meter.CreateHistogram<double>("digest_delivery_delay_seconds", "s", "From a digest's due time to the relay accepting it.");
+}

@@ -1,0 +1,58 @@
+using System.Net;
+using Digest.Core.Schedule;
+using Digest.Core.Subscribers;
+using Digest.Core.Topics;
+using Digest.Data.Repositories;
+using Digest.Host.Jobs;
+using Digest.Host.Startup;
+using Digest.Ingest;
+using Digest.IntegrationTests.Infrastructure;
+
+namespace Digest.IntegrationTests;
+
+/// <summary>What an operator's monitoring sees: health that tells the truth, and metrics Prometheus can read.</summary>
+public sealed class ObservabilityTests
+{
+    [Fact]
+    public async Task A_worker_is_not_ready_while_its_relay_is_down_and_says_why()
+    {
+        var settings = await DigestTestHost.SettingsAsync(await TestPostgres.CreateDatabaseAsync(), Path.GetTempPath());
+        settings["Smtp:Port"] = Digest.Data.LocalPostgres.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["Ingest:InboxDirectory"] = "";
+        await using var worker = await RunningApp.StartAsync(settings, Role.Worker);
+
+        var live = await worker.Http.GetAsync("/health/live");
+        var ready = await worker.Http.GetAsync("/health/ready");
+
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        var body = await ready.Content.ReadAsStringAsync();
+        Assert.Contains("database: Healthy", body);
+        Assert.Contains("smtp: Unhealthy", body);
+    }
+
+    [Fact]
+    public async Task Metrics_count_what_was_sent_in_prometheus_text_format()
+    {
+        await using var host = await DigestTestHost.StartAsync();
+        await using var web = await RunningApp.StartAsync(host.Settings, Role.Web);
+        await host.Get<Ingestor>().IngestFileAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "papers-page-1.txt"), "test");
+        var before = SentTotal(await web.Http.GetStringAsync("/metrics"));
+        await host.Get<SubscriberRepository>().SaveAsync(
+            new Subscriber { Email = $"metrics-{Guid.NewGuid():N}@example.org", Status = SubscriberStatus.Active, Schedule = DeliverySchedule.Default },
+            [("grokking", TopicParser.Parse("grokking"))]);
+
+        await host.Get<DigestCycle>().RunAsync(everyone: true, CancellationToken.None);
+        var text = await web.Http.GetStringAsync("/metrics");
+
+        Assert.True(SentTotal(text) >= before + 1, text);
+        Assert.Contains("# TYPE digest_digests_sent_total counter", text);
+        Assert.Contains("# TYPE digest_send_seconds histogram", text);
+        Assert.Contains("digest_send_seconds_bucket{le=\"+Inf\"}", text);
+        Assert.Contains("# TYPE digest_queue_depth gauge", text);
+    }
+
+    private static double SentTotal(string metrics) =>
+        metrics.Split('\n').Where(l => l.StartsWith("digest_digests_sent_total ", StringComparison.Ordinal))
+            .Select(l => double.Parse(l.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
+}
