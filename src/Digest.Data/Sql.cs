@@ -28,4 +28,6 @@ public static class Sql
     public const string SuppressAddress = "suppress-address";
     public const string EnsureAppKey = "ensure-app-key";
     public const string GetAppKey = "get-app-key";
+    public const string StartJobRun = "start-job-run";
+    public const string FinishJobRun = "finish-job-run";
 }

@@ -7,10 +7,14 @@ namespace Digest.Host.Jobs;
 
 public sealed record CycleSummary(int FilesIngested, int ListingsInserted, PlanSummary Plan, SendSummary Send);
 
-/// <summary>One turn of the pipeline: ingest the inbox, plan due digests, send them. Each step is safe to repeat.</summary>
+/// <summary>
+/// One turn of the pipeline: ingest the inbox, plan due digests, and (for the CLI) send them. Each step is
+/// safe to repeat. The worker's scheduled job runs it without sending: every worker node's
+/// <see cref="OutboxSender"/> sends, so sending scales with the nodes while planning runs on one at a time.
+/// </summary>
 public sealed class DigestCycle(InboxFolder inbox, DigestPlanner planner, DigestSender sender, IOptions<IngestOptions> ingest)
 {
-    public async Task<CycleSummary> RunAsync(bool everyone, CancellationToken ct)
+    public async Task<CycleSummary> RunAsync(bool everyone, CancellationToken ct, bool send = true)
     {
         var files = 0;
         var inserted = 0;
@@ -21,7 +25,7 @@ public sealed class DigestCycle(InboxFolder inbox, DigestPlanner planner, Digest
             inserted = reports.Sum(r => r.Inserted);
         }
         var plan = await planner.PlanAsync(everyone, ct);
-        var send = await sender.SendDueAsync(ct);
-        return new CycleSummary(files, inserted, plan, send);
+        var sent = send ? await sender.SendDueAsync(ct) : new SendSummary(0, 0, 0, 0);
+        return new CycleSummary(files, inserted, plan, sent);
     }
 }

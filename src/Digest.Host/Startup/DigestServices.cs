@@ -22,6 +22,7 @@ public static class DigestServices
         services.AddSingleton<SubscriberRepository>();
         services.AddSingleton<DigestRepository>();
         services.AddSingleton<SourceRunRepository>();
+        services.AddSingleton<JobRunRepository>();
         services.AddSingleton<IClock>(SystemClock.Instance);
         return services;
     }
