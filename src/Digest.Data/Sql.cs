@@ -29,5 +29,11 @@ public static class Sql
     public const string EnsureAppKey = "ensure-app-key";
     public const string GetAppKey = "get-app-key";
     public const string StartJobRun = "start-job-run";
+    public const string ExportSubscribers = "export-subscribers";
+    public const string UnsuppressAddress = "unsuppress-address";
+    public const string ListSuppressions = "list-suppressions";
+    public const string ResendDigest = "resend-digest";
+    public const string DailyStats = "daily-stats";
+    public const string PreviewDigestItems = "preview-digest-items";
     public const string FinishJobRun = "finish-job-run";
 }

@@ -31,8 +31,23 @@ public sealed class DigestComposer(
     public async Task<DigestEmail> BuildModelAsync(ClaimedDigest digest, Subscriber subscriber, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(digest);
-        ArgumentNullException.ThrowIfNull(subscriber);
         var entries = await digests.GetEntriesAsync(digest.Id, ct);
+        return await BuildModelAsync(entries, digest.Period, subscriber, ct);
+    }
+
+    /// <summary>The email a person's next digest would be if it were planned now (operators' preview; nothing is stored).</summary>
+    public async Task<RenderedEmail> PreviewAsync(Subscriber subscriber, Duration lookback, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        var now = clock.GetCurrentInstant();
+        var entries = await digests.PreviewAsync(subscriber, now, lookback, ct);
+        var period = subscriber.Schedule.NextPeriod(now).Date;
+        return renderer.Render(await BuildModelAsync(entries, DateOnly.FromDateTime(period.ToDateTimeUnspecified()), subscriber, ct));
+    }
+
+    private async Task<DigestEmail> BuildModelAsync(IReadOnlyList<DigestEntry> entries, DateOnly period, Subscriber subscriber, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
         var topics = (await subscribers.GetTopicsAsync(subscriber.Id, ct)).Select(t => t.Label).ToList();
         var items = entries.Select(e => new DigestEmailItem
         {
@@ -51,7 +66,7 @@ public sealed class DigestComposer(
             SiteUrl = site.BaseUrl,
             RecipientEmail = subscriber.Email,
             Subject = Subject(items),
-            PeriodLabel = digest.Period.ToString("dddd d MMMM yyyy", CultureInfo.InvariantCulture),
+            PeriodLabel = period.ToString("dddd d MMMM yyyy", CultureInfo.InvariantCulture),
             Items = items,
             Topics = topics,
             FrequencyLabel = subscriber.Schedule.Frequency == DigestFrequency.Weekly ? "weekly" : "daily",

@@ -85,3 +85,42 @@ WHERE id = @id;
 -- name: mark-digest-failed
 -- Out of attempts, or the recipient was refused for good.
 UPDATE digests SET status = 'failed', lease_until = NULL, last_error = @error WHERE id = @id;
+
+-- name: resend-digest
+-- Puts a failed or cancelled digest back in the outbox for another try, now. A sent one is left alone:
+-- sending it again is a new digest's job, never a resend.
+UPDATE digests SET status = 'ready', attempts = 0, next_attempt_at = now(), lease_until = NULL, last_error = NULL
+WHERE id = @id AND status IN ('failed', 'cancelled')
+RETURNING id;
+
+-- name: daily-stats
+-- Per day (UTC, by due time) how many digests were planned and how each ended, for the last @days days.
+SELECT (due_at AT TIME ZONE 'UTC')::date AS day,
+       count(*) AS planned,
+       count(*) FILTER (WHERE status = 'sent') AS sent,
+       count(*) FILTER (WHERE status = 'empty') AS empty,
+       count(*) FILTER (WHERE status IN ('ready', 'sending')) AS waiting,
+       count(*) FILTER (WHERE status = 'failed') AS failed,
+       count(*) FILTER (WHERE status = 'cancelled') AS cancelled
+FROM digests
+WHERE due_at >= now() - make_interval(days => @days)
+GROUP BY 1 ORDER BY 1 DESC;
+
+-- name: preview-digest-items
+-- What a person's next digest would hold now, without planning it: the same matching and ranking as
+-- select-digest-items, read-only.
+SELECT l.id AS listing_id, l.title, l.url, l.authors, l.published_at,
+       ts_headline('english', l.summary, string_agg('(' || t.query::text || ')', ' | ')::tsquery,
+                   'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=40, MinWords=20, MaxFragments=2, FragmentDelimiter=" … "') AS snippet,
+       array_agg(st.label ORDER BY st.position) AS matched_topics,
+       (row_number() OVER (ORDER BY sum(ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', l.search, t.query)) * count(*)
+            / (1 + extract(epoch FROM (@now - coalesce(l.published_at, l.first_seen_at))) / 604800.0) DESC, l.id))::smallint AS rank
+FROM subscriber_topics st
+JOIN topics t ON t.id = st.topic_id
+JOIN listings l ON l.search @@ t.query
+WHERE st.subscriber_id = @subscriber_id
+  AND l.first_seen_at > @window_start
+  AND NOT EXISTS (SELECT 1 FROM digest_items seen WHERE seen.subscriber_id = @subscriber_id AND seen.listing_id = l.id)
+GROUP BY l.id
+ORDER BY rank
+LIMIT @max_items;

@@ -53,3 +53,12 @@ DELETE FROM subscriber_topics WHERE subscriber_id = @subscriber_id;
 INSERT INTO subscriber_topics (subscriber_id, topic_id, label, position)
 VALUES (@subscriber_id, @topic_id, @label, @position)
 ON CONFLICT (subscriber_id, topic_id) DO NOTHING;
+
+-- name: export-subscribers
+-- Everyone with their settings and topic labels, for a CSV export an operator can import elsewhere.
+SELECT s.email, s.status, s.frequency, s.send_hour, s.send_weekday, s.time_zone, s.max_items,
+       coalesce(array_agg(st.label ORDER BY st.position) FILTER (WHERE st.label IS NOT NULL), '{}') AS topics,
+       EXISTS (SELECT 1 FROM suppressions x WHERE x.email_key = s.email_key) AS suppressed
+FROM subscribers s LEFT JOIN subscriber_topics st ON st.subscriber_id = s.id
+GROUP BY s.id
+ORDER BY s.id;

@@ -25,6 +25,18 @@ public sealed class DigestEntry
 
 public sealed record DigestRecipient(Subscriber Subscriber, bool Suppressed);
 
+/// <summary>How the digests due on one day ended.</summary>
+public sealed class DailyStats
+{
+    public DateTime Day { get; init; }
+    public long Planned { get; init; }
+    public long Sent { get; init; }
+    public long Empty { get; init; }
+    public long Waiting { get; init; }
+    public long Failed { get; init; }
+    public long Cancelled { get; init; }
+}
+
 /// <summary>
 /// The digest outbox. A digest row is planned once per person and period, filled with its items in the
 /// same transaction, then claimed, sent and marked by the senders.
@@ -90,6 +102,34 @@ public sealed class DigestRepository(NpgsqlDataSource db, SqlCatalog sql)
         var rows = await connection.QueryAsync<DigestEntry>(new CommandDefinition(sql[Sql.GetDigestEntries],
             new { digest_id = digestId }, cancellationToken: ct));
         return rows.ToList();
+    }
+
+    /// <summary>What <paramref name="subscriber"/>'s next digest would hold now, without planning anything.</summary>
+    public async Task<IReadOnlyList<DigestEntry>> PreviewAsync(Subscriber subscriber, Instant now, Duration lookback, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<DigestEntry>(new CommandDefinition(sql[Sql.PreviewDigestItems], new
+        {
+            subscriber_id = subscriber.Id,
+            window_start = (now - lookback).ToDateTimeUtc(),
+            now = now.ToDateTimeUtc(),
+            max_items = subscriber.MaxItems,
+        }, cancellationToken: ct));
+        return rows.ToList();
+    }
+
+    /// <returns>False when the digest does not exist or was sent (a sent digest is never sent again).</returns>
+    public async Task<bool> ResendAsync(long id, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql[Sql.ResendDigest], new { id }, cancellationToken: ct)) is not null;
+    }
+
+    public async Task<IReadOnlyList<DailyStats>> DailyStatsAsync(int days, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<DailyStats>(new CommandDefinition(sql[Sql.DailyStats], new { days }, cancellationToken: ct))).ToList();
     }
 
     /// <summary>Delivery guarantee, part 3: the commit point. After it, this digest is never sent again.</summary>

@@ -9,6 +9,22 @@ public sealed record SubscriberTopic(long TopicId, string Label, string Canonica
 
 public sealed record SaveSubscriberResult(long Id, bool Created);
 
+/// <summary>One person as an export row: settings, topic labels and whether mail to them is suppressed.</summary>
+public sealed class ExportedSubscriber
+{
+    public string Email { get; init; } = "";
+    public string Status { get; init; } = "";
+    public string Frequency { get; init; } = "";
+    public short SendHour { get; init; }
+    public short SendWeekday { get; init; }
+    public string TimeZone { get; init; } = "";
+    public short MaxItems { get; init; }
+    public string[] Topics { get; init; } = [];
+    public bool Suppressed { get; init; }
+}
+
+public sealed record Suppression(string Email, string Reason, DateTime CreatedAt);
+
 /// <summary>People, their schedules and their topics. Topics are shared rows: a topic typed by many is stored once.</summary>
 public sealed class SubscriberRepository(NpgsqlDataSource db, SqlCatalog sql)
 {
@@ -86,6 +102,26 @@ public sealed class SubscriberRepository(NpgsqlDataSource db, SqlCatalog sql)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         return await connection.ExecuteAsync(new CommandDefinition(sql[Sql.Unsubscribe], new { id }, cancellationToken: ct)) > 0;
+    }
+
+    public async Task<IReadOnlyList<ExportedSubscriber>> ExportAsync(CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<ExportedSubscriber>(new CommandDefinition(sql[Sql.ExportSubscribers], cancellationToken: ct))).ToList();
+    }
+
+    /// <returns>True when the address was suppressed and no longer is.</returns>
+    public async Task<bool> UnsuppressAsync(string email, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(sql[Sql.UnsuppressAddress],
+            new { email_key = email.Trim().ToLowerInvariant() }, cancellationToken: ct)) > 0;
+    }
+
+    public async Task<IReadOnlyList<Suppression>> SuppressionsAsync(int limit, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<Suppression>(new CommandDefinition(sql[Sql.ListSuppressions], new { limit }, cancellationToken: ct))).ToList();
     }
 
     public async Task SuppressAsync(string email, string reason, CancellationToken ct = default)

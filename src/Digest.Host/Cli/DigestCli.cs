@@ -18,6 +18,7 @@ public static class DigestCli
         root.Subcommands.Add(IngestCommand.Create(overrides));
         root.Subcommands.Add(SubscriberCommands.Create(overrides));
         root.Subcommands.Add(SendNowCommand.Create(overrides));
+        root.Subcommands.Add(DigestsCommands.Create(overrides));
         root.Subcommands.Add(LocalDbCommand.Create());
         root.Subcommands.Add(HealthCommand.Create());
         return root;

@@ -53,6 +53,8 @@ internal static class SubscriberCommands
             Console.WriteLine($"{(result.Created ? "Added" : "Updated")} subscriber {result.Id} <{address}> with {parsed.Count} topic(s).");
             return 0;
         });
-        return new Command("subscriber", "Manage subscribers.") { add };
+        var group = new Command("subscriber", "Manage subscribers.") { add };
+        foreach (var command in SubscriberAdminCommands.Create(overrides)) group.Subcommands.Add(command);
+        return group;
     }
 }

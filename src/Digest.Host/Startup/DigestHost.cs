@@ -36,6 +36,7 @@ public static class DigestHost
         {
             app.UseStaticFiles();
             app.MapSubscriberPages();
+            app.MapAdminApi();
         }
         return app;
     }

@@ -78,6 +78,8 @@ public static class DigestServices
         services.AddSingleton<DigestComposer>();
         services.AddSingleton<DigestSender>();
         services.AddSingleton<Jobs.DigestCycle>();
+        services.AddSingleton<Admin.SubscriberCsv>();
+        services.AddValidatedOptions<AdminOptions>(AdminOptions.Section);
         return services;
     }
 }

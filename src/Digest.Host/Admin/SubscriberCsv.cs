@@ -1,0 +1,120 @@
+using System.Globalization;
+using Digest.Core.Schedule;
+using Digest.Core.Subscribers;
+using Digest.Core.Topics;
+using Digest.Data.Repositories;
+using NodaTime;
+
+namespace Digest.Host.Admin;
+
+/// <summary>One refused row of an import, and why.</summary>
+public sealed record RowError(int Line, string Reason)
+{
+    public override string ToString() => $"line {Line}: {Reason}";
+}
+
+public sealed record ImportReport(int Added, int Updated, IReadOnlyList<RowError> Rejected);
+
+/// <summary>
+/// Subscribers as CSV, both ways. Columns (header required, any order, only email and topics required):
+/// email, topics (separated by ";"), frequency (daily|weekly), hour (0-23), zone (IANA), weekday
+/// (monday…sunday), max_items (1-50), status (active|pending|paused). Every row is checked on its own: good
+/// rows are saved (an address already known is updated), bad rows are reported with their line and reason.
+/// </summary>
+public sealed class SubscriberCsv(SubscriberRepository subscribers)
+{
+    public static readonly string[] Columns = ["email", "topics", "frequency", "hour", "zone", "weekday", "max_items", "status"];
+    public const int MaxTopics = 20;
+
+    public async Task<ImportReport> ImportAsync(TextReader csv, IProgress<int>? progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(csv);
+        int added = 0, updated = 0, rows = 0;
+        var rejected = new List<RowError>();
+        Dictionary<string, int>? header = null;
+        IEnumerable<(int Line, IReadOnlyList<string> Fields)> records;
+        try
+        {
+            records = Csv.Read(csv).ToList();
+        }
+        catch (FormatException e)
+        {
+            return new ImportReport(0, 0, [new RowError(0, e.Message)]);
+        }
+        foreach (var (line, fields) in records)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (header is null)
+            {
+                header = fields.Select((f, i) => (Name: f.Trim().ToLowerInvariant(), i)).ToDictionary(x => x.Name, x => x.i);
+                var unknown = header.Keys.Except(Columns).ToList();
+                if (!header.ContainsKey("email") || !header.ContainsKey("topics") || unknown.Count > 0)
+                    return new ImportReport(0, 0, [new RowError(line, $"the header must name the columns email and topics, and may name {string.Join(", ", Columns.Skip(2))}" +
+                        (unknown.Count > 0 ? $"; unknown: {string.Join(", ", unknown)}" : ""))]);
+                continue;
+            }
+            var (subscriber, topics, error) = ParseRow(header, fields);
+            if (error is not null)
+            {
+                rejected.Add(new RowError(line, error));
+                continue;
+            }
+            var result = await subscribers.SaveAsync(subscriber!, topics!, ct);
+            if (result.Created) added++;
+            else updated++;
+            if (++rows % 500 == 0) progress?.Report(rows);
+        }
+        return new ImportReport(added, updated, rejected);
+    }
+
+    private static (Subscriber?, List<(string, TopicQuery)>?, string?) ParseRow(Dictionary<string, int> header, IReadOnlyList<string> fields)
+    {
+        string Get(string column, string fallback = "") =>
+            header.TryGetValue(column, out var i) && i < fields.Count && fields[i].Trim().Length > 0 ? fields[i].Trim() : fallback;
+
+        if (!EmailAddress.TryNormalise(Get("email"), out var email, out var emailError)) return (null, null, emailError);
+        var labels = Get("topics").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (labels.Length == 0) return (null, null, "no topics");
+        if (labels.Length > MaxTopics) return (null, null, $"{labels.Length} topics; at most {MaxTopics}");
+        var topics = new List<(string, TopicQuery)>();
+        foreach (var label in labels)
+        {
+            if (!TopicParser.TryParse(label, out var query, out var topicError)) return (null, null, $"topic \"{label}\": {topicError!.Message}");
+            topics.Add((label, query!));
+        }
+        var frequency = Get("frequency", "daily").ToLowerInvariant();
+        if (frequency is not ("daily" or "weekly")) return (null, null, $"frequency '{frequency}' is not daily or weekly");
+        if (!int.TryParse(Get("hour", "8"), NumberStyles.None, CultureInfo.InvariantCulture, out var hour) || hour > 23) return (null, null, $"hour '{Get("hour")}' is not 0-23");
+        var zone = Get("zone", "UTC");
+        if (!DeliverySchedule.IsKnownZone(zone)) return (null, null, $"zone '{zone}' is not an IANA time zone");
+        if (!Enum.TryParse<IsoDayOfWeek>(Get("weekday", "Monday"), ignoreCase: true, out var weekday) || weekday == IsoDayOfWeek.None || !Enum.IsDefined(weekday))
+            return (null, null, $"weekday '{Get("weekday")}' is not monday-sunday");
+        if (!int.TryParse(Get("max_items", "10"), NumberStyles.None, CultureInfo.InvariantCulture, out var maxItems) || maxItems is < 1 or > Subscriber.MaxMaxItems)
+            return (null, null, $"max_items '{Get("max_items")}' is not 1-{Subscriber.MaxMaxItems}");
+        if (!Enum.TryParse<SubscriberStatus>(Get("status", "active"), ignoreCase: true, out var status) || status == SubscriberStatus.Unsubscribed || !Enum.IsDefined(status))
+            return (null, null, $"status '{Get("status")}' is not active, pending or paused");
+        var subscriber = new Subscriber
+        {
+            Email = email,
+            Status = status,
+            Schedule = new DeliverySchedule(frequency == "weekly" ? DigestFrequency.Weekly : DigestFrequency.Daily, hour, zone, weekday),
+            MaxItems = maxItems,
+        };
+        return (subscriber, topics, null);
+    }
+
+    public async Task<int> ExportAsync(TextWriter output, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        await output.WriteLineAsync(Csv.Row([.. Columns, "suppressed"]));
+        var rows = await subscribers.ExportAsync(ct);
+        foreach (var s in rows)
+        {
+            await output.WriteLineAsync(Csv.Row([
+                s.Email, string.Join("; ", s.Topics), s.Frequency, s.SendHour.ToString(CultureInfo.InvariantCulture), s.TimeZone,
+                ((IsoDayOfWeek)s.SendWeekday).ToString().ToLowerInvariant(), s.MaxItems.ToString(CultureInfo.InvariantCulture), s.Status,
+                s.Suppressed ? "yes" : "no"]));
+        }
+        return rows.Count;
+    }
+}

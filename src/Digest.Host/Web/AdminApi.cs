@@ -1,0 +1,80 @@
+using System.Security.Cryptography;
+using System.Text;
+using Digest.Data.Repositories;
+using Digest.Delivery;
+using Digest.Host.Admin;
+using Digest.Host.Options;
+using Microsoft.Extensions.Options;
+
+namespace Digest.Host.Web;
+
+/// <summary>
+/// The operators' HTTP API under /api/admin, behind "Authorization: Bearer Admin:ApiKey". The same
+/// actions as the CLI verbs, for tools and scripts that cannot run the program on a node.
+/// </summary>
+public static class AdminApi
+{
+    public static void MapAdminApi(this WebApplication app)
+    {
+        var admin = app.MapGroup("/api/admin").AddEndpointFilter(RequireKey).DisableAntiforgery();
+        admin.MapGet("/subscribers.csv", ExportSubscribers);
+        admin.MapPost("/subscribers/import", ImportSubscribers);
+        admin.MapGet("/subscribers/preview", Preview);
+        admin.MapGet("/suppressions", (SubscriberRepository s, CancellationToken ct) => s.SuppressionsAsync(500, ct));
+        admin.MapPost("/suppressions", Suppress);
+        admin.MapDelete("/suppressions/{email}", async (string email, SubscriberRepository s, CancellationToken ct) =>
+            await s.UnsuppressAsync(email, ct) ? Results.NoContent() : Results.NotFound(new { error = $"{email} is not suppressed" }));
+        admin.MapPost("/digests/{id:long}/resend", async (long id, DigestRepository d, CancellationToken ct) =>
+            await d.ResendAsync(id, ct) ? Results.Accepted() : Results.Conflict(new { error = $"digest {id} does not exist or was sent; only failed or cancelled digests are resent" }));
+        admin.MapGet("/stats/daily", async (DigestRepository d, CancellationToken ct, int days = 14) =>
+            days is < 1 or > 366 ? Results.BadRequest(new { error = "days must be 1-366" }) : Results.Ok(await d.DailyStatsAsync(days, ct)));
+    }
+
+    public sealed record SuppressRequest(string? Email, string? Reason);
+
+    private static async ValueTask<object?> RequireKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var key = context.HttpContext.RequestServices.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey;
+        if (string.IsNullOrEmpty(key))
+            return Results.NotFound(new { error = "The admin API is off: set Admin:ApiKey to turn it on." });
+        var header = context.HttpContext.Request.Headers.Authorization.ToString();
+        var given = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : "";
+        // Constant-time comparison: the answer time says nothing about how much of a guess was right.
+        if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(key))))
+            return Results.Json(new { error = "A valid admin API key is needed (Authorization: Bearer KEY)." }, statusCode: StatusCodes.Status401Unauthorized);
+        return await next(context);
+    }
+
+    private static async Task<IResult> ExportSubscribers(SubscriberCsv csv, CancellationToken ct)
+    {
+        var writer = new StringWriter();
+        await csv.ExportAsync(writer, ct);
+        return Results.Text(writer.ToString(), "text/csv; charset=utf-8");
+    }
+
+    private static async Task<IResult> ImportSubscribers(HttpRequest request, SubscriberCsv csv, CancellationToken ct)
+    {
+        // Read the body first: the CSV reader is synchronous, and Kestrel allows no synchronous reads.
+        using var raw = new StreamReader(request.Body, Encoding.UTF8);
+        using var reader = new StringReader(await raw.ReadToEndAsync(ct));
+        var report = await csv.ImportAsync(reader, null, ct);
+        var body = new { added = report.Added, updated = report.Updated, rejected = report.Rejected.Select(r => new { line = r.Line, reason = r.Reason }) };
+        return report.Rejected.Count > 0 && report.Added + report.Updated == 0 ? Results.UnprocessableEntity(body) : Results.Ok(body);
+    }
+
+    private static async Task<IResult> Preview(string? email, SubscriberRepository subscribers, DigestComposer composer, DeliverySettings settings, CancellationToken ct)
+    {
+        var subscriber = email is null ? null : await subscribers.FindByEmailAsync(email, ct);
+        if (subscriber is null) return Results.NotFound(new { error = $"No subscriber '{email}'." });
+        var rendered = await composer.PreviewAsync(subscriber, settings.Lookback, ct);
+        return Results.Content(rendered.Html, "text/html; charset=utf-8");
+    }
+
+    private static async Task<IResult> Suppress(SuppressRequest body, SubscriberRepository subscribers, CancellationToken ct)
+    {
+        if (!Digest.Core.Subscribers.EmailAddress.TryNormalise(body.Email, out var email, out var error))
+            return Results.BadRequest(new { error });
+        await subscribers.SuppressAsync(email, string.IsNullOrWhiteSpace(body.Reason) ? "operator" : body.Reason.Trim(), ct);
+        return Results.NoContent();
+    }
+}

@@ -1,0 +1,152 @@
+using System.Net.Http.Json;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Dapper;
+using Digest.Host.Startup;
+using Digest.Ingest;
+using Digest.IntegrationTests.Infrastructure;
+using Npgsql;
+
+namespace Digest.IntegrationTests;
+
+/// <summary>The operators' tools: CSV import and export, suppression, preview, resend and stats, by CLI and admin API.</summary>
+public sealed class AdminTests : IAsyncLifetime
+{
+    private const string Key = "test-admin-key-0123456789";
+    private DigestTestHost _host = null!;
+    private RunningApp _web = null!;
+
+    public async Task InitializeAsync()
+    {
+        _host = await DigestTestHost.StartAsync(extra: new Dictionary<string, string?> { ["Admin:ApiKey"] = Key });
+        _web = await RunningApp.StartAsync(_host.Settings, Role.Web);
+        _web.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+        await _host.Get<Ingestor>().IngestFileAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "papers-page-1.txt"), "test");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _web.DisposeAsync();
+        await _host.DisposeAsync();
+    }
+
+    private async Task<long> CountAsync(string sql)
+    {
+        await using var db = new NpgsqlConnection(_host.ConnectionString);
+        return await db.ExecuteScalarAsync<long>(sql);
+    }
+
+    [Fact]
+    public async Task Csv_import_keeps_good_rows_reports_bad_ones_by_line_and_export_gives_them_back()
+    {
+        var file = Path.Combine(_host.Folder, "people.csv");
+        await File.WriteAllLinesAsync(file,
+        [
+            "email,topics,hour,zone,frequency,weekday",
+            "ada@example.org,\"grokking; title:transformer*\",7,Europe/Berlin,daily,",
+            "not-an-address,grokking,8,UTC,daily,",
+            "bob@example.org,\"\"\"unclosed\",8,UTC,daily,",
+            "cy@example.org,grokking,25,UTC,daily,",
+            "di@example.org,grokking,9,Mars/Base,daily,",
+            "ed@example.org,\"length generalization\",18,America/New_York,weekly,friday",
+            "",
+        ]);
+
+        var import = await Cli.RunAsync(_host.Settings, "subscriber", "import", file);
+        var again = await Cli.RunAsync(_host.Settings, "subscriber", "import", file);
+        var export = await Cli.RunAsync(_host.Settings, "subscriber", "export");
+
+        Assert.Equal(2, import.ExitCode);
+        Assert.Contains("added 2, updated 0, rejected 4", import.Output);
+        Assert.Contains("line 3: 'not-an-address' is not an email address", import.Error);
+        Assert.Contains("line 4: topic", import.Error);
+        Assert.Contains("line 5: hour '25' is not 0-23", import.Error);
+        Assert.Contains("line 6: zone 'Mars/Base' is not an IANA time zone", import.Error);
+        Assert.Contains("added 0, updated 2, rejected 4", again.Output);
+        Assert.Equal(2, await CountAsync("SELECT count(*) FROM subscribers"));
+        Assert.Contains("ada@example.org,grokking; title:transformer*,daily,7,Europe/Berlin,monday,10,active,no", export.Output);
+        Assert.Contains("ed@example.org,length generalization,weekly,18,America/New_York,friday,10,active,no", export.Output);
+    }
+
+    [Fact]
+    public async Task A_csv_without_the_required_columns_is_refused_whole()
+    {
+        var response = await _web.Http.PostAsync("/api/admin/subscribers/import", new StringContent("mail,interests\na@example.org,x\n", Encoding.UTF8, "text/csv"));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains("the header must name the columns email and topics", await response.Content.ReadAsStringAsync());
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM subscribers"));
+    }
+
+    [Fact]
+    public async Task The_admin_api_wants_its_key()
+    {
+        using var anonymous = new HttpClient { BaseAddress = _web.Address };
+        using var wrong = new HttpClient { BaseAddress = _web.Address };
+        wrong.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "guess");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/admin/subscribers.csv")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await wrong.GetAsync("/api/admin/subscribers.csv")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _web.Http.GetAsync("/api/admin/subscribers.csv")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Suppress_stops_mail_and_unsuppress_lets_it_go_again()
+    {
+        var email = $"sup-{Guid.NewGuid():N}@example.org";
+        await Cli.RunAsync(_host.Settings, "subscriber", "add", email, "--topic", "grokking");
+
+        var suppressed = await _web.Http.PostAsJsonAsync("/api/admin/suppressions", new { email, reason = "complaint" });
+        var blocked = await Cli.RunAsync(_host.Settings, "send-now", "--all");
+        var listed = await _web.Http.GetStringAsync("/api/admin/suppressions");
+        var lifted = await Cli.RunAsync(_host.Settings, "subscriber", "unsuppress", email);
+        var sent = await Cli.RunAsync(_host.Settings, "send-now", "--all");
+
+        Assert.Equal(HttpStatusCode.NoContent, suppressed.StatusCode);
+        Assert.Contains("Sent: 0,", blocked.Output);
+        Assert.Contains("complaint", listed);
+        Assert.Equal(0, lifted.ExitCode);
+        Assert.Contains("Sent: 1,", sent.Output);
+        Assert.Single(await TestMailServer.WaitForAsync(email));
+        var bad = await _web.Http.PostAsJsonAsync("/api/admin/suppressions", new { email = "x\r\nBcc: y@example.org", reason = "" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    [Fact]
+    public async Task Preview_shows_the_next_digest_without_planning_it_and_stats_count_by_day()
+    {
+        var email = $"preview-{Guid.NewGuid():N}@example.org";
+        await Cli.RunAsync(_host.Settings, "subscriber", "add", email, "--topic", "grokking");
+
+        var html = await _web.Http.GetStringAsync($"/api/admin/subscribers/preview?email={Uri.EscapeDataString(email)}");
+        var cli = await Cli.RunAsync(_host.Settings, "digests", "preview", email);
+
+        Assert.Contains("Grokking at the Edge of Numerical Stability", html);
+        Assert.Contains("Grokking at the Edge of Numerical Stability", cli.Output);
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM digests"));
+
+        await Cli.RunAsync(_host.Settings, "send-now", "--all");
+        var stats = await Cli.RunAsync(_host.Settings, "digests", "stats");
+        Assert.Matches(@"\d{4}-\d{2}-\d{2}\s+1\s+1\s+0\s+0\s+0\s+0", stats.Output);
+    }
+
+    [Fact]
+    public async Task Resend_puts_a_failed_digest_back_but_never_a_sent_one()
+    {
+        var email = $"resend-{Guid.NewGuid():N}@example.org";
+        await Cli.RunAsync(_host.Settings, "subscriber", "add", email, "--topic", "grokking");
+        await Cli.RunAsync(_host.Settings, "send-now", "--all");
+        var id = await CountAsync($"SELECT d.id FROM digests d JOIN subscribers s ON s.id = d.subscriber_id WHERE s.email = '{email}'");
+
+        var refused = await _web.Http.PostAsync($"/api/admin/digests/{id}/resend", null);
+        await using (var db = new NpgsqlConnection(_host.ConnectionString))
+            await db.ExecuteAsync("UPDATE digests SET status = 'failed' WHERE id = @id", new { id });
+        var accepted = await Cli.RunAsync(_host.Settings, "digests", "resend", id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Cli.RunAsync(_host.Settings, "send-now");
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal(0, accepted.ExitCode);
+        Assert.Equal(2, (await TestMailServer.WaitForAsync(email, count: 2)).Count);
+    }
+}
