@@ -1,6 +1,7 @@
 using Digest.Core.Subscribers;
 using Digest.Data.Repositories;
 using Microsoft.Extensions.Logging;
+using Digest.Core.Observability;
 using Digest.Core.Schedule;
 using NodaTime;
 
@@ -44,6 +45,8 @@ public sealed class DigestPlanner(SubscriberRepository subscribers, DigestReposi
                 log.LogDebug("Planned digest for subscriber {SubscriberId}, period {Period}: {Items} items", subscriber.Id, period.Value.Date, items);
         }
         var summary = new PlanSummary(ready, empty, already, notDue);
+        DigestMetrics.DigestsPlanned.Add(ready, new KeyValuePair<string, object?>("outcome", "ready"));
+        DigestMetrics.DigestsPlanned.Add(empty, new KeyValuePair<string, object?>("outcome", "empty"));
         log.LogInformation("Planning done: {Ready} ready, {Empty} with nothing new, {Already} already planned, {NotDue} not due", ready, empty, already, notDue);
         return summary;
     }

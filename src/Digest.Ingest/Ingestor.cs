@@ -58,6 +58,9 @@ public sealed class Ingestor(ListingReader reader, ListingRepository listings, S
                 batch.Clear();
             }
             (inserted, duplicate) = Add(await listings.UpsertAsync(batch, source, ct), inserted, duplicate);
+            var tag = new KeyValuePair<string, object?>("source", source);
+            Digest.Core.Observability.DigestMetrics.ListingsIngested.Add(inserted, tag);
+            Digest.Core.Observability.DigestMetrics.ListingsRejected.Add(rejections.Count, tag);
             return new IngestReport(origin, format.Name, seen, inserted, duplicate, rejections);
         }
     }

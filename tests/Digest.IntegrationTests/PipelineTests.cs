@@ -125,6 +125,26 @@ public sealed partial class PipelineTests : IAsyncLifetime
         Assert.StartsWith("1 new listing on ", mail.Subject);
     }
 
+    [Fact]
+    public async Task Non_ascii_titles_authors_and_subjects_arrive_intact()
+    {
+        var jsonl = Path.Combine(_host.Folder, "unicode.jsonl");
+        await File.WriteAllTextAsync(jsonl,
+            """{"title":"Light Schrödinger Bridge — Über Quanten, 量子 and naïve Zyzzyvas","summary":"Schrödinger bridges for zyzzyva sampling.","authors":["Jürgen Müller","Zoë Ångström"],"url":"https://arxiv.org/abs/2501.09999"}""" + "\n");
+        await _host.Get<Ingestor>().IngestFileAsync(jsonl, "test");
+        var email = await SubscribeAsync("zyzzyva");
+
+        await SendNowAsync();
+
+        var mail = Assert.Single(await TestMailServer.WaitForAsync(email));
+        const string title = "Light Schrödinger Bridge — Über Quanten, 量子 and naïve Zyzzyvas";
+        Assert.Contains(title, mail.Subject);
+        Assert.Contains(title, mail.Text);
+        Assert.Contains("Jürgen Müller, Zoë Ångström", mail.Text);
+        Assert.Contains("Light Schrödinger Bridge — Über Quanten, 量子 and naïve Zyzzyvas", System.Net.WebUtility.HtmlDecode(mail.Html));
+        Assert.Matches(@"Subject: =\?utf-8\?B\?", mail.Source);
+    }
+
     private static async Task<List<Digest.Core.Listings.Listing>> ReadFixtureListingsAsync()
     {
         var result = new List<Digest.Core.Listings.Listing>();
