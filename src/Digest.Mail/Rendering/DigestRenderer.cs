@@ -59,16 +59,24 @@ public sealed class DigestRenderer
         return env.Compile(reader);
     }
 
-    // Templates indent for readability; the text part should not carry that indentation into the mail.
+    // Templates indent for readability; the text part should not carry that indentation into the mail:
+    // trailing spaces go, runs of blank lines fold to one, lines end in CRLF. One pass, no intermediate lists.
     private static string Normalise(string text)
     {
-        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').Select(l => l.TrimEnd());
-        var result = new List<string>();
-        foreach (var line in lines)
+        var sb = new StringBuilder(text.Length + text.Length / 16);
+        var blank = false;
+        foreach (var raw in text.AsSpan().EnumerateLines())
         {
-            if (line.Length == 0 && result.Count > 0 && result[^1].Length == 0) continue;
-            result.Add(line);
+            var line = raw.TrimEnd();
+            if (line.IsEmpty)
+            {
+                if (sb.Length == 0 || blank) continue;
+                blank = true;
+            }
+            else blank = false;
+            sb.Append(line).Append("\r\n");
         }
-        return string.Join("\r\n", result).Trim() + "\r\n";
+        while (sb.Length >= 4 && sb[^1] == '\n' && sb[^3] == '\n') sb.Length -= 2;
+        return sb.ToString();
     }
 }

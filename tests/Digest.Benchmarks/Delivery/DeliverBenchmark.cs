@@ -15,7 +15,7 @@ namespace Digest.Benchmarks.Delivery;
 /// The output side: 100,000 due digests of 10 items each, rendered and handed to a local SMTP sink by the
 /// real sender (claim, re-check, compose, render, send, commit). Prints renders/s and messages/s, and the
 /// ratio against one connection per message, and against System.Net.Mail, measured on slices in the same run.
-/// Options: --digests N (default 100000), --slice N (default 2000).
+/// Options: --digests N (default 100000), --renders N (default: as many as digests), --slice N (default 2000).
 /// </summary>
 public sealed class DeliverBenchmark : IBenchmark
 {
@@ -27,6 +27,7 @@ public sealed class DeliverBenchmark : IBenchmark
     {
         var digests = Option(context, "--digests", 100_000);
         var slice = Option(context, "--slice", 2_000);
+        var renders = Option(context, "--renders", digests);
         using var sink = SmtpSink.Start();
         Directory.CreateDirectory(context.Folder);
         var settings = new Dictionary<string, string?>
@@ -44,7 +45,7 @@ public sealed class DeliverBenchmark : IBenchmark
         await SeedAsync(context.ConnectionString, digests, ct);
         context.Report("seeded due digests", $"{digests:N0} × 10 items in {watch.Elapsed.TotalSeconds:0.0} s");
 
-        await RenderAsync(context, host.Services.GetRequiredService<DigestRenderer>(), digests);
+        RenderAll(context, host.Services.GetRequiredService<DigestRenderer>(), renders);
 
         var transport = host.Services.GetRequiredService<IMailTransport>();
         var sample = await SampleMessageAsync(host, ct);
@@ -71,7 +72,7 @@ public sealed class DeliverBenchmark : IBenchmark
         context.Report("peak working set", $"{process.PeakWorkingSet64 / 1048576:N0} MB");
     }
 
-    private static async Task RenderAsync(BenchmarkContext context, DigestRenderer renderer, int count)
+    private static void RenderAll(BenchmarkContext context, DigestRenderer renderer, int count)
     {
         var models = Enumerable.Range(0, 64).Select(SampleModel).ToArray();
         for (var i = 0; i < 1_000; i++) renderer.Render(models[i % models.Length]);
