@@ -18,7 +18,7 @@ public sealed record ReceivedMail(string Id, string Subject, string Text, string
 /// </summary>
 public static class TestMailServer
 {
-    private static readonly Lazy<Task<(int Smtp, HttpClient Api)>> Server = new(StartAsync);
+    private static readonly Lazy<Task<(int Smtp, HttpClient Api)>> Server = new(() => StartAsync([]));
 
     public static async Task<int> SmtpPortAsync() => (await Server.Value).Smtp;
 
@@ -61,7 +61,10 @@ public static class TestMailServer
         return headers;
     }
 
-    private static async Task<(int, HttpClient)> StartAsync()
+    /// <summary>A maildev of a test's own, e.g. one that requires AUTH; returns its SMTP port and API client.</summary>
+    public static Task<(int Smtp, HttpClient Api)> StartPrivateAsync(params string[] options) => StartAsync(options);
+
+    private static async Task<(int, HttpClient)> StartAsync(string[] extra)
     {
         var maildev = RepoPaths.Of("deploy", "local", "node_modules", ".bin", "maildev");
         if (!File.Exists(maildev))
@@ -77,7 +80,7 @@ public static class TestMailServer
             RedirectStandardError = true,
         };
         var script = $"\"$0\" \"$@\" & child=$!; while kill -0 {parent} 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 1; done; kill $child 2>/dev/null";
-        foreach (var a in new[] { "-c", script, maildev, "--smtp", $"{smtp}", "--web", $"{web}", "--ip", "127.0.0.1", "--web-ip", "127.0.0.1", "--silent" })
+        foreach (var a in new[] { "-c", script, maildev, "--smtp", $"{smtp}", "--web", $"{web}", "--ip", "127.0.0.1", "--web-ip", "127.0.0.1", "--silent" }.Concat(extra))
             psi.ArgumentList.Add(a);
         var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start maildev.");
         process.OutputDataReceived += (_, _) => { };
