@@ -22,7 +22,7 @@ public sealed record TopicQuery(TopicNode Include, IReadOnlyList<TopicNode> Excl
     /// <summary>The canonical text: two people who typed the same topic differently share one row.</summary>
     public string Canonical => TopicFormatter.Format(this);
 
-    /// <summary>Input for PostgreSQL's <c>to_tsquery('english', …)</c>: quoted lexemes only, so nothing typed is syntax.</summary>
+    /// <summary>Input for PostgreSQL's <c>to_tsquery('digest_english', …)</c>: quoted lexemes only, so nothing typed is syntax.</summary>
     public string ToTsQuery() => TsQueryCompiler.Compile(this);
 }
 

@@ -20,7 +20,7 @@ FROM (
              * count(*)
              / (1 + extract(epoch FROM (@now - coalesce(l.published_at, l.first_seen_at))) / 604800.0) AS score,
            array_agg(st.label ORDER BY st.position) AS matched,
-           ts_headline('english', l.summary, string_agg('(' || t.query::text || ')', ' | ')::tsquery,
+           ts_headline('digest_english', l.summary, string_agg('(' || t.query::text || ')', ' | ')::tsquery,
                        'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=22, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "') AS snippet
     FROM subscriber_topics st
     JOIN topics t ON t.id = st.topic_id
@@ -110,7 +110,7 @@ GROUP BY 1 ORDER BY 1 DESC;
 -- What a person's next digest would hold now, without planning it: the same matching and ranking as
 -- select-digest-items, read-only.
 SELECT l.id AS listing_id, l.title, l.url, l.authors, l.published_at,
-       ts_headline('english', l.summary, string_agg('(' || t.query::text || ')', ' | ')::tsquery,
+       ts_headline('digest_english', l.summary, string_agg('(' || t.query::text || ')', ' | ')::tsquery,
                    'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=22, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "') AS snippet,
        array_agg(st.label ORDER BY st.position) AS matched_topics,
        (row_number() OVER (ORDER BY sum(ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', l.search, t.query)) * count(*)

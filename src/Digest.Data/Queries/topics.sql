@@ -2,7 +2,7 @@
 -- Finds or creates the one row for a topic's canonical text; the compiled tsquery is stored with it.
 WITH inserted AS (
     INSERT INTO topics (canonical, query)
-    VALUES (@canonical, to_tsquery('english', @tsquery))
+    VALUES (@canonical, to_tsquery('digest_english', @tsquery))
     ON CONFLICT (canonical) DO NOTHING
     RETURNING id
 )
