@@ -15,9 +15,12 @@ public static class Sql
     public const string DeleteSubscriberTopics = "delete-subscriber-topics";
     public const string InsertSubscriberTopic = "insert-subscriber-topic";
     public const string UpsertTopic = "upsert-topic";
-    public const string InsertDigest = "insert-digest";
-    public const string SelectDigestItems = "select-digest-items";
-    public const string MarkDigestEmpty = "mark-digest-empty";
+    public const string InsertDigests = "insert-digests";
+    public const string MatchTopics = "match-topics";
+    public const string FanOutDigestItems = "fan-out-digest-items";
+    public const string MarkEmptyDigests = "mark-empty-digests";
+    public const string ClearTopicHits = "clear-topic-hits";
+    public const string GetTopicIds = "get-topic-ids";
     public const string ClaimDigests = "claim-digests";
     public const string GetDigestRecipient = "get-digest-recipient";
     public const string GetDigestEntries = "get-digest-entries";

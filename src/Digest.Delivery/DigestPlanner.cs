@@ -17,38 +17,60 @@ public sealed record PlanSummary(int Ready, int Empty, int AlreadyPlanned, int N
 public sealed class DigestPlanner(SubscriberRepository subscribers, DigestRepository digests, IClock clock,
     DeliverySettings settings, ILogger<DigestPlanner> log)
 {
+    /// <summary>How many listings each topic keeps per cycle: no digest holds more (Subscriber.MaxMaxItems).</summary>
+    public const int PerTopic = Subscriber.MaxMaxItems;
+    private const int BatchSize = 5_000;
+
     /// <param name="everyone">Plan the current period for every active person now, due or not (the CLI's send-now --all).</param>
     public async Task<PlanSummary> PlanAsync(bool everyone, CancellationToken ct = default)
     {
         var now = clock.GetCurrentInstant();
-        int ready = 0, empty = 0, already = 0, notDue = 0;
+        var due = new List<(long SubscriberId, DuePeriod Period)>();
+        var notDue = 0;
         foreach (var subscriber in await subscribers.GetActiveAsync(ct))
         {
-            var latest = subscriber.Schedule.LatestPeriod(now);
-            // Sending early takes the next period: its regular send time then finds it done, so nobody gets two.
-            DuePeriod? period = IsDue(subscriber, latest.SendAt) ? latest
-                : everyone ? subscriber.Schedule.NextPeriod(now) with { SendAt = now }
-                : null;
-            if (period is null)
+            var period = PeriodToPlan(subscriber, now, everyone);
+            if (period is null) notDue++;
+            else due.Add((subscriber.Id, period.Value));
+        }
+        int ready = 0, empty = 0, already = 0;
+        if (due.Count > 0)
+        {
+            // Each distinct topic is matched once for the whole cycle; batches then fan the hits out.
+            var cycle = Guid.NewGuid();
+            try
             {
-                notDue++;
-                continue;
+                var topics = await digests.TopicIdsAsync(due.Select(d => d.SubscriberId).ToList(), ct);
+                var hits = await digests.MatchTopicsAsync(cycle, topics, now - settings.Lookback, PerTopic, ct);
+                DigestMetrics.TopicsMatched.Add(topics.Length);
+                log.LogDebug("Matched {Topics} distinct topics: {Hits} hits", topics.Length, hits);
+                foreach (var batch in due.Chunk(BatchSize))
+                {
+                    var (r, e, a) = await digests.PlanBatchAsync(cycle, batch, now, ct);
+                    (ready, empty, already) = (ready + r, empty + e, already + a);
+                }
             }
-            var (outcome, _, items) = await digests.PlanAsync(subscriber, period.Value, now, settings.Lookback, ct);
-            switch (outcome)
+            finally
             {
-                case PlanOutcome.Ready: ready++; break;
-                case PlanOutcome.Empty: empty++; break;
-                default: already++; break;
+                await digests.ClearTopicHitsAsync(cycle);
             }
-            if (outcome != PlanOutcome.AlreadyPlanned)
-                log.LogDebug("Planned digest for subscriber {SubscriberId}, period {Period}: {Items} items", subscriber.Id, period.Value.Date, items);
         }
         var summary = new PlanSummary(ready, empty, already, notDue);
         DigestMetrics.DigestsPlanned.Add(ready, new KeyValuePair<string, object?>("outcome", "ready"));
         DigestMetrics.DigestsPlanned.Add(empty, new KeyValuePair<string, object?>("outcome", "empty"));
         log.LogInformation("Planning done: {Ready} ready, {Empty} with nothing new, {Already} already planned, {NotDue} not due", ready, empty, already, notDue);
         return summary;
+    }
+
+    /// <summary>
+    /// The period to plan for a person now, or null. Sending early (everyone) takes the next period: its
+    /// regular send time then finds it done, so nobody gets two.
+    /// </summary>
+    private static DuePeriod? PeriodToPlan(Subscriber subscriber, Instant now, bool everyone)
+    {
+        var latest = subscriber.Schedule.LatestPeriod(now);
+        if (IsDue(subscriber, latest.SendAt)) return latest;
+        return everyone ? subscriber.Schedule.NextPeriod(now) with { SendAt = now } : null;
     }
 
     private static bool IsDue(Subscriber subscriber, Instant sendAt) =>

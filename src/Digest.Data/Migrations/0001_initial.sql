@@ -81,8 +81,8 @@ CREATE TABLE digest_items (
     listing_id     bigint   NOT NULL REFERENCES listings (id) ON DELETE CASCADE,
     rank           smallint NOT NULL,
     score          real     NOT NULL,
+    -- The labels of the person's topics that matched; the snippet is made from them at send time.
     matched_topics text[]   NOT NULL,
-    snippet        text     NOT NULL,
     PRIMARY KEY (digest_id, listing_id),
     -- A listing reaches a person once, ever: across days, sources and re-ingests.
     UNIQUE (subscriber_id, listing_id)

@@ -1,43 +1,67 @@
--- name: insert-digest
--- Plans one person's digest for one period. The unique (subscriber, period) makes planning safe to
--- run on every node and after every crash: a second attempt inserts nothing and returns no row.
+-- name: insert-digests
+-- Plans one period for each of a batch of people. The unique (subscriber, period) makes planning safe to
+-- run on every node and after every crash: a second attempt inserts nothing for that person.
 INSERT INTO digests (subscriber_id, period, due_at)
-VALUES (@subscriber_id, @period, @due_at)
+SELECT * FROM unnest(@subscriber_ids::bigint[], @periods::date[], @due_ats::timestamptz[])
 ON CONFLICT (subscriber_id, period) DO NOTHING
-RETURNING id;
+RETURNING id, subscriber_id;
 
--- name: select-digest-items
--- The best new listings for one person: each listing that any of their topics matches, not yet sent to
--- them, first seen inside the window. Score = relevance summed over matching topics (title hits weigh
--- more: weights A/B), times the number of topics matched, decayed by age. Ties break on listing id.
-INSERT INTO digest_items (digest_id, subscriber_id, listing_id, rank, score, matched_topics, snippet)
-SELECT @digest_id, @subscriber_id, ranked.listing_id,
-       row_number() OVER (ORDER BY ranked.score DESC, ranked.listing_id),
-       ranked.score, ranked.matched, ranked.snippet
+-- name: match-topics
+-- Matches each distinct topic of the people being planned once against the listings first seen inside the
+-- window, keeping a topic's best @per_topic listings (no digest holds more). The GIN index serves each topic.
+INSERT INTO topic_hits (cycle, topic_id, listing_id, relevance)
+SELECT @cycle, topic_id, listing_id, relevance
 FROM (
-    SELECT l.id AS listing_id,
-           sum(ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', l.search, t.query))
-             * count(*)
+    SELECT t.id AS topic_id, l.id AS listing_id,
+           ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', l.search, t.query) AS relevance,
+           row_number() OVER (PARTITION BY t.id ORDER BY ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', l.search, t.query) DESC, l.id) AS place
+    FROM topics t
+    JOIN listings l ON l.search @@ t.query
+    WHERE t.id = ANY(@topic_ids) AND l.first_seen_at > @window_start
+) ranked
+WHERE place <= @per_topic
+ON CONFLICT DO NOTHING;
+
+-- name: fan-out-digest-items
+-- Fills the digests just planned, set-based: each person's topics' hits, one row per listing, scored by
+-- relevance summed over the matching topics (title hits weigh more: weights A/B) times the number of
+-- topics matched, decayed by age (halved after a week); top max_items per person, ties broken on listing
+-- id; never a listing the person already had.
+INSERT INTO digest_items (digest_id, subscriber_id, listing_id, rank, score, matched_topics)
+SELECT digest_id, subscriber_id, listing_id, place, score, matched
+FROM (
+    SELECT p.digest_id, p.subscriber_id, h.listing_id, s.max_items,
+           sum(h.relevance) * count(*)
              / (1 + extract(epoch FROM (@now - coalesce(l.published_at, l.first_seen_at))) / 604800.0) AS score,
            array_agg(st.label ORDER BY st.position) AS matched,
-           ts_headline('digest_english', l.summary, string_agg('(' || t.query::text || ')', ' | ')::tsquery,
-                       'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=22, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "') AS snippet
-    FROM subscriber_topics st
-    JOIN topics t ON t.id = st.topic_id
-    JOIN listings l ON l.search @@ t.query
-    WHERE st.subscriber_id = @subscriber_id
-      AND l.first_seen_at > @window_start
-      AND NOT EXISTS (SELECT 1 FROM digest_items seen
-                      WHERE seen.subscriber_id = @subscriber_id AND seen.listing_id = l.id)
-    GROUP BY l.id
-    ORDER BY score DESC, l.id
-    LIMIT @max_items
+           row_number() OVER (PARTITION BY p.subscriber_id
+                              ORDER BY sum(h.relevance) * count(*)
+                                       / (1 + extract(epoch FROM (@now - coalesce(l.published_at, l.first_seen_at))) / 604800.0) DESC,
+                                       h.listing_id) AS place
+    FROM unnest(@digest_ids::bigint[], @subscriber_ids::bigint[]) AS p(digest_id, subscriber_id)
+    JOIN subscribers s ON s.id = p.subscriber_id
+    JOIN subscriber_topics st ON st.subscriber_id = p.subscriber_id
+    JOIN topic_hits h ON h.cycle = @cycle AND h.topic_id = st.topic_id
+    JOIN listings l ON l.id = h.listing_id
+    WHERE NOT EXISTS (SELECT 1 FROM digest_items seen WHERE seen.subscriber_id = p.subscriber_id AND seen.listing_id = h.listing_id)
+    GROUP BY p.digest_id, p.subscriber_id, h.listing_id, s.max_items, l.published_at, l.first_seen_at
 ) ranked
-ORDER BY ranked.score DESC, ranked.listing_id;
+WHERE place <= max_items;
 
--- name: mark-digest-empty
--- Nothing matched: the period is done and no email goes out.
-UPDATE digests SET status = 'empty' WHERE id = @id AND status = 'ready';
+-- name: mark-empty-digests
+-- Nothing matched for these people: their period is done and no email goes out.
+UPDATE digests d SET status = 'empty'
+WHERE d.id = ANY(@digest_ids) AND d.status = 'ready'
+  AND NOT EXISTS (SELECT 1 FROM digest_items i WHERE i.digest_id = d.id)
+RETURNING d.id;
+
+-- name: clear-topic-hits
+-- The cycle is planned: its work rows go.
+DELETE FROM topic_hits WHERE cycle = @cycle;
+
+-- name: get-topic-ids
+-- The distinct topics followed by a set of people.
+SELECT DISTINCT topic_id FROM subscriber_topics WHERE subscriber_id = ANY(@subscriber_ids);
 
 -- name: claim-digests
 -- Claims a batch of sendable digests for this worker. SKIP LOCKED lets many workers claim side by side
@@ -62,8 +86,15 @@ FROM digests d JOIN subscribers s ON s.id = d.subscriber_id
 WHERE d.id = @digest_id;
 
 -- name: get-digest-entries
--- The listings of one digest in rank order, with what the email shows of each.
-SELECT l.id AS listing_id, l.title, l.url, l.authors, l.published_at, i.snippet, i.matched_topics, i.rank
+-- The listings of one digest in rank order, with what the email shows of each: the snippet highlights the
+-- words of the person's topics that matched (or is the abstract's start if they changed their topics since).
+SELECT l.id AS listing_id, l.title, l.url, l.authors, l.published_at, i.matched_topics, i.rank,
+       coalesce(ts_headline('digest_english', l.summary,
+                    (SELECT string_agg('(' || t.query::text || ')', ' | ')::tsquery
+                     FROM subscriber_topics st JOIN topics t ON t.id = st.topic_id
+                     WHERE st.subscriber_id = i.subscriber_id AND st.label = ANY(i.matched_topics)),
+                    'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=22, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "'),
+                left(l.summary, 240)) AS snippet
 FROM digest_items i JOIN listings l ON l.id = i.listing_id
 WHERE i.digest_id = @digest_id
 ORDER BY i.rank;
@@ -108,7 +139,7 @@ GROUP BY 1 ORDER BY 1 DESC;
 
 -- name: preview-digest-items
 -- What a person's next digest would hold now, without planning it: the same matching and ranking as
--- select-digest-items, read-only.
+-- fan-out-digest-items, read-only.
 SELECT l.id AS listing_id, l.title, l.url, l.authors, l.published_at,
        ts_headline('digest_english', l.summary, string_agg('(' || t.query::text || ')', ' | ')::tsquery,
                    'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=22, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "') AS snippet,

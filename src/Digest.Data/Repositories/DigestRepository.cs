@@ -43,36 +43,63 @@ public sealed class DailyStats
 /// </summary>
 public sealed class DigestRepository(NpgsqlDataSource db, SqlCatalog sql)
 {
-    /// <summary>
-    /// Plans one period for one person: the digest row and its ranked items commit together, so a crash
-    /// leaves either nothing (planned again next cycle) or a complete digest ready to send.
-    /// </summary>
-    public async Task<(PlanOutcome Outcome, long? DigestId, int Items)> PlanAsync(
-        Subscriber subscriber, DuePeriod period, Instant now, Duration lookback, CancellationToken ct = default)
+    /// <summary>The distinct topics the given people follow: what one planning cycle must match.</summary>
+    public async Task<long[]> TopicIdsAsync(IReadOnlyList<long> subscriberIds, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(subscriber);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<long>(new CommandDefinition(sql[Sql.GetTopicIds],
+            new { subscriber_ids = subscriberIds.ToArray() }, commandTimeout: 0, cancellationToken: ct))).ToArray();
+    }
+
+    /// <summary>Matches each distinct topic once against the listings first seen after <paramref name="windowStart"/>.</summary>
+    public async Task<int> MatchTopicsAsync(Guid cycle, long[] topicIds, Instant windowStart, int perTopic, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(sql[Sql.MatchTopics], new
+        {
+            cycle,
+            topic_ids = topicIds,
+            window_start = windowStart.ToDateTimeUtc(),
+            per_topic = perTopic,
+        }, commandTimeout: 0, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// Plans one period for each person of a batch: digest rows and their ranked items commit together,
+    /// so a crash leaves either nothing (planned again next cycle) or complete digests ready to send.
+    /// People who already have a digest for the period are left as they are.
+    /// </summary>
+    public async Task<(int Ready, int Empty, int Already)> PlanBatchAsync(Guid cycle, IReadOnlyList<(long SubscriberId, DuePeriod Period)> batch,
+        Instant now, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var digestId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql[Sql.InsertDigest], new
+        var planned = (await connection.QueryAsync<(long Id, long SubscriberId)>(new CommandDefinition(sql[Sql.InsertDigests], new
         {
-            subscriber_id = subscriber.Id,
-            period = DateOnly.FromDateTime(period.Date.ToDateTimeUnspecified()),
-            due_at = period.SendAt.ToDateTimeUtc(),
-        }, tx, cancellationToken: ct));
-        if (digestId is null) return (PlanOutcome.AlreadyPlanned, null, 0);
-
-        var items = await connection.ExecuteAsync(new CommandDefinition(sql[Sql.SelectDigestItems], new
+            subscriber_ids = batch.Select(b => b.SubscriberId).ToArray(),
+            periods = batch.Select(b => DateOnly.FromDateTime(b.Period.Date.ToDateTimeUnspecified())).ToArray(),
+            due_ats = batch.Select(b => b.Period.SendAt.ToDateTimeUtc()).ToArray(),
+        }, tx, commandTimeout: 0, cancellationToken: ct))).ToList();
+        if (planned.Count == 0) return (0, 0, batch.Count);
+        var digestIds = planned.Select(p => p.Id).ToArray();
+        await connection.ExecuteAsync(new CommandDefinition(sql[Sql.FanOutDigestItems], new
         {
-            digest_id = digestId.Value,
-            subscriber_id = subscriber.Id,
-            window_start = (now - lookback).ToDateTimeUtc(),
+            cycle,
+            digest_ids = digestIds,
+            subscriber_ids = planned.Select(p => p.SubscriberId).ToArray(),
             now = now.ToDateTimeUtc(),
-            max_items = subscriber.MaxItems,
-        }, tx, cancellationToken: ct));
-        if (items == 0)
-            await connection.ExecuteAsync(new CommandDefinition(sql[Sql.MarkDigestEmpty], new { id = digestId.Value }, tx, cancellationToken: ct));
+        }, tx, commandTimeout: 0, cancellationToken: ct));
+        var empty = (await connection.QueryAsync<long>(new CommandDefinition(sql[Sql.MarkEmptyDigests],
+            new { digest_ids = digestIds }, tx, commandTimeout: 0, cancellationToken: ct))).Count();
         await tx.CommitAsync(ct);
-        return (items == 0 ? PlanOutcome.Empty : PlanOutcome.Ready, digestId, items);
+        return (planned.Count - empty, empty, batch.Count - planned.Count);
+    }
+
+    public async Task ClearTopicHitsAsync(Guid cycle)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await connection.ExecuteAsync(new CommandDefinition(sql[Sql.ClearTopicHits], new { cycle }, commandTimeout: 0));
     }
 
     /// <summary>

@@ -147,9 +147,8 @@ public sealed class DeliverBenchmark : IBenchmark
             SELECT s.id, t.id, 'grokking', 0 FROM subscribers s CROSS JOIN topics t;
             INSERT INTO digests (subscriber_id, period, due_at)
             SELECT id, current_date, now() FROM subscribers;
-            INSERT INTO digest_items (digest_id, subscriber_id, listing_id, rank, score, matched_topics, snippet)
-            SELECT d.id, d.subscriber_id, l.id, i + 1, 1.0 / (i + 1), ARRAY['grokking'],
-                   'the delay in ' || chr(2) || 'grokking' || chr(3) || ' and eventually leads to SC'
+            INSERT INTO digest_items (digest_id, subscriber_id, listing_id, rank, score, matched_topics)
+            SELECT d.id, d.subscriber_id, l.id, i + 1, 1.0 / (i + 1), ARRAY['grokking']
             FROM digests d CROSS JOIN generate_series(0, 9) i
             JOIN listings l ON l.identity_key = 'bench:' || ((d.subscriber_id * 7 + i) % 1000 + 1);
             ANALYZE;
