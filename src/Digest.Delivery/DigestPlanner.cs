@@ -17,8 +17,6 @@ public sealed record PlanSummary(int Ready, int Empty, int AlreadyPlanned, int N
 public sealed class DigestPlanner(SubscriberRepository subscribers, DigestRepository digests, IClock clock,
     DeliverySettings settings, ILogger<DigestPlanner> log)
 {
-    /// <summary>How many listings each topic keeps per cycle: no digest holds more (Subscriber.MaxMaxItems).</summary>
-    public const int PerTopic = Subscriber.MaxMaxItems;
     private const int BatchSize = 5_000;
 
     /// <param name="everyone">Plan the current period for every active person now, due or not (the CLI's send-now --all).</param>
@@ -40,10 +38,11 @@ public sealed class DigestPlanner(SubscriberRepository subscribers, DigestReposi
             var cycle = Guid.NewGuid();
             try
             {
+                var watch = System.Diagnostics.Stopwatch.StartNew();
                 var topics = await digests.TopicIdsAsync(due.Select(d => d.SubscriberId).ToList(), ct);
-                var hits = await digests.MatchTopicsAsync(cycle, topics, now - settings.Lookback, PerTopic, ct);
+                var hits = await digests.MatchTopicsAsync(cycle, topics, now - settings.Lookback, ct);
                 DigestMetrics.TopicsMatched.Add(topics.Length);
-                log.LogDebug("Matched {Topics} distinct topics: {Hits} hits", topics.Length, hits);
+                log.LogInformation("Matched {Topics} distinct topics once each: {Hits} hits in {Seconds:0.0} s", topics.Length, hits, watch.Elapsed.TotalSeconds);
                 foreach (var batch in due.Chunk(BatchSize))
                 {
                     var (r, e, a) = await digests.PlanBatchAsync(cycle, batch, now, ct);

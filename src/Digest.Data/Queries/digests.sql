@@ -8,18 +8,24 @@ RETURNING id, subscriber_id;
 
 -- name: match-topics
 -- Matches each distinct topic of the people being planned once against the listings first seen inside the
--- window, keeping a topic's best @per_topic listings (no digest holds more). The GIN index serves each topic.
+-- window. A topic keeps as many of its best listings as the largest digest among its followers can hold:
+-- a listing below that could not enter any of their digests through this topic alone.
 INSERT INTO topic_hits (cycle, topic_id, listing_id, relevance)
 SELECT @cycle, topic_id, listing_id, relevance
 FROM (
-    SELECT t.id AS topic_id, l.id AS listing_id,
+    SELECT t.id AS topic_id, l.id AS listing_id, cap.most,
            ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', l.search, t.query) AS relevance,
            row_number() OVER (PARTITION BY t.id ORDER BY ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', l.search, t.query) DESC, l.id) AS place
     FROM topics t
+    JOIN (SELECT st.topic_id, max(s.max_items) AS most
+          FROM unnest(@topic_ids::bigint[]) AS wanted(topic_id)
+          JOIN subscriber_topics st ON st.topic_id = wanted.topic_id
+          JOIN subscribers s ON s.id = st.subscriber_id
+          GROUP BY st.topic_id) cap ON cap.topic_id = t.id
     JOIN listings l ON l.search @@ t.query
-    WHERE t.id = ANY(@topic_ids) AND l.first_seen_at > @window_start
+    WHERE l.first_seen_at > @window_start
 ) ranked
-WHERE place <= @per_topic
+WHERE place <= most
 ON CONFLICT DO NOTHING;
 
 -- name: fan-out-digest-items
@@ -60,8 +66,10 @@ RETURNING d.id;
 DELETE FROM topic_hits WHERE cycle = @cycle;
 
 -- name: get-topic-ids
--- The distinct topics followed by a set of people.
-SELECT DISTINCT topic_id FROM subscriber_topics WHERE subscriber_id = ANY(@subscriber_ids);
+-- The distinct topics followed by a set of people (joined, not "= ANY": the set may be a million long).
+SELECT DISTINCT st.topic_id
+FROM unnest(@subscriber_ids::bigint[]) AS due(subscriber_id)
+JOIN subscriber_topics st ON st.subscriber_id = due.subscriber_id;
 
 -- name: claim-digests
 -- Claims a batch of sendable digests for this worker. SKIP LOCKED lets many workers claim side by side

@@ -52,7 +52,7 @@ public sealed class DigestRepository(NpgsqlDataSource db, SqlCatalog sql)
     }
 
     /// <summary>Matches each distinct topic once against the listings first seen after <paramref name="windowStart"/>.</summary>
-    public async Task<int> MatchTopicsAsync(Guid cycle, long[] topicIds, Instant windowStart, int perTopic, CancellationToken ct = default)
+    public async Task<int> MatchTopicsAsync(Guid cycle, long[] topicIds, Instant windowStart, CancellationToken ct = default)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         return await connection.ExecuteAsync(new CommandDefinition(sql[Sql.MatchTopics], new
@@ -60,7 +60,6 @@ public sealed class DigestRepository(NpgsqlDataSource db, SqlCatalog sql)
             cycle,
             topic_ids = topicIds,
             window_start = windowStart.ToDateTimeUtc(),
-            per_topic = perTopic,
         }, commandTimeout: 0, cancellationToken: ct));
     }
 

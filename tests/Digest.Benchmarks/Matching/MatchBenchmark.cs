@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Dapper;
+using Digest.Core.Listings;
+using Digest.Core.Topics;
+using Digest.Data.Repositories;
+using Digest.Delivery;
+using Digest.Host.Startup;
+using Digest.Ingest.Formats;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Digest.Benchmarks.Matching;
+
+/// <summary>
+/// Matching and top-N selection for everyone: 1,000,000 due subscribers with 1-5 topics each, drawn
+/// Zipf-like from 20,000 distinct topics built from the sample pages' vocabulary, against 5,000 new
+/// listings. Runs the real planner (distinct topics matched once, set-based fan-out, digests and their
+/// items written) and prints its time and our process's peak memory, and the ratio against the naive way
+/// (one ranking query per subscriber) measured on a slice. Options: --subscribers N (1000000),
+/// --topics N (20000), --listings N (5000), --slice N (10000).
+/// </summary>
+public sealed partial class MatchBenchmark : IBenchmark
+{
+    public string Name => "match";
+
+    public string Description => "plan digests for 1,000,000 subscribers over 5,000 new listings (target: 60 s, 1 GB)";
+
+    public async Task RunAsync(BenchmarkContext context, CancellationToken ct)
+    {
+        int people = Option(context, "--subscribers", 1_000_000), topicCount = Option(context, "--topics", 20_000);
+        int listingCount = Option(context, "--listings", 5_000), slice = Option(context, "--slice", 10_000);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Database:ConnectionString"] = context.ConnectionString,
+            ["Ingest:InboxDirectory"] = "",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Digest.Delivery.DigestPlanner"] = "Information",
+        };
+        using var host = await DigestHost.BuildCliAsync(settings, ct);
+        var random = new Random(20261122);
+        var (titles, sentences, words, bigrams) = await VocabularyAsync();
+
+        var watch = Stopwatch.StartNew();
+        var listings = Enumerable.Range(0, listingCount).Select(i => new Listing
+        {
+            Title = titles[random.Next(titles.Count)] + $" ({i})",
+            Summary = string.Join(' ', Enumerable.Range(0, 4).Select(_ => sentences[random.Next(sentences.Count)])),
+            ExternalId = $"bench:{i}",
+        }).ToList();
+        var repo = host.Services.GetRequiredService<ListingRepository>();
+        foreach (var chunk in listings.Chunk(1000)) await repo.UpsertAsync(chunk, "bench", ct);
+        var topics = BuildTopics(words, bigrams, topicCount, random);
+        await SeedAsync(context.ConnectionString, topics, people, random, ct);
+        context.Report("seeded", $"{listingCount:N0} listings, {topics.Count:N0} topics, {people:N0} subscribers in {watch.Elapsed.TotalSeconds:0} s");
+
+        var naive = await NaiveAsync(context.ConnectionString, slice, ct);
+        var process = Process.GetCurrentProcess();
+        GC.Collect();
+        var before = process.WorkingSet64;
+        watch.Restart();
+        var summary = await host.Services.GetRequiredService<DigestPlanner>().PlanAsync(everyone: false, ct);
+        var seconds = watch.Elapsed.TotalSeconds;
+        process.Refresh();
+        await using var db = new NpgsqlConnection(context.ConnectionString);
+        var items = await db.ExecuteScalarAsync<long>("SELECT count(*) FROM digest_items");
+        context.Report("planned (match + top-N + write)", $"{summary.Ready:N0} digests with news, {summary.Empty:N0} empty, {items:N0} items in {seconds:0.0} s");
+        context.Report("our process: peak working set", $"{process.PeakWorkingSet64 / 1048576:N0} MB (before planning {before / 1048576:N0} MB)");
+        var naiveMillion = naive / slice * people;
+        context.Report($"naive, one query per subscriber ({slice:N0})", $"{naive:0.0} s → {naiveMillion:0} s for {people:N0} (extrapolated)");
+        context.Report("ratio", $"{naiveMillion / seconds:0.0}× faster than one query per subscriber");
+    }
+
+    /// <summary>The naive way: each subscriber's own ranking query over their topics (read-only, like a preview).</summary>
+    private static async Task<double> NaiveAsync(string connectionString, int slice, CancellationToken ct)
+    {
+        await using var db = new NpgsqlConnection(connectionString);
+        await db.OpenAsync(ct);
+        var ids = (await db.QueryAsync<long>("SELECT id FROM subscribers ORDER BY id LIMIT @slice", new { slice })).ToList();
+        var watch = Stopwatch.StartNew();
+        foreach (var id in ids)
+        {
+            await db.QueryAsync<long>("""
+                SELECT l.id FROM subscriber_topics st JOIN topics t ON t.id = st.topic_id
+                JOIN listings l ON l.search @@ t.query
+                WHERE st.subscriber_id = @id AND l.first_seen_at > now() - interval '7 days'
+                GROUP BY l.id, l.published_at, l.first_seen_at
+                ORDER BY sum(ts_rank_cd(l.search, t.query)) * count(*) DESC, l.id LIMIT 10
+                """, new { id });
+        }
+        return watch.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<(List<string> Titles, List<string> Sentences, List<string> Words, List<string> Bigrams)> VocabularyAsync()
+    {
+        var titles = new List<string>();
+        var summaries = new List<string>();
+        foreach (var page in new[] { "papers-page-1-full.txt", "papers-page-2-full.txt" })
+        {
+            using var reader = new StreamReader(Path.Combine(AppContext.BaseDirectory, "Fixtures", page));
+            await foreach (var item in new PapersPageFormat().ReadAsync(reader, SystemClock.Instance.GetCurrentInstant(), CancellationToken.None))
+            {
+                if (item.Listing is null) continue;
+                titles.Add(item.Listing.Title);
+                summaries.Add(item.Listing.Summary);
+            }
+        }
+        var sentences = summaries.SelectMany(s => s.Split(". ")).Where(s => s.Length > 30).Select(s => s.TrimEnd('.') + ".").ToList();
+        var tokens = summaries.Concat(titles).SelectMany(t => Word().Matches(t.ToLowerInvariant()).Select(m => m.Value)).ToList();
+        var words = tokens.Where(w => w.Length >= 4).GroupBy(w => w).OrderByDescending(g => g.Count()).Select(g => g.Key).ToList();
+        var bigrams = titles.SelectMany(t => { var w = Word().Matches(t.ToLowerInvariant()).Select(m => m.Value).ToList(); return w.Zip(w.Skip(1), (a, b) => $"\"{a} {b}\""); })
+            .Distinct().ToList();
+        return (titles, sentences, words, bigrams);
+    }
+
+    /// <summary>Distinct, valid topics of the kinds people write: words, two words, phrases, an exclusion or an OR.</summary>
+    private static List<TopicQuery> BuildTopics(List<string> words, List<string> bigrams, int count, Random random)
+    {
+        var result = new Dictionary<string, TopicQuery>();
+        string W() => words[(int)Math.Min(words.Count - 1, Math.Floor(Math.Pow(random.NextDouble(), 2) * words.Count))];
+        for (var attempt = 0; result.Count < count && attempt < count * 20; attempt++)
+        {
+            var text = (attempt % 5) switch
+            {
+                0 => W(),
+                1 => $"{W()} {W()}",
+                2 => bigrams[random.Next(bigrams.Count)],
+                3 => $"{W()} -{W()}",
+                _ => $"{W()} OR {W()}",
+            };
+            if (TopicParser.TryParse(text, out var q, out _)) result.TryAdd(q!.Canonical, q);
+        }
+        return result.Values.ToList();
+    }
+
+    /// <summary>Topics, then a million subscribers due now, with 1-5 topics each drawn Zipf-like (binary COPY).</summary>
+    private static async Task SeedAsync(string connectionString, List<TopicQuery> topics, int people, Random random, CancellationToken ct)
+    {
+        await using var db = new NpgsqlConnection(connectionString);
+        await db.OpenAsync(ct);
+        await db.ExecuteAsync("INSERT INTO topics (canonical, query) SELECT c, to_tsquery('digest_english', q) FROM unnest(@c, @q) AS x(c, q)",
+            new { c = topics.Select(t => t.Canonical).ToArray(), q = topics.Select(t => t.ToTsQuery()).ToArray() }, commandTimeout: 0);
+        await db.ExecuteAsync("""
+            INSERT INTO subscribers (email, email_key, status, send_hour, confirmed_at)
+            SELECT 'p' || g || '@example.org', 'p' || g || '@example.org', 'active', 0, now() - interval '2 days'
+            FROM generate_series(1, @people) g
+            """, new { people }, commandTimeout: 0);
+        var topicIds = (await db.QueryAsync<long>("SELECT id FROM topics ORDER BY id")).ToArray();
+        var zipf = ZipfTable(topicIds.Length);
+        var firstId = await db.ExecuteScalarAsync<long>("SELECT min(id) FROM subscribers");
+        await using (var copy = await db.BeginBinaryImportAsync("COPY subscriber_topics (subscriber_id, topic_id, label, position) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            var chosen = new HashSet<long>();
+            for (long s = 0; s < people; s++)
+            {
+                chosen.Clear();
+                var n = 1 + random.Next(5);
+                while (chosen.Count < n) chosen.Add(topicIds[Draw(zipf, random)]);
+                short position = 0;
+                foreach (var topic in chosen)
+                {
+                    await copy.StartRowAsync(ct);
+                    await copy.WriteAsync(firstId + s, NpgsqlDbType.Bigint, ct);
+                    await copy.WriteAsync(topic, NpgsqlDbType.Bigint, ct);
+                    await copy.WriteAsync("t" + topic, NpgsqlDbType.Text, ct);
+                    await copy.WriteAsync(position++, NpgsqlDbType.Smallint, ct);
+                }
+            }
+            await copy.CompleteAsync(ct);
+        }
+        await using var analyze = new NpgsqlCommand("ANALYZE subscribers, subscriber_topics, topics, listings", db) { CommandTimeout = 0 };
+        await analyze.ExecuteNonQueryAsync(ct);
+    }
+
+    private static double[] ZipfTable(int n)
+    {
+        var cumulative = new double[n];
+        double sum = 0;
+        for (var i = 0; i < n; i++) cumulative[i] = sum += 1.0 / (i + 1);
+        for (var i = 0; i < n; i++) cumulative[i] /= sum;
+        return cumulative;
+    }
+
+    private static int Draw(double[] cumulative, Random random)
+    {
+        var i = Array.BinarySearch(cumulative, random.NextDouble());
+        return Math.Min(cumulative.Length - 1, i < 0 ? ~i : i);
+    }
+
+    private static int Option(BenchmarkContext context, string name, int fallback)
+    {
+        var i = context.Args.ToList().IndexOf(name);
+        return i >= 0 && i + 1 < context.Args.Count ? int.Parse(context.Args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    }
+
+    [GeneratedRegex(@"[a-z][a-z\-]+[a-z]")]
+    private static partial Regex Word();
+}
