@@ -12,19 +12,21 @@ public static class Bootstrap
 {
     public static async Task<Bootstrapped> PrepareAsync(IConfiguration configuration, CancellationToken ct = default)
     {
+        // Every named query the code uses must exist: a typo stops the program here, before any work.
+        var catalog = SqlCatalog.Load();
         var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         var connectionString = await DatabaseBootstrap.ResolveAsync(database, ct);
         await using var dataSource = DataSourceFactory.Create(connectionString, "digest-bootstrap");
         await new Migrator(dataSource).MigrateAsync(ct);
         var site = configuration.GetSection(SiteOptions.Section).Get<SiteOptions>() ?? new SiteOptions();
-        var key = await LinkKeyAsync(site, dataSource, ct);
+        var key = await LinkKeyAsync(site, dataSource, catalog, ct);
         return new Bootstrapped(connectionString, key);
     }
 
-    private static async Task<byte[]> LinkKeyAsync(SiteOptions site, Npgsql.NpgsqlDataSource dataSource, CancellationToken ct)
+    private static async Task<byte[]> LinkKeyAsync(SiteOptions site, Npgsql.NpgsqlDataSource dataSource, SqlCatalog catalog, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(site.TokenKey))
-            return await new AppKeyRepository(dataSource, SqlCatalog.Load()).GetOrCreateAsync("link-tokens", 32, ct);
+            return await new AppKeyRepository(dataSource, catalog).GetOrCreateAsync("link-tokens", 32, ct);
         try
         {
             var key = Convert.FromBase64String(site.TokenKey);
