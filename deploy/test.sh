@@ -9,6 +9,7 @@ need_postgres
 need_maildev
 need_smtp_sink
 need_chromium
+need_docker_compose
 
 results="TestResults"
 rm -rf "$results"

@@ -38,6 +38,13 @@ need_smtp_sink() {
   fi
 }
 
+need_docker_compose() {
+  if ! command -v docker-compose >/dev/null 2>&1; then
+    echo "==> Installing docker-compose (apt; only to validate docker-compose.yml, no engine needed)"
+    apt_install docker-compose
+  fi
+}
+
 need_chromium() {
   if ! command -v chromium >/dev/null 2>&1; then
     echo "==> Installing Chromium (apt)"

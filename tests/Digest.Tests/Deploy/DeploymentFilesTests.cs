@@ -117,6 +117,20 @@ public partial class DeploymentFilesTests
             "workers publish no port, so they can be scaled");
     }
 
+    [Fact]
+    public void Docker_compose_itself_accepts_the_compose_file()
+    {
+        var tool = new[] { "/usr/bin/docker-compose", "/usr/local/bin/docker-compose" }.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("docker-compose is not installed: the test command installs it (apt-get install docker-compose).");
+        var psi = new System.Diagnostics.ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Root };
+        foreach (var a in new[] { "-f", "docker-compose.yml", "config", "-q" }) psi.ArgumentList.Add(a);
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        var errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+
+        Assert.True(process.ExitCode == 0, errors);
+    }
+
     // A key in the README's configuration table: | `Smtp:Host`, `Smtp:Port` | … (a row may name several).
     [GeneratedRegex(@"`([A-Z][A-Za-z]+:[A-Z][A-Za-z]+)`")]
     private static partial Regex DocumentedKey();
