@@ -9,13 +9,19 @@ public sealed class ListingReader(IEnumerable<IListingFormat> formats)
     private const int HeadLength = 4096;
     private readonly IReadOnlyList<IListingFormat> _formats = formats.ToList();
 
-    public static ListingReader Default() => new([new JsonLinesFormat(), new PapersPageFormat()]);
+    /// <summary>Every format we read, most specific first: the first that recognises a file's head reads it.</summary>
+    public static ListingReader Default() => new([
+        new JsonFeedFormat(), new JsonLinesFormat(), new DailyPapersJsonFormat(), new RssFormat(), new AtomFormat(), new PapersPageFormat(),
+    ]);
 
     /// <summary>The format and a reader positioned at the start, or an error that says why the file cannot be read.</summary>
     public (IListingFormat? Format, TextReader? Reader, string? Error) Open(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var reader = new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        var bytes = new byte[HeadLength];
+        var byteCount = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+        var whole = new PrefixedStream(bytes.AsMemory(0, byteCount), stream);
+        var reader = new StreamReader(whole, SniffEncoding(bytes.AsSpan(0, byteCount)), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         var buffer = new char[HeadLength];
         var read = reader.ReadBlock(buffer, 0, buffer.Length);
         var head = new string(buffer, 0, read);
@@ -32,6 +38,66 @@ public sealed class ListingReader(IEnumerable<IListingFormat> formats)
         }
         return (format, new HeadThenRest(head, reader), null);
     }
+
+    /// <summary>
+    /// The text encoding when the file has no byte order mark (a BOM, when present, wins in StreamReader):
+    /// UTF-16 when every other byte of the head is zero, Latin-1 (Windows-1252) when the head is not valid
+    /// UTF-8, else UTF-8. The stream is left where it was.
+    /// </summary>
+    private static Encoding SniffEncoding(ReadOnlySpan<byte> span)
+    {
+        var read = span.Length;
+        if (read >= 4)
+        {
+            int evenZeros = 0, oddZeros = 0;
+            for (var i = 0; i + 1 < read; i += 2)
+            {
+                if (span[i] == 0) evenZeros++;
+                if (span[i + 1] == 0) oddZeros++;
+            }
+            if (oddZeros > read / 4 && evenZeros == 0) return new UnicodeEncoding(bigEndian: false, byteOrderMark: false);
+            if (evenZeros > read / 4 && oddZeros == 0) return new UnicodeEncoding(bigEndian: true, byteOrderMark: false);
+        }
+        // A multi-byte character may be cut at the end of the head: judge without its last three bytes.
+        var judged = read == HeadLength ? span[..Math.Max(0, read - 3)] : span;
+        return System.Text.Unicode.Utf8.IsValid(judged) ? new UTF8Encoding(false) : Latin1;
+    }
+
+    /// <summary>The bytes already read from a stream, then the rest of it: works for streams that cannot seek.</summary>
+    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream
+    {
+        private ReadOnlyMemory<byte> _prefix = prefix;
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (_prefix.IsEmpty) return rest.Read(buffer);
+            var n = Math.Min(buffer.Length, _prefix.Length);
+            _prefix.Span[..n].CopyTo(buffer);
+            _prefix = _prefix[n..];
+            return n;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) rest.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+
+    // ISO-8859-1; the Windows-1252 that such files often really are differs only in 0x80-0x9F.
+    private static readonly Encoding Latin1 = Encoding.Latin1;
 
     /// <summary>Replays the head we peeked at, then the rest of the stream.</summary>
     private sealed class HeadThenRest(string head, TextReader rest) : TextReader
