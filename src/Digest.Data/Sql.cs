@@ -32,6 +32,13 @@ public static class Sql
     public const string EnsureAppKey = "ensure-app-key";
     public const string GetAppKey = "get-app-key";
     public const string StartJobRun = "start-job-run";
+    public const string AddSource = "add-source";
+    public const string ListSources = "list-sources";
+    public const string GetSource = "get-source";
+    public const string DueSources = "due-sources";
+    public const string SourceSucceeded = "source-succeeded";
+    public const string SourceFailed = "source-failed";
+    public const string SourceRuns = "source-runs";
     public const string ExportSubscribers = "export-subscribers";
     public const string UnsuppressAddress = "unsuppress-address";
     public const string ListSuppressions = "list-suppressions";

@@ -132,6 +132,21 @@ public sealed class AdminTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sources_are_added_listed_and_refused_through_the_api()
+    {
+        var bad = await _web.Http.PostAsJsonAsync("/api/admin/sources", new { name = "x", url = "file:///etc/passwd" });
+        var added = await _web.Http.PostAsJsonAsync("/api/admin/sources", new { name = "arxiv-cs-lg", url = "https://export.example.org/cs.LG.atom" });
+        var again = await _web.Http.PostAsJsonAsync("/api/admin/sources", new { name = "arxiv-cs-lg", url = "https://export.example.org/other" });
+        var list = await _web.Http.GetStringAsync("/api/admin/sources");
+
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("https://export.example.org/cs.LG.atom", list);
+        Assert.Equal(HttpStatusCode.NotFound, (await _web.Http.PostAsync("/api/admin/sources/nope/run", null)).StatusCode);
+    }
+
+    [Fact]
     public async Task Resend_puts_a_failed_digest_back_but_never_a_sent_one()
     {
         var email = $"resend-{Guid.NewGuid():N}@example.org";

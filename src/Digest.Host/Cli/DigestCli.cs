@@ -19,6 +19,7 @@ public static class DigestCli
         root.Subcommands.Add(SubscriberCommands.Create(overrides));
         root.Subcommands.Add(SendNowCommand.Create(overrides));
         root.Subcommands.Add(DigestsCommands.Create(overrides));
+        root.Subcommands.Add(SourcesCommands.Create(overrides));
         root.Subcommands.Add(LocalDbCommand.Create());
         root.Subcommands.Add(HealthCommand.Create());
         return root;

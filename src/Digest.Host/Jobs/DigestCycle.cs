@@ -12,17 +12,18 @@ public sealed record CycleSummary(int FilesIngested, int ListingsInserted, PlanS
 /// safe to repeat. The worker's scheduled job runs it without sending: every worker node's
 /// <see cref="OutboxSender"/> sends, so sending scales with the nodes while planning runs on one at a time.
 /// </summary>
-public sealed class DigestCycle(InboxFolder inbox, DigestPlanner planner, DigestSender sender, IOptions<IngestOptions> ingest)
+public sealed class DigestCycle(InboxFolder inbox, FeedPuller feeds, DigestPlanner planner, DigestSender sender, IOptions<IngestOptions> ingest)
 {
     public async Task<CycleSummary> RunAsync(bool everyone, CancellationToken ct, bool send = true)
     {
+        var pulled = await feeds.PullDueAsync(ct);
         var files = 0;
-        var inserted = 0;
+        var inserted = pulled.Sum(r => r.Inserted);
         if (ingest.Value.InboxDirectory is { Length: > 0 } folder)
         {
             var reports = await inbox.ScanAsync(folder, ingest.Value.InboxSource, ct);
             files = reports.Count;
-            inserted = reports.Sum(r => r.Inserted);
+            inserted += reports.Sum(r => r.Inserted);
         }
         var plan = await planner.PlanAsync(everyone, ct);
         var sent = send ? await sender.SendDueAsync(ct) : new SendSummary(0, 0, 0, 0);

@@ -33,6 +33,18 @@ public static class DigestServices
         services.AddSingleton(_ => ListingReader.Default());
         services.AddSingleton<Ingestor>();
         services.AddSingleton<InboxFolder>();
+        services.AddSingleton<SourceRepository>();
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<IngestOptions>>().Value;
+            return new FeedSettings(TimeSpan.FromSeconds(o.FeedTimeoutSeconds), o.FeedEverySeconds, o.FeedRetryBaseSeconds, o.FeedMaxMegabytes * 1024L * 1024);
+        });
+        services.AddHttpClient<FeedPuller>(client =>
+        {
+            client.DefaultRequestHeaders.UserAgent.ParseAdd("Digest/1.0 (feed reader)");
+            // The puller's own timeout applies per pull; this one must not cut it shorter.
+            client.Timeout = Timeout.InfiniteTimeSpan;
+        });
         return services;
     }
 

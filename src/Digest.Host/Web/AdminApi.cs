@@ -26,11 +26,37 @@ public static class AdminApi
             await s.UnsuppressAsync(email, ct) ? Results.NoContent() : Results.NotFound(new { error = $"{email} is not suppressed" }));
         admin.MapPost("/digests/{id:long}/resend", async (long id, DigestRepository d, CancellationToken ct) =>
             await d.ResendAsync(id, ct) ? Results.Accepted() : Results.Conflict(new { error = $"digest {id} does not exist or was sent; only failed or cancelled digests are resent" }));
+        admin.MapGet("/sources", (SourceRepository s, CancellationToken ct) => s.ListAsync(ct));
+        admin.MapPost("/sources", AddSource);
+        admin.MapPost("/sources/{name}/run", RunSource);
+        admin.MapGet("/sources/{name}/runs", (string name, SourceRepository s, CancellationToken ct) => s.RunsAsync(name, 50, ct));
         admin.MapGet("/stats/daily", async (DigestRepository d, CancellationToken ct, int days = 14) =>
             days is < 1 or > 366 ? Results.BadRequest(new { error = "days must be 1-366" }) : Results.Ok(await d.DailyStatsAsync(days, ct)));
     }
 
     public sealed record SuppressRequest(string? Email, string? Reason);
+
+    public sealed record SourceRequest(string? Name, string? Url);
+
+    private static async Task<IResult> AddSource(SourceRequest body, SourceRepository sources, CancellationToken ct)
+    {
+        if (Cli.SourceRules.Check(body.Name, body.Url) is { } error) return Results.BadRequest(new { error });
+        return await sources.AddAsync(body.Name!, body.Url!, ct)
+            ? Results.Created($"/api/admin/sources/{body.Name}/runs", new { name = body.Name })
+            : Results.Conflict(new { error = $"A source named '{body.Name}' exists already." });
+    }
+
+    private static async Task<IResult> RunSource(string name, SourceRepository sources, Digest.Ingest.FeedPuller puller, CancellationToken ct)
+    {
+        var source = await sources.GetAsync(name, ct);
+        if (source is null) return Results.NotFound(new { error = $"No source named '{name}'." });
+        var report = await puller.PullAsync(source, ct);
+        return Results.Ok(new
+        {
+            format = report.Format, seen = report.Seen, added = report.Inserted, duplicate = report.Duplicate, error = report.Error,
+            rejected = report.Rejections.Select(r => new { item = r.Line, reason = r.Reason }),
+        });
+    }
 
     private static async ValueTask<object?> RequireKey(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {

@@ -1,0 +1,116 @@
+using Microsoft.AspNetCore.Hosting;
+using Dapper;
+using Digest.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Digest.IntegrationTests;
+
+/// <summary>
+/// Feeds pulled over real HTTP from a small server on loopback: conditional GET, and every way a feed can
+/// fail (an HTML page, 404, 500, no answer) gives the source an error state and loses nothing stored.
+/// </summary>
+public sealed class FeedSourceTests : IAsyncLifetime
+{
+    private const string Rss = """
+        <?xml version="1.0"?><rss version="2.0"><channel><title>Papers</title>
+        <item><title>Grokking at the Edge of Numerical Stability</title><link>https://arxiv.org/abs/2501.04697</link><description>Softmax collapse.</description></item>
+        <item><title>Length Generalization in Transformers</title><link>https://arxiv.org/abs/2207.04901</link><description>Longer inputs.</description></item>
+        </channel></rss>
+        """;
+
+    private WebApplication _feeds = null!;
+    private string _base = "";
+    private int _feedHits;
+    private Dictionary<string, string?> _settings = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        _feeds = builder.Build();
+        _feeds.MapGet("/feed.xml", (HttpContext context) =>
+        {
+            Interlocked.Increment(ref _feedHits);
+            if (context.Request.Headers.IfNoneMatch == "\"v1\"") return Results.StatusCode(StatusCodes.Status304NotModified);
+            context.Response.Headers.ETag = "\"v1\"";
+            return Results.Text(Rss, "application/rss+xml");
+        });
+        _feeds.MapGet("/html", () => Results.Text("<!DOCTYPE html><html><body><h1>Welcome</h1></body></html>", "text/html"));
+        _feeds.MapGet("/missing", () => Results.NotFound());
+        _feeds.MapGet("/broken", () => Results.StatusCode(500));
+        _feeds.MapGet("/hang", async (CancellationToken ct) =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(30), ct);
+            return Results.Ok();
+        });
+        await _feeds.StartAsync();
+        _base = _feeds.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        _settings = await DigestTestHost.SettingsAsync(await TestPostgres.CreateDatabaseAsync(), Path.GetTempPath());
+        _settings["Ingest:InboxDirectory"] = "";
+        _settings["Ingest:FeedTimeoutSeconds"] = "2";
+    }
+
+    public async Task DisposeAsync() => await _feeds.DisposeAsync();
+
+    private async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var db = new NpgsqlConnection(_settings["Database:ConnectionString"]);
+        return (await db.ExecuteScalarAsync<T>(sql))!;
+    }
+
+    [Fact]
+    public async Task A_feed_is_pulled_once_and_then_asked_only_whether_it_changed()
+    {
+        Assert.Equal(0, (await Cli.RunAsync(_settings, "sources", "add", "papers", "--url", _base + "/feed.xml")).ExitCode);
+
+        var first = await Cli.RunAsync(_settings, "sources", "run", "papers");
+        var second = await Cli.RunAsync(_settings, "sources", "run", "papers");
+        var list = await Cli.RunAsync(_settings, "sources", "list");
+
+        Assert.Contains("papers (rss): seen 2, new 2, duplicate 0, rejected 0", first.Output);
+        Assert.Contains("papers (not modified): seen 0, new 0", second.Output);
+        Assert.Equal(2, _feedHits);
+        Assert.Equal(2L, await ScalarAsync<long>("SELECT count(*) FROM listings"));
+        Assert.Contains("\"v1\"", await ScalarAsync<string>("SELECT etag FROM sources"));
+        Assert.Contains("last run", list.Output);
+    }
+
+    [Theory]
+    [InlineData("/html", "answered an HTML page, not a feed")]
+    [InlineData("/missing", "answered HTTP 404")]
+    [InlineData("/broken", "answered HTTP 500")]
+    [InlineData("/hang", "did not answer within 2 s")]
+    public async Task A_failing_feed_gets_an_error_state_and_a_later_retry_and_loses_nothing(string path, string message)
+    {
+        await Cli.RunAsync(_settings, "sources", "add", "good", "--url", _base + "/feed.xml");
+        await Cli.RunAsync(_settings, "sources", "run", "good");
+        var name = "bad-" + path.Trim('/');
+        await Cli.RunAsync(_settings, "sources", "add", name, "--url", _base + path);
+
+        var run = await Cli.RunAsync(_settings, "sources", "run", name);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains(message, run.Error);
+        Assert.Contains(message, await ScalarAsync<string>($"SELECT last_error FROM sources WHERE name = '{name}'"));
+        Assert.Equal(1, await ScalarAsync<int>($"SELECT consecutive_failures FROM sources WHERE name = '{name}'"));
+        Assert.True(await ScalarAsync<bool>($"SELECT next_run_at > now() + interval '30 seconds' FROM sources WHERE name = '{name}'"));
+        Assert.True(await ScalarAsync<long>("SELECT count(*) FROM listings") >= 2);
+    }
+
+    [Theory]
+    [InlineData("Bad Name", "https://example.org/feed", "is not a source name")]
+    [InlineData("ok", "ftp://example.org/feed", "is not an http(s) address")]
+    [InlineData("ok", "javascript:alert(1)", "is not an http(s) address")]
+    public async Task Adding_a_source_refuses_bad_names_and_addresses(string name, string url, string message)
+    {
+        var result = await Cli.RunAsync(_settings, "sources", "add", name, "--url", url);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Error);
+    }
+}
