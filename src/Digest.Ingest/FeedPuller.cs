@@ -61,7 +61,7 @@ public sealed class FeedPuller(HttpClient http, SourceRepository sources, Ingest
         if (response.Content.Headers.ContentLength > settings.MaxBytes)
             return (IngestReport.Failed(source.Name, $"{source.Url} is {response.Content.Headers.ContentLength} bytes; at most {settings.MaxBytes} are read"), null, null);
         await using var body = new LimitedStream(await response.Content.ReadAsStreamAsync(timeout.Token), settings.MaxBytes);
-        var report = await ingestor.IngestAsync(body, source.Name, source.Name, timeout.Token);
+        var report = await ingestor.IngestAsync(body, source.Name, source.Name, ct: timeout.Token);
         if (report.Error is not null && response.Content.Headers.ContentType?.MediaType == "text/html")
             report = report with { Error = $"{source.Url} answered an HTML page, not a feed" };
         return (report, response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("R"));

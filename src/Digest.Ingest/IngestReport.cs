@@ -13,3 +13,6 @@ public sealed record IngestReport(string Origin, string Format, int Seen, int In
 
     public static IngestReport Failed(string origin, string error) => new(origin, "-", 0, 0, 0, [], error);
 }
+
+/// <summary>What happened to one item of a push: new, duplicate (already known), or rejected and why.</summary>
+public sealed record ItemOutcome(int Item, string Outcome, string? Title, string? Reason);

@@ -20,7 +20,7 @@ public sealed class Ingestor(ListingReader reader, ListingRepository listings, S
         try
         {
             await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
-            report = await IngestAsync(stream, origin, source, ct);
+            report = await IngestAsync(stream, origin, source, ct: ct);
         }
         catch (IOException e)
         {
@@ -35,13 +35,15 @@ public sealed class Ingestor(ListingReader reader, ListingRepository listings, S
         return report;
     }
 
-    public async Task<IngestReport> IngestAsync(Stream stream, string origin, string source, CancellationToken ct = default)
+    /// <param name="outcomes">When given, receives one entry per item (for a pusher's per-item answer).</param>
+    public async Task<IngestReport> IngestAsync(Stream stream, string origin, string source, List<ItemOutcome>? outcomes = null, CancellationToken ct = default)
     {
         var (format, text, error) = reader.Open(stream);
         if (format is null || text is null) return IngestReport.Failed(origin, error ?? "unreadable");
         using (text)
         {
             var batch = new List<Listing>(BatchSize);
+            var lines = new List<int>(BatchSize);
             var rejections = new List<Rejection>();
             int seen = 0, inserted = 0, duplicate = 0;
             await foreach (var item in format.ReadAsync(text, clock.GetCurrentInstant(), ct))
@@ -50,19 +52,35 @@ public sealed class Ingestor(ListingReader reader, ListingRepository listings, S
                 if (item.Listing is null)
                 {
                     rejections.Add(new Rejection(origin, item.Line, item.Rejection ?? "refused"));
+                    outcomes?.Add(new ItemOutcome(item.Line, "rejected", null, item.Rejection));
                     continue;
                 }
                 batch.Add(item.Listing);
+                lines.Add(item.Line);
                 if (batch.Count < BatchSize) continue;
-                (inserted, duplicate) = Add(await listings.UpsertAsync(batch, source, ct), inserted, duplicate);
-                batch.Clear();
+                (inserted, duplicate) = Add(await StoreAsync(batch, lines, source, outcomes, ct), inserted, duplicate);
             }
-            (inserted, duplicate) = Add(await listings.UpsertAsync(batch, source, ct), inserted, duplicate);
+            (inserted, duplicate) = Add(await StoreAsync(batch, lines, source, outcomes, ct), inserted, duplicate);
             var tag = new KeyValuePair<string, object?>("source", source);
             Digest.Core.Observability.DigestMetrics.ListingsIngested.Add(inserted, tag);
             Digest.Core.Observability.DigestMetrics.ListingsRejected.Add(rejections.Count, tag);
             return new IngestReport(origin, format.Name, seen, inserted, duplicate, rejections);
         }
+    }
+
+    private async Task<UpsertResult> StoreAsync(List<Listing> batch, List<int> lines, string source, List<ItemOutcome>? outcomes, CancellationToken ct)
+    {
+        var result = await listings.UpsertAsync(batch, source, ct);
+        if (outcomes is not null)
+        {
+            // The first item with a new key made it new; a second copy in the same batch is a duplicate.
+            var fresh = new HashSet<string>(result.InsertedKeys, StringComparer.Ordinal);
+            for (var i = 0; i < batch.Count; i++)
+                outcomes.Add(new ItemOutcome(lines[i], fresh.Remove(batch[i].IdentityKey) ? "new" : "duplicate", batch[i].Title, null));
+        }
+        batch.Clear();
+        lines.Clear();
+        return result;
     }
 
     private static (int, int) Add(UpsertResult r, int inserted, int duplicate) => (inserted + r.Inserted, duplicate + r.Duplicate);

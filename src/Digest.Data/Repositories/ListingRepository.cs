@@ -4,7 +4,8 @@ using Npgsql;
 
 namespace Digest.Data.Repositories;
 
-public sealed record UpsertResult(int Inserted, int Duplicate);
+/// <summary>What a batch did: how many were new, how many known, and which identity keys were new.</summary>
+public sealed record UpsertResult(int Inserted, int Duplicate, IReadOnlySet<string> InsertedKeys);
 
 /// <summary>Stores listings. Identity decides sameness; an existing listing is only ever enriched, never replaced.</summary>
 public sealed class ListingRepository(NpgsqlDataSource db, SqlCatalog sql)
@@ -13,7 +14,7 @@ public sealed class ListingRepository(NpgsqlDataSource db, SqlCatalog sql)
 
     public async Task<UpsertResult> UpsertAsync(IReadOnlyList<Listing> batch, string source, CancellationToken ct = default)
     {
-        if (batch.Count == 0) return new UpsertResult(0, 0);
+        if (batch.Count == 0) return new UpsertResult(0, 0, new HashSet<string>());
         var keys = batch.Select(l => l.IdentityKey).ToArray();
         var parameters = new
         {
@@ -30,8 +31,8 @@ public sealed class ListingRepository(NpgsqlDataSource db, SqlCatalog sql)
         await using var connection = await db.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<(string IdentityKey, bool Inserted)>(
             new CommandDefinition(sql[Sql.UpsertListings], parameters, cancellationToken: ct));
-        var inserted = rows.Count(r => r.Inserted);
-        return new UpsertResult(inserted, batch.Count - inserted);
+        var inserted = rows.Where(r => r.Inserted).Select(r => r.IdentityKey).ToHashSet(StringComparer.Ordinal);
+        return new UpsertResult(inserted.Count, batch.Count - inserted.Count, inserted);
     }
 
     public async Task<long> CountAsync(CancellationToken ct = default)

@@ -26,6 +26,9 @@ public sealed class IngestOptions
     [Range(1, 4096)]
     public int FeedMaxMegabytes { get; set; } = 50;
 
+    /// <summary>The key scrapers send to POST /api/ingest ("Authorization: Bearer KEY"). Empty: push is off.</summary>
+    public string? PushKey { get; set; }
+
     /// <summary>The source name recorded for files from the inbox.</summary>
     [Required]
     public string InboxSource { get; set; } = "inbox";

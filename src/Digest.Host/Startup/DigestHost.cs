@@ -37,6 +37,7 @@ public static class DigestHost
             app.UseStaticFiles();
             app.MapSubscriberPages();
             app.MapAdminApi();
+            app.MapPushApi();
         }
         return app;
     }

@@ -1,0 +1,73 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Digest.Host.Startup;
+using Digest.IntegrationTests.Infrastructure;
+using Npgsql;
+
+namespace Digest.IntegrationTests;
+
+/// <summary>Scrapers pushing listings over HTTP: per-item answers, the key, and bad bodies.</summary>
+public sealed class PushTests : IAsyncLifetime
+{
+    private const string Key = "push-key-for-tests-0123456789";
+    private DigestTestHost _host = null!;
+    private RunningApp _web = null!;
+
+    public async Task InitializeAsync()
+    {
+        _host = await DigestTestHost.StartAsync(extra: new Dictionary<string, string?> { ["Ingest:PushKey"] = Key });
+        _web = await RunningApp.StartAsync(_host.Settings, Role.Web);
+        _web.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _web.DisposeAsync();
+        await _host.DisposeAsync();
+    }
+
+    private Task<HttpResponseMessage> PushAsync(string body, HttpClient? client = null) =>
+        (client ?? _web.Http).PostAsync("/api/ingest?source=scraper-1", new StringContent(body, Encoding.UTF8, "application/x-ndjson"));
+
+    [Fact]
+    public async Task A_push_answers_item_by_item_and_keeps_every_good_item()
+    {
+        await PushAsync("""{"title":"Known before","url":"https://arxiv.org/abs/2501.00001"}""" + "\n");
+
+        var response = await PushAsync(string.Join('\n',
+            """{"title":"Fresh one","url":"https://arxiv.org/abs/2501.00002"}""",
+            """{"title":"Known before","url":"https://arxiv.org/abs/2501.00001"}""",
+            """{"title": broken""",
+            """{"title":"<script>alert(1)</script> Title","summary":"<b>x</b>"}"""));
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var items = json.RootElement.GetProperty("items").EnumerateArray()
+            .Select(i => (i.GetProperty("item").GetInt32(), i.GetProperty("outcome").GetString())).OrderBy(i => i.Item1).ToList();
+        Assert.Equal([(1, "new"), (2, "duplicate"), (3, "rejected"), (4, "new")], items);
+        await using var db = new NpgsqlConnection(_host.ConnectionString);
+        Assert.Equal(3L, await db.ExecuteScalarAsync<long>("SELECT count(*) FROM listings"));
+        Assert.Equal("<script>alert(1)</script> Title", await db.ExecuteScalarAsync<string>("SELECT title FROM listings WHERE title LIKE '<script>%'"));
+        Assert.Equal(2L, await db.ExecuteScalarAsync<long>("SELECT count(*) FROM source_runs WHERE source = 'scraper-1'"));
+    }
+
+    [Fact]
+    public async Task A_push_without_the_key_or_with_an_unreadable_body_is_refused_and_stores_nothing()
+    {
+        using var anonymous = new HttpClient { BaseAddress = _web.Address };
+
+        var unauthorised = await PushAsync("""{"title":"x"}""", anonymous);
+        var html = await PushAsync("<!DOCTYPE html><html><body>Not a feed</body></html>");
+        var empty = await PushAsync("");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthorised.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, html.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, empty.StatusCode);
+        Assert.Contains("the file is empty", await empty.Content.ReadAsStringAsync());
+        await using var db = new NpgsqlConnection(_host.ConnectionString);
+        Assert.Equal(0L, await db.ExecuteScalarAsync<long>("SELECT count(*) FROM listings"));
+    }
+}
