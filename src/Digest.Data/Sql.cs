@@ -3,7 +3,8 @@ namespace Digest.Data;
 /// <summary>The names of the queries in Queries/*.sql that the code runs. Checked at start-up.</summary>
 public static class Sql
 {
-    public const string UpsertListings = "upsert-listings";
+    public const string CreateListingStaging = "create-listing-staging";
+    public const string UpsertStagedListings = "upsert-staged-listings";
     public const string CountListings = "count-listings";
     public const string InsertSourceRun = "insert-source-run";
     public const string UpsertSubscriber = "upsert-subscriber";

@@ -10,7 +10,7 @@ namespace Digest.Ingest;
 /// </summary>
 public sealed class Ingestor(ListingReader reader, ListingRepository listings, SourceRunRepository runs, IClock clock)
 {
-    private const int BatchSize = 1_000;
+    private const int BatchSize = 5_000;
 
     public async Task<IngestReport> IngestFileAsync(string path, string source, CancellationToken ct = default)
     {

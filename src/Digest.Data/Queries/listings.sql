@@ -1,19 +1,18 @@
--- name: upsert-listings
--- Inserts a batch of listings, or fills in what an earlier copy of the same listing lacked.
--- Returns one row per input identity: inserted = true for new listings. Re-ingesting the same file
--- changes nothing, because an update only happens when it adds a missing field.
-WITH input AS (
-    SELECT DISTINCT ON (identity_key) *
-    FROM unnest(@keys::text[], @external_ids::text[], @urls::text[], @titles::text[], @summaries::text[],
-                @authors::text[], @tags::text[], @published::timestamptz[])
-         AS t(identity_key, external_id, url, title, summary, authors_joined, tags_joined, published_at)
-)
+-- name: create-listing-staging
+-- The staging table a batch is COPYed into; private to the connection and emptied at each commit.
+CREATE TEMP TABLE IF NOT EXISTS listing_staging (
+    identity_key text, external_id text, url text, title text, summary text,
+    authors text[], tags text[], published_at timestamptz
+) ON COMMIT DELETE ROWS;
+
+-- name: upsert-staged-listings
+-- Inserts the staged batch, or fills in what an earlier copy of the same listing lacked: one set-based
+-- statement per batch. Returns one row per identity inserted or enriched: inserted = true for new ones.
+-- Re-ingesting the same file changes nothing, because an update only happens when it adds a missing field.
 INSERT INTO listings AS l (identity_key, external_id, url, title, summary, authors, tags, published_at, source)
-SELECT identity_key, external_id, url, title, summary,
-       CASE WHEN authors_joined = '' THEN '{}' ELSE string_to_array(authors_joined, E'\x1f') END,
-       CASE WHEN tags_joined = '' THEN '{}' ELSE string_to_array(tags_joined, E'\x1f') END,
-       published_at, @source
-FROM input
+SELECT DISTINCT ON (identity_key) identity_key, external_id, url, title, summary, authors, tags, published_at, @source
+FROM listing_staging
+ORDER BY identity_key
 ON CONFLICT (identity_key) DO UPDATE SET
     external_id  = coalesce(l.external_id, excluded.external_id),
     url          = coalesce(l.url, excluded.url),

@@ -1,6 +1,7 @@
 using Dapper;
 using Digest.Core.Listings;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Digest.Data.Repositories;
 
@@ -10,29 +11,47 @@ public sealed record UpsertResult(int Inserted, int Duplicate, IReadOnlySet<stri
 /// <summary>Stores listings. Identity decides sameness; an existing listing is only ever enriched, never replaced.</summary>
 public sealed class ListingRepository(NpgsqlDataSource db, SqlCatalog sql)
 {
-    private const char Separator = '\u001f';
 
+    /// <summary>
+    /// Stores a batch: binary COPY into a staging table, then one set-based upsert, in one transaction.
+    /// The search vector is a generated column, so the index is current when the transaction commits.
+    /// </summary>
     public async Task<UpsertResult> UpsertAsync(IReadOnlyList<Listing> batch, string source, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(batch);
         if (batch.Count == 0) return new UpsertResult(0, 0, new HashSet<string>());
-        var keys = batch.Select(l => l.IdentityKey).ToArray();
-        var parameters = new
-        {
-            keys,
-            external_ids = batch.Select(l => l.ExternalId).ToArray(),
-            urls = batch.Select(l => l.Url).ToArray(),
-            titles = batch.Select(l => l.Title).ToArray(),
-            summaries = batch.Select(l => l.Summary).ToArray(),
-            authors = batch.Select(l => string.Join(Separator, l.Authors)).ToArray(),
-            tags = batch.Select(l => string.Join(Separator, l.Tags)).ToArray(),
-            published = batch.Select(l => l.PublishedAt?.ToDateTimeUtc()).ToArray(),
-            source,
-        };
         await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(sql[Sql.CreateListingStaging], transaction: tx, cancellationToken: ct));
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            "COPY listing_staging (identity_key, external_id, url, title, summary, authors, tags, published_at) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var listing in batch)
+            {
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(listing.IdentityKey, NpgsqlDbType.Text, ct);
+                await WriteNullable(copy, listing.ExternalId, ct);
+                await WriteNullable(copy, listing.Url, ct);
+                await copy.WriteAsync(listing.Title, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(listing.Summary, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(listing.Authors.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(listing.Tags.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
+                if (listing.PublishedAt is { } published) await copy.WriteAsync(published.ToDateTimeUtc(), NpgsqlDbType.TimestampTz, ct);
+                else await copy.WriteNullAsync(ct);
+            }
+            await copy.CompleteAsync(ct);
+        }
         var rows = await connection.QueryAsync<(string IdentityKey, bool Inserted)>(
-            new CommandDefinition(sql[Sql.UpsertListings], parameters, cancellationToken: ct));
+            new CommandDefinition(sql[Sql.UpsertStagedListings], new { source }, tx, commandTimeout: 0, cancellationToken: ct));
+        await tx.CommitAsync(ct);
         var inserted = rows.Where(r => r.Inserted).Select(r => r.IdentityKey).ToHashSet(StringComparer.Ordinal);
         return new UpsertResult(inserted.Count, batch.Count - inserted.Count, inserted);
+    }
+
+    private static async Task WriteNullable(NpgsqlBinaryImporter copy, string? value, CancellationToken ct)
+    {
+        if (value is null) await copy.WriteNullAsync(ct);
+        else await copy.WriteAsync(value, NpgsqlDbType.Text, ct);
     }
 
     public async Task<long> CountAsync(CancellationToken ct = default)
