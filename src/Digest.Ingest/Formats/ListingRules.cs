@@ -24,6 +24,22 @@ public static class ListingRules
         return null;
     }
 
+    /// <summary>Builds and checks one item: accepted, or refused with the reason, never an exception.</summary>
+    public static ReadItem Check(Func<Listing> build, int position)
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        try
+        {
+            var listing = build();
+            var problem = Validate(listing);
+            return problem is null ? ReadItem.Ok(listing, position) : ReadItem.Rejected(problem, position);
+        }
+        catch (FormatException e)
+        {
+            return ReadItem.Rejected(e.Message, position);
+        }
+    }
+
     public static bool IsWebLink(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
 
