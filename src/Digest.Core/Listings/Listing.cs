@@ -16,6 +16,9 @@ public sealed record Listing
     public Instant? PublishedAt { get; init; }
     public IReadOnlyList<string> Tags { get; init; } = [];
 
+    /// <summary>Fields the source sent beyond ours, as a JSON object text ("{}" when none).</summary>
+    public string Extras { get; init; } = "{}";
+
     /// <summary>The key that makes the same paper from two pages, days or sources one listing.</summary>
     public string IdentityKey => ListingIdentity.KeyFor(this);
 }

@@ -2,15 +2,15 @@
 -- The staging table a batch is COPYed into; private to the connection and emptied at each commit.
 CREATE TEMP TABLE IF NOT EXISTS listing_staging (
     identity_key text, external_id text, url text, title text, summary text,
-    authors text[], tags text[], published_at timestamptz
+    authors text[], tags text[], published_at timestamptz, extras jsonb
 ) ON COMMIT DELETE ROWS;
 
 -- name: upsert-staged-listings
 -- Inserts the staged batch, or fills in what an earlier copy of the same listing lacked: one set-based
 -- statement per batch. Returns one row per identity inserted or enriched: inserted = true for new ones.
 -- Re-ingesting the same file changes nothing, because an update only happens when it adds a missing field.
-INSERT INTO listings AS l (identity_key, external_id, url, title, summary, authors, tags, published_at, source)
-SELECT DISTINCT ON (identity_key) identity_key, external_id, url, title, summary, authors, tags, published_at, @source
+INSERT INTO listings AS l (identity_key, external_id, url, title, summary, authors, tags, published_at, extras, source)
+SELECT DISTINCT ON (identity_key) identity_key, external_id, url, title, summary, authors, tags, published_at, extras, @source
 FROM listing_staging
 ORDER BY identity_key
 ON CONFLICT (identity_key) DO UPDATE SET
@@ -20,6 +20,7 @@ ON CONFLICT (identity_key) DO UPDATE SET
     authors      = CASE WHEN cardinality(l.authors) = 0 THEN excluded.authors ELSE l.authors END,
     tags         = CASE WHEN cardinality(l.tags) = 0 THEN excluded.tags ELSE l.tags END,
     published_at = coalesce(l.published_at, excluded.published_at),
+    extras       = excluded.extras || l.extras,
     updated_at   = now()
 WHERE l.external_id IS NULL AND excluded.external_id IS NOT NULL
    OR l.url IS NULL AND excluded.url IS NOT NULL
@@ -27,6 +28,7 @@ WHERE l.external_id IS NULL AND excluded.external_id IS NOT NULL
    OR cardinality(l.authors) = 0 AND cardinality(excluded.authors) > 0
    OR cardinality(l.tags) = 0 AND cardinality(excluded.tags) > 0
    OR l.published_at IS NULL AND excluded.published_at IS NOT NULL
+   OR NOT (l.extras @> excluded.extras)
 RETURNING identity_key, (xmax = 0) AS inserted;
 
 -- name: count-listings

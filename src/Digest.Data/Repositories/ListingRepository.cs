@@ -24,7 +24,7 @@ public sealed class ListingRepository(NpgsqlDataSource db, SqlCatalog sql)
         await using var tx = await connection.BeginTransactionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(sql[Sql.CreateListingStaging], transaction: tx, cancellationToken: ct));
         await using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY listing_staging (identity_key, external_id, url, title, summary, authors, tags, published_at) FROM STDIN (FORMAT BINARY)", ct))
+            "COPY listing_staging (identity_key, external_id, url, title, summary, authors, tags, published_at, extras) FROM STDIN (FORMAT BINARY)", ct))
         {
             foreach (var listing in batch)
             {
@@ -38,6 +38,7 @@ public sealed class ListingRepository(NpgsqlDataSource db, SqlCatalog sql)
                 await copy.WriteAsync(listing.Tags.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
                 if (listing.PublishedAt is { } published) await copy.WriteAsync(published.ToDateTimeUtc(), NpgsqlDbType.TimestampTz, ct);
                 else await copy.WriteNullAsync(ct);
+                await copy.WriteAsync(listing.Extras, NpgsqlDbType.Jsonb, ct);
             }
             await copy.CompleteAsync(ct);
         }

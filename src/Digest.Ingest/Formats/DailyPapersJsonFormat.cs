@@ -30,6 +30,8 @@ public sealed class DailyPapersJsonFormat : JsonArrayFormat
             Url = string.IsNullOrEmpty(id) ? null : "https://arxiv.org/abs/" + Uri.EscapeDataString(id),
             Authors = Names(paper, "authors"),
             PublishedAt = JsonLinesFormat.Date(Text(paper, "publishedAt")),
+            Extras = paper.TryGetProperty("upvotes", out var upvotes) && upvotes.ValueKind == JsonValueKind.Number
+                ? $"{{\"upvotes\": {upvotes.GetRawText()}}}" : "{}",
         };
     }
 }

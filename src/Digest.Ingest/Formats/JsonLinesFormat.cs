@@ -59,6 +59,12 @@ public sealed class JsonLinesFormat : IListingFormat
         Authors = Strings(o, "authors"),
         Tags = Strings(o, "tags"),
         PublishedAt = Date(String(o, "published_at")),
+        Extras = o.TryGetProperty("extras", out var extras) ? extras.ValueKind switch
+        {
+            JsonValueKind.Object => extras.GetRawText(),
+            JsonValueKind.Null => "{}",
+            _ => throw new FormatException("'extras' must be an object"),
+        } : "{}",
     };
 
     private static string? String(JsonElement o, string name) =>
