@@ -11,6 +11,7 @@ namespace Digest.Ingest;
 public sealed class Ingestor(ListingReader reader, ListingRepository listings, SourceRunRepository runs, IClock clock)
 {
     private const int BatchSize = 5_000;
+    private const int MaxInFlight = 2;
 
     public async Task<IngestReport> IngestFileAsync(string path, string source, CancellationToken ct = default)
     {
@@ -42,10 +43,18 @@ public sealed class Ingestor(ListingReader reader, ListingRepository listings, S
         if (format is null || text is null) return IngestReport.Failed(origin, error ?? "unreadable");
         using (text)
         {
-            var batch = new List<Listing>(BatchSize);
-            var lines = new List<int>(BatchSize);
+            var batch = new List<(Listing Listing, int Line)>(BatchSize);
             var rejections = new List<Rejection>();
+            // Up to two batches are being stored while the next one is read: reading, the COPY and the
+            // upsert overlap, and the database works on two connections at once.
+            var inFlight = new Queue<Task<(UpsertResult, List<ItemOutcome>?)>>();
             int seen = 0, inserted = 0, duplicate = 0;
+            async Task CollectOne()
+            {
+                var (result, stored) = await inFlight.Dequeue();
+                (inserted, duplicate) = (inserted + result.Inserted, duplicate + result.Duplicate);
+                if (stored is not null) outcomes!.AddRange(stored);
+            }
             await foreach (var item in format.ReadAsync(text, clock.GetCurrentInstant(), ct))
             {
                 seen++;
@@ -55,12 +64,14 @@ public sealed class Ingestor(ListingReader reader, ListingRepository listings, S
                     outcomes?.Add(new ItemOutcome(item.Line, "rejected", null, item.Rejection));
                     continue;
                 }
-                batch.Add(item.Listing);
-                lines.Add(item.Line);
+                batch.Add((item.Listing, item.Line));
                 if (batch.Count < BatchSize) continue;
-                (inserted, duplicate) = Add(await StoreAsync(batch, lines, source, outcomes, ct), inserted, duplicate);
+                if (inFlight.Count == MaxInFlight) await CollectOne();
+                inFlight.Enqueue(StoreAsync(batch, source, outcomes is not null, ct));
+                batch = new List<(Listing, int)>(BatchSize);
             }
-            (inserted, duplicate) = Add(await StoreAsync(batch, lines, source, outcomes, ct), inserted, duplicate);
+            inFlight.Enqueue(StoreAsync(batch, source, outcomes is not null, ct));
+            while (inFlight.Count > 0) await CollectOne();
             var tag = new KeyValuePair<string, object?>("source", source);
             Digest.Core.Observability.DigestMetrics.ListingsIngested.Add(inserted, tag);
             Digest.Core.Observability.DigestMetrics.ListingsRejected.Add(rejections.Count, tag);
@@ -68,20 +79,13 @@ public sealed class Ingestor(ListingReader reader, ListingRepository listings, S
         }
     }
 
-    private async Task<UpsertResult> StoreAsync(List<Listing> batch, List<int> lines, string source, List<ItemOutcome>? outcomes, CancellationToken ct)
+    private async Task<(UpsertResult, List<ItemOutcome>?)> StoreAsync(List<(Listing Listing, int Line)> batch, string source, bool itemByItem, CancellationToken ct)
     {
-        var result = await listings.UpsertAsync(batch, source, ct);
-        if (outcomes is not null)
-        {
-            // The first item with a new key made it new; a second copy in the same batch is a duplicate.
-            var fresh = new HashSet<string>(result.InsertedKeys, StringComparer.Ordinal);
-            for (var i = 0; i < batch.Count; i++)
-                outcomes.Add(new ItemOutcome(lines[i], fresh.Remove(batch[i].IdentityKey) ? "new" : "duplicate", batch[i].Title, null));
-        }
-        batch.Clear();
-        lines.Clear();
-        return result;
+        var result = await listings.UpsertAsync(batch.Select(b => b.Listing).ToList(), source, ct);
+        if (!itemByItem) return (result, null);
+        // The first item with a new key made it new; a second copy in the same batch is a duplicate.
+        var fresh = new HashSet<string>(result.InsertedKeys, StringComparer.Ordinal);
+        return (result, batch.Select(b => new ItemOutcome(b.Line, fresh.Remove(b.Listing.IdentityKey) ? "new" : "duplicate", b.Listing.Title, null)).ToList());
     }
 
-    private static (int, int) Add(UpsertResult r, int inserted, int duplicate) => (inserted + r.Inserted, duplicate + r.Duplicate);
 }

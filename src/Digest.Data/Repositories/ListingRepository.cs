@@ -20,6 +20,23 @@ public sealed class ListingRepository(NpgsqlDataSource db, SqlCatalog sql)
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Count == 0) return new UpsertResult(0, 0, new HashSet<string>());
+        // Batches stored side by side can meet on the same new identity; rows are written in key order, and a
+        // deadlock PostgreSQL breaks anyway is retried: the transaction was rolled back whole.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await UpsertOnceAsync(batch, source, ct);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 5)
+            {
+                await Task.Delay(Random.Shared.Next(10, 50) * attempt, ct);
+            }
+        }
+    }
+
+    private async Task<UpsertResult> UpsertOnceAsync(IReadOnlyList<Listing> batch, string source, CancellationToken ct)
+    {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(sql[Sql.CreateListingStaging], transaction: tx, cancellationToken: ct));
