@@ -17,4 +17,11 @@ public interface IBenchmark
 public sealed record BenchmarkContext(string ConnectionString, string ServerConnectionString, string Folder, IReadOnlyList<string> Args)
 {
     public void Report(string figure, string value) => Console.WriteLine($"  {figure,-48} {value}");
+
+    /// <summary>A whole-number option given after the benchmark's name ("--subscribers 50000"), or the fallback.</summary>
+    public int Option(string name, int fallback)
+    {
+        var i = Args.ToList().IndexOf(name);
+        return i >= 0 && i + 1 < Args.Count ? int.Parse(Args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    }
 }

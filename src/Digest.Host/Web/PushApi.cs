@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Digest.Data.Repositories;
 using Digest.Host.Options;
 using Digest.Ingest;
@@ -24,9 +22,7 @@ public static class PushApi
     {
         var key = options.Value.PushKey;
         if (string.IsNullOrEmpty(key)) return Results.NotFound(new { error = "Pushing is off: set Ingest:PushKey to turn it on." });
-        var header = request.Headers.Authorization.ToString();
-        var given = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : "";
-        if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(key))))
+        if (!BearerKey.Matches(request, key))
             return Results.Json(new { error = "A valid push key is needed (Authorization: Bearer KEY)." }, statusCode: StatusCodes.Status401Unauthorized);
         var name = string.IsNullOrWhiteSpace(source) ? "push" : source.Trim();
         if (Cli.SourceRules.Check(name, "https://push") is { } bad) return Results.BadRequest(new { error = bad });

@@ -25,9 +25,9 @@ public sealed class DeliverBenchmark : IBenchmark
 
     public async Task RunAsync(BenchmarkContext context, CancellationToken ct)
     {
-        var digests = Option(context, "--digests", 100_000);
-        var slice = Option(context, "--slice", 2_000);
-        var renders = Option(context, "--renders", digests);
+        var digests = context.Option("--digests", 100_000);
+        var slice = context.Option("--slice", 2_000);
+        var renders = context.Option("--renders", digests);
         using var sink = SmtpSink.Start();
         Directory.CreateDirectory(context.Folder);
         var settings = new Dictionary<string, string?>
@@ -155,11 +155,6 @@ public sealed class DeliverBenchmark : IBenchmark
             """, new { digests }, commandTimeout: 0);
     }
 
-    private static int Option(BenchmarkContext context, string name, int fallback)
-    {
-        var i = context.Args.ToList().IndexOf(name);
-        return i >= 0 && i + 1 < context.Args.Count ? int.Parse(context.Args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
-    }
 
     /// <summary>The baseline: open, EHLO, send one message, QUIT, close, for every message.</summary>
     private sealed class PerMessageTransport(int port) : IMailTransport, IAsyncDisposable

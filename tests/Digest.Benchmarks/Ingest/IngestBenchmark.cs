@@ -22,8 +22,8 @@ public sealed class IngestBenchmark : IBenchmark
 
     public async Task RunAsync(BenchmarkContext context, CancellationToken ct)
     {
-        var total = Option(context, "--listings", 1_000_000);
-        var slice = Option(context, "--slice", 10_000);
+        var total = context.Option("--listings", 1_000_000);
+        var slice = context.Option("--slice", 10_000);
         Directory.CreateDirectory(context.Folder);
         var settings = new Dictionary<string, string?> { ["Database:ConnectionString"] = context.ConnectionString, ["Logging:LogLevel:Default"] = "Warning" };
         using var host = await DigestHost.BuildCliAsync(settings, ct);
@@ -87,9 +87,4 @@ public sealed class IngestBenchmark : IBenchmark
         return count / watch.Elapsed.TotalSeconds;
     }
 
-    private static int Option(BenchmarkContext context, string name, int fallback)
-    {
-        var i = context.Args.ToList().IndexOf(name);
-        return i >= 0 && i + 1 < context.Args.Count ? int.Parse(context.Args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
-    }
 }

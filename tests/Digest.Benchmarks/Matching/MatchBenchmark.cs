@@ -30,8 +30,8 @@ public sealed partial class MatchBenchmark : IBenchmark
 
     public async Task RunAsync(BenchmarkContext context, CancellationToken ct)
     {
-        int people = Option(context, "--subscribers", 1_000_000), topicCount = Option(context, "--topics", 20_000);
-        int listingCount = Option(context, "--listings", 5_000), slice = Option(context, "--slice", 10_000);
+        int people = context.Option("--subscribers", 1_000_000), topicCount = context.Option("--topics", 20_000);
+        int listingCount = context.Option("--listings", 5_000), slice = context.Option("--slice", 10_000);
         var settings = new Dictionary<string, string?>
         {
             ["Database:ConnectionString"] = context.ConnectionString,
@@ -189,11 +189,6 @@ public sealed partial class MatchBenchmark : IBenchmark
         return Math.Min(cumulative.Length - 1, i < 0 ? ~i : i);
     }
 
-    private static int Option(BenchmarkContext context, string name, int fallback)
-    {
-        var i = context.Args.ToList().IndexOf(name);
-        return i >= 0 && i + 1 < context.Args.Count ? int.Parse(context.Args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
-    }
 
     [GeneratedRegex(@"[a-z][a-z\-]+[a-z]")]
     private static partial Regex Word();
