@@ -47,4 +47,21 @@ public static class Sql
     public const string DailyStats = "daily-stats";
     public const string PreviewDigestItems = "preview-digest-items";
     public const string FinishJobRun = "finish-job-run";
+    public const string QueueNotice = "queue-notice";
+    public const string ClaimNotices = "claim-notices";
+    public const string FinishNotice = "finish-notice";
+    public const string RetryNotice = "retry-notice";
+    public const string ListDataProtectionKeys = "list-data-protection-keys";
+    public const string StoreDataProtectionKey = "store-data-protection-key";
+    public const string FindSubscriberForSignup = "find-subscriber-for-signup";
+    public const string InsertPendingSubscriber = "insert-pending-subscriber";
+    public const string RenewPendingSubscriber = "renew-pending-subscriber";
+    public const string ConfirmSubscriber = "confirm-subscriber";
+    public const string UpdateSubscriberChoices = "update-subscriber-choices";
+    public const string SetSubscriberStatus = "set-subscriber-status";
+    public const string DeleteSubscriber = "delete-subscriber";
+    public const string ExpireUnconfirmedSubscribers = "expire-unconfirmed-subscribers";
+    public const string RecentDigests = "recent-digests";
+    public const string ExportSubscriberData = "export-subscriber-data";
+    public const string GetNoticeRecipient = "get-notice-recipient";
 }

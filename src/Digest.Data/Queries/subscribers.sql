@@ -62,3 +62,79 @@ SELECT s.email, s.status, s.frequency, s.send_hour, s.send_weekday, s.time_zone,
 FROM subscribers s LEFT JOIN subscriber_topics st ON st.subscriber_id = s.id
 GROUP BY s.id
 ORDER BY s.id;
+
+-- name: find-subscriber-for-signup
+-- A sign-up for an address: locks the person (two sign-ups at once queue one mail), and says whether mail to
+-- them is suppressed and when they were last sent a notice (one per address per few minutes, at most).
+SELECT s.id, s.status,
+       EXISTS (SELECT 1 FROM suppressions x WHERE x.email_key = s.email_key) AS suppressed,
+       (SELECT max(n.created_at) FROM notices n WHERE n.subscriber_id = s.id) AS last_notice_at
+FROM subscribers s WHERE s.email_key = @email_key
+FOR UPDATE;
+
+-- name: insert-pending-subscriber
+-- A new sign-up: pending until they confirm. Nothing but the confirmation is ever sent to a pending person.
+INSERT INTO subscribers (email, email_key, status, frequency, send_hour, send_weekday, time_zone, max_items, confirm_requested_at)
+VALUES (@email, @email_key, 'pending', @frequency, @send_hour, @send_weekday, @time_zone, @max_items, now())
+ON CONFLICT (email_key) DO NOTHING
+RETURNING id;
+
+-- name: renew-pending-subscriber
+-- A sign-up again for a pending or unsubscribed address: their new choices, pending until they confirm.
+UPDATE subscribers SET status = 'pending', frequency = @frequency, send_hour = @send_hour, send_weekday = @send_weekday,
+       time_zone = @time_zone, max_items = @max_items, confirmed_at = NULL, confirm_requested_at = now()
+WHERE id = @id AND status IN ('pending', 'unsubscribed');
+
+-- name: confirm-subscriber
+-- Double opt-in's second step. Only a pending person changes; confirming twice is harmless.
+UPDATE subscribers SET status = 'active', confirmed_at = now(), unsubscribed_at = NULL
+WHERE id = @id AND status = 'pending'
+RETURNING id;
+
+-- name: update-subscriber-choices
+-- The preferences form: schedule and size; topics are replaced beside it in the same transaction.
+UPDATE subscribers SET frequency = @frequency, send_hour = @send_hour, send_weekday = @send_weekday,
+       time_zone = @time_zone, max_items = @max_items
+WHERE id = @id;
+
+-- name: set-subscriber-status
+-- Pause (active -> paused) and resume (paused or unsubscribed -> active). A link from an email proves the
+-- mailbox, so resuming needs no new confirmation.
+UPDATE subscribers SET status = @status,
+       unsubscribed_at = CASE WHEN @status = 'active' THEN NULL ELSE unsubscribed_at END
+WHERE id = @id AND status = ANY(@from_statuses)
+RETURNING id;
+
+-- name: delete-subscriber
+-- "Delete me": the person, their topics, digests and notices go (ON DELETE CASCADE). A suppression stays, as
+-- it protects the address, not the person.
+DELETE FROM subscribers WHERE id = @id;
+
+-- name: expire-unconfirmed-subscribers
+-- Sign-ups never confirmed within the confirmation link's lifetime are forgotten.
+DELETE FROM subscribers WHERE status = 'pending' AND confirm_requested_at < @older_than;
+
+-- name: recent-digests
+-- A person's last digests for their preferences page: when, how it ended, and the top titles.
+SELECT d.id, d.period, d.status, d.sent_at,
+       (SELECT count(*) FROM digest_items i WHERE i.digest_id = d.id) AS item_count,
+       coalesce((SELECT array_agg(l.title ORDER BY i.rank) FROM digest_items i JOIN listings l ON l.id = i.listing_id
+                 WHERE i.digest_id = d.id AND i.rank <= 3), '{}') AS top_titles
+FROM digests d WHERE d.subscriber_id = @subscriber_id
+ORDER BY d.period DESC LIMIT @limit;
+
+-- name: export-subscriber-data
+-- Everything stored about one person, for "export my data": digests with their listings, and notices.
+SELECT json_build_object(
+    'email', s.email, 'status', s.status, 'frequency', s.frequency, 'send_hour', s.send_hour,
+    'send_weekday', s.send_weekday, 'time_zone', s.time_zone, 'max_items', s.max_items,
+    'created_at', s.created_at, 'confirmed_at', s.confirmed_at, 'unsubscribed_at', s.unsubscribed_at,
+    'topics', coalesce((SELECT json_agg(st.label ORDER BY st.position) FROM subscriber_topics st WHERE st.subscriber_id = s.id), '[]'),
+    'digests', coalesce((SELECT json_agg(json_build_object(
+        'period', d.period, 'status', d.status, 'sent_at', d.sent_at,
+        'items', coalesce((SELECT json_agg(json_build_object('title', l.title, 'url', l.url, 'matched_topics', i.matched_topics) ORDER BY i.rank)
+                           FROM digest_items i JOIN listings l ON l.id = i.listing_id WHERE i.digest_id = d.id), '[]')) ORDER BY d.period)
+        FROM digests d WHERE d.subscriber_id = s.id), '[]'),
+    'notices', coalesce((SELECT json_agg(json_build_object('kind', n.kind, 'status', n.status, 'created_at', n.created_at, 'sent_at', n.sent_at) ORDER BY n.id)
+        FROM notices n WHERE n.subscriber_id = s.id), '[]'))::text
+FROM subscribers s WHERE s.id = @id;

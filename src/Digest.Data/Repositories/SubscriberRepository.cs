@@ -52,7 +52,7 @@ public sealed class SubscriberRepository(NpgsqlDataSource db, SqlCatalog sql)
         return new SaveSubscriberResult(id, inserted);
     }
 
-    private async Task ReplaceTopicsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long subscriberId,
+    internal async Task ReplaceTopicsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long subscriberId,
         IReadOnlyList<(string Label, TopicQuery Query)> topics, CancellationToken ct)
     {
         await connection.ExecuteAsync(new CommandDefinition(sql[Sql.DeleteSubscriberTopics], new { subscriber_id = subscriberId }, tx, cancellationToken: ct));

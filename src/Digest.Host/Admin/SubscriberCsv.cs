@@ -24,7 +24,6 @@ public sealed record ImportReport(int Added, int Updated, IReadOnlyList<RowError
 public sealed class SubscriberCsv(SubscriberRepository subscribers)
 {
     public static readonly string[] Columns = ["email", "topics", "frequency", "hour", "zone", "weekday", "max_items", "status"];
-    public const int MaxTopics = 20;
 
     public async Task<ImportReport> ImportAsync(TextReader csv, IProgress<int>? progress, CancellationToken ct)
     {
@@ -74,33 +73,13 @@ public sealed class SubscriberCsv(SubscriberRepository subscribers)
 
         if (!EmailAddress.TryNormalise(Get("email"), out var email, out var emailError)) return (null, null, emailError);
         var labels = Get("topics").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (labels.Length == 0) return (null, null, "no topics");
-        if (labels.Length > MaxTopics) return (null, null, $"{labels.Length} topics; at most {MaxTopics}");
-        var topics = new List<(string, TopicQuery)>();
-        foreach (var label in labels)
-        {
-            if (!TopicParser.TryParse(label, out var query, out var topicError)) return (null, null, $"topic \"{label}\": {topicError!.Message}");
-            topics.Add((label, query!));
-        }
-        var frequency = Get("frequency", "daily").ToLowerInvariant();
-        if (frequency is not ("daily" or "weekly")) return (null, null, $"frequency '{frequency}' is not daily or weekly");
-        if (!int.TryParse(Get("hour", "8"), NumberStyles.None, CultureInfo.InvariantCulture, out var hour) || hour > 23) return (null, null, $"hour '{Get("hour")}' is not 0-23");
-        var zone = Get("zone", "UTC");
-        if (!DeliverySchedule.IsKnownZone(zone)) return (null, null, $"zone '{zone}' is not an IANA time zone");
-        if (!Enum.TryParse<IsoDayOfWeek>(Get("weekday", "Monday"), ignoreCase: true, out var weekday) || weekday == IsoDayOfWeek.None || !Enum.IsDefined(weekday))
-            return (null, null, $"weekday '{Get("weekday")}' is not monday-sunday");
-        if (!int.TryParse(Get("max_items", "10"), NumberStyles.None, CultureInfo.InvariantCulture, out var maxItems) || maxItems is < 1 or > Subscriber.MaxMaxItems)
-            return (null, null, $"max_items '{Get("max_items")}' is not 1-{Subscriber.MaxMaxItems}");
+        var (choices, errors) = SubscriptionChoices.Parse(new SubscriptionChoices.Input(
+            labels, Get("frequency"), Get("hour"), Get("zone"), Get("weekday"), Get("max_items")));
+        if (errors.Count > 0) return (null, null, errors[0].Message);
         if (!Enum.TryParse<SubscriberStatus>(Get("status", "active"), ignoreCase: true, out var status) || status == SubscriberStatus.Unsubscribed || !Enum.IsDefined(status))
             return (null, null, $"status '{Get("status")}' is not active, pending or paused");
-        var subscriber = new Subscriber
-        {
-            Email = email,
-            Status = status,
-            Schedule = new DeliverySchedule(frequency == "weekly" ? DigestFrequency.Weekly : DigestFrequency.Daily, hour, zone, weekday),
-            MaxItems = maxItems,
-        };
-        return (subscriber, topics, null);
+        var subscriber = new Subscriber { Email = email, Status = status, Schedule = choices!.Schedule, MaxItems = choices.MaxItems };
+        return (subscriber, choices.Topics.ToList(), null);
     }
 
     public async Task<int> ExportAsync(TextWriter output, CancellationToken ct)

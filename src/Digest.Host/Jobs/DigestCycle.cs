@@ -1,3 +1,4 @@
+using Digest.Data.Repositories;
 using Digest.Delivery;
 using Digest.Host.Options;
 using Digest.Ingest;
@@ -5,14 +6,24 @@ using Microsoft.Extensions.Options;
 
 namespace Digest.Host.Jobs;
 
-public sealed record CycleSummary(int FilesIngested, int ListingsInserted, PlanSummary Plan, SendSummary Send);
+public sealed record CycleSummary(int FilesIngested, int ListingsInserted, PlanSummary Plan, SendSummary Send, int NoticesSent = 0, int SignupsExpired = 0);
 
 /// <summary>
-/// One turn of the pipeline: ingest the inbox, plan due digests, and (for the CLI) send them. Each step is
+/// One turn of the pipeline: ingest the inbox, plan due digests, forget expired sign-ups, and (for the CLI)
+/// send digests and notices. Each step is
 /// safe to repeat. The worker's scheduled job runs it without sending: every worker node's
 /// <see cref="OutboxSender"/> sends, so sending scales with the nodes while planning runs on one at a time.
 /// </summary>
-public sealed class DigestCycle(InboxFolder inbox, FeedPuller feeds, DigestPlanner planner, DigestSender sender, IOptions<IngestOptions> ingest)
+public sealed class DigestCycle(
+    InboxFolder inbox,
+    FeedPuller feeds,
+    DigestPlanner planner,
+    DigestSender sender,
+    NoticeSender notices,
+    SubscriptionRepository subscriptions,
+    SignupSettings signup,
+    NodaTime.IClock clock,
+    IOptions<IngestOptions> ingest)
 {
     public async Task<CycleSummary> RunAsync(bool everyone, CancellationToken ct, bool send = true)
     {
@@ -26,7 +37,9 @@ public sealed class DigestCycle(InboxFolder inbox, FeedPuller feeds, DigestPlann
             inserted += reports.Sum(r => r.Inserted);
         }
         var plan = await planner.PlanAsync(everyone, ct);
+        var expired = await subscriptions.ExpireUnconfirmedAsync(clock.GetCurrentInstant() - signup.ConfirmLifetime, ct);
         var sent = send ? await sender.SendDueAsync(ct) : new SendSummary(0, 0, 0, 0);
-        return new CycleSummary(files, inserted, plan, sent);
+        var noticed = send ? await notices.SendDueAsync(ct) : 0;
+        return new CycleSummary(files, inserted, plan, sent, noticed, expired);
     }
 }

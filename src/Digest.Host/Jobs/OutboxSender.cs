@@ -5,10 +5,10 @@ using Microsoft.Extensions.Options;
 namespace Digest.Host.Jobs;
 
 /// <summary>
-/// Every worker node runs one: it sends whatever the outbox holds, then looks again after a short pause.
+/// Every worker node runs one: it sends whatever the outboxes (notices, digests) hold, then looks again after a short pause.
 /// Nodes claim with SKIP LOCKED, so three workers send three times as fast and never the same digest.
 /// </summary>
-public sealed class OutboxSender(DigestSender sender, IOptions<DeliveryOptions> options, ILogger<OutboxSender> log) : BackgroundService
+public sealed class OutboxSender(DigestSender sender, NoticeSender notices, IOptions<DeliveryOptions> options, ILogger<OutboxSender> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -17,6 +17,8 @@ public sealed class OutboxSender(DigestSender sender, IOptions<DeliveryOptions> 
         {
             try
             {
+                // Notices first: a confirmation someone is waiting for should not queue behind a morning's digests.
+                await notices.SendDueAsync(stoppingToken);
                 await sender.SendDueAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

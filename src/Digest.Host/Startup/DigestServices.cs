@@ -20,6 +20,9 @@ public static class DigestServices
         services.AddSingleton(_ => SqlCatalog.Load());
         services.AddSingleton<ListingRepository>();
         services.AddSingleton<SubscriberRepository>();
+        services.AddSingleton<SubscriptionRepository>();
+        services.AddSingleton<NoticeRepository>();
+        services.AddSingleton<DataProtectionKeyRepository>();
         services.AddSingleton<DigestRepository>();
         services.AddSingleton<SourceRunRepository>();
         services.AddSingleton<JobRunRepository>();
@@ -54,6 +57,7 @@ public static class DigestServices
         services.AddValidatedOptions<SiteOptions>(SiteOptions.Section);
         services.AddOptions<TemplateOptions>().BindConfiguration(TemplateOptions.Section);
         services.AddSingleton(sp => new DigestRenderer(sp.GetRequiredService<IOptions<TemplateOptions>>().Value.Resolve()));
+        services.AddSingleton(sp => new NoticeRenderer(sp.GetRequiredService<IOptions<TemplateOptions>>().Value.Resolve()));
         services.AddSingleton<IMailTransport>(sp =>
         {
             var smtp = sp.GetRequiredService<IOptions<SmtpOptions>>().Value;
@@ -89,6 +93,13 @@ public static class DigestServices
         services.AddSingleton<DigestPlanner>();
         services.AddSingleton<DigestComposer>();
         services.AddSingleton<DigestSender>();
+        services.AddValidatedOptions<SignupOptions>(SignupOptions.Section);
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<SignupOptions>>().Value;
+            return new SignupSettings(Duration.FromHours(o.ConfirmLifetimeHours), Duration.FromMinutes(o.ResendAfterMinutes));
+        });
+        services.AddSingleton<NoticeSender>();
         services.AddSingleton<Jobs.DigestCycle>();
         services.AddSingleton<Admin.SubscriberCsv>();
         services.AddValidatedOptions<AdminOptions>(AdminOptions.Section);

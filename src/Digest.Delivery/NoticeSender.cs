@@ -1,0 +1,137 @@
+using System.Globalization;
+using Digest.Core.Subscribers;
+using Digest.Core.Tokens;
+using Digest.Data.Repositories;
+using Digest.Mail.Rendering;
+using Digest.Mail.Transport;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+
+namespace Digest.Delivery;
+
+/// <summary>
+/// Sends the notices outbox: confirmation mails and already-subscribed reminders.
+///
+/// Delivery guarantee, as for digests: at least once, a duplicate only when a worker dies between the relay
+/// accepting a notice and the commit below; both attempts carry the same Message-ID.
+/// </summary>
+public sealed class NoticeSender(
+    NoticeRepository notices,
+    SubscriberRepository subscribers,
+    NoticeRenderer renderer,
+    LinkTokens tokens,
+    IMailTransport transport,
+    SenderIdentity sender,
+    SiteSettings site,
+    SignupSettings signup,
+    DeliverySettings delivery,
+    IClock clock,
+    ILogger<NoticeSender> log)
+{
+    /// <returns>How many notices were sent.</returns>
+    public async Task<int> SendDueAsync(CancellationToken ct = default)
+    {
+        var sent = 0;
+        while (!ct.IsCancellationRequested)
+        {
+            // CLAIM: a crash after this leaves the batch 'sending' until its lease ends, then it is claimed again.
+            var batch = await notices.ClaimAsync(delivery.BatchSize, delivery.Lease, ct);
+            if (batch.Count == 0) break;
+            foreach (var notice in batch)
+                if (await SendOneAsync(notice, ct)) sent++;
+        }
+        return sent;
+    }
+
+    private async Task<bool> SendOneAsync(ClaimedNotice notice, CancellationToken ct)
+    {
+        var recipient = await notices.GetRecipientAsync(notice.Id, ct);
+        if (recipient is null) return false;
+        var reason = WhyNot(notice, recipient);
+        if (reason is not null)
+        {
+            await notices.FinishAsync(notice.Id, "cancelled", reason, ct);
+            return false;
+        }
+        var message = await ComposeAsync(notice, recipient.Subscriber, ct);
+        try
+        {
+            // SEND. A crash between here and the commit sends this notice once more after the lease.
+            await transport.SendAsync(message, ct);
+        }
+        catch (DeliveryException e)
+        {
+            await FailedAsync(notice, e, ct);
+            return false;
+        }
+        // COMMIT: never sent again.
+        await notices.FinishAsync(notice.Id, "sent", null, CancellationToken.None);
+        return true;
+    }
+
+    // Re-checked at send time: a confirmation goes only to someone still pending; a reminder only to someone subscribed.
+    private static string? WhyNot(ClaimedNotice notice, DigestRecipient recipient)
+    {
+        if (recipient.Suppressed) return "address suppressed";
+        var status = recipient.Subscriber.Status;
+        return notice.Kind switch
+        {
+            "confirm" when status != SubscriberStatus.Pending => $"subscriber is {status.ToString().ToLowerInvariant()}",
+            "already-subscribed" when status is not (SubscriberStatus.Active or SubscriberStatus.Paused) => $"subscriber is {status.ToString().ToLowerInvariant()}",
+            _ => null,
+        };
+    }
+
+    private async Task<EmailMessage> ComposeAsync(ClaimedNotice notice, Subscriber subscriber, CancellationToken ct)
+    {
+        var topics = (await subscribers.GetTopicsAsync(subscriber.Id, ct)).Select(t => t.Label).ToList();
+        var now = clock.GetCurrentInstant();
+        var confirm = notice.Kind == "confirm";
+        var expires = confirm ? now + signup.ConfirmLifetime : now + site.LinkLifetime;
+        var url = confirm
+            ? $"{site.BaseUrl}/confirm/{tokens.Create(TokenPurpose.Confirm, subscriber.Id, expires)}"
+            : $"{site.BaseUrl}/preferences/{tokens.Create(TokenPurpose.Preferences, subscriber.Id, expires)}";
+        var rendered = renderer.Render(new NoticeEmail
+        {
+            Kind = notice.Kind,
+            Subject = confirm ? $"Confirm your {site.Name} subscription" : $"You are already subscribed to {site.Name}",
+            SiteName = site.Name,
+            RecipientEmail = subscriber.Email,
+            FrequencyLabel = subscriber.Schedule.Frequency == DigestFrequency.Weekly ? "weekly" : "daily",
+            Topics = topics,
+            ActionUrl = url,
+            ExpiresLabel = expires.ToDateTimeUtc().ToString("d MMMM yyyy, HH:mm 'UTC'", CultureInfo.InvariantCulture),
+        });
+        return new EmailMessage
+        {
+            From = new Mailbox(sender.FromAddress, sender.FromName),
+            To = subscriber.Email,
+            Subject = rendered.Subject,
+            Text = rendered.Text,
+            Html = rendered.Html,
+            MessageId = $"<notice-{notice.Id}@{Domain(sender.FromAddress)}>",
+            Date = now.ToDateTimeOffset(),
+            // A mail the person asked for, not list mail: no List-Unsubscribe, but marked as automatic.
+            Headers = [new("Auto-Submitted", "auto-generated")],
+        };
+    }
+
+    private async Task FailedAsync(ClaimedNotice notice, DeliveryException e, CancellationToken ct)
+    {
+        if (e.Permanent || notice.Attempts >= delivery.MaxAttempts)
+        {
+            log.LogWarning("Notice {NoticeId} not sent ({Error}); giving up", notice.Id, e.Message);
+            await notices.FinishAsync(notice.Id, "failed", e.Message, ct);
+            return;
+        }
+        var wait = Duration.FromSeconds(delivery.RetryBase.TotalSeconds * Math.Pow(2, notice.Attempts - 1));
+        log.LogWarning("Notice {NoticeId} attempt {Attempt} failed ({Error}); retrying in {Wait}", notice.Id, notice.Attempts, e.Message, wait);
+        await notices.RetryAsync(notice.Id, e.Message, clock.GetCurrentInstant() + wait, ct);
+    }
+
+    private static string Domain(string address)
+    {
+        var at = address.LastIndexOf('@');
+        return at >= 0 ? address[(at + 1)..] : "digest.local";
+    }
+}

@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Digest.Host.Options;
+
+/// <summary>Sign-up and the subscriber pages' abuse limits (section "Signup").</summary>
+public sealed class SignupOptions
+{
+    public const string Section = "Signup";
+
+    /// <summary>How long a confirmation link works; a sign-up not confirmed by then is forgotten.</summary>
+    [Range(1, 24 * 30)]
+    public int ConfirmLifetimeHours { get; set; } = 48;
+
+    /// <summary>At most one confirmation or reminder per address in this many minutes, however often the form is sent.</summary>
+    [Range(0, 24 * 60)]
+    public int ResendAfterMinutes { get; set; } = 10;
+
+    /// <summary>Subscribe form posts per client address per minute, on each web node.</summary>
+    [Range(1, 100_000)]
+    public int SubscribePerMinute { get; set; } = 5;
+
+    /// <summary>Requests to token pages (confirm, preferences, unsubscribe) and the topic check per client address per minute, on each web node.</summary>
+    [Range(1, 100_000)]
+    public int LinksPerMinute { get; set; } = 60;
+}

@@ -1,0 +1,36 @@
+using HandlebarsDotNet;
+
+namespace Digest.Mail.Rendering;
+
+/// <summary>
+/// Renders notices from templates/email/notices/{kind}.html.hbs and .txt.hbs, compiled once. HTML escapes
+/// every value; text escapes nothing. Few are sent, so the simple string-returning templates are enough.
+/// </summary>
+public sealed class NoticeRenderer
+{
+    public static readonly string[] Kinds = ["confirm", "already-subscribed"];
+    private readonly Dictionary<string, (HandlebarsTemplate<object, object> Html, HandlebarsTemplate<object, object> Text)> _templates = [];
+
+    public NoticeRenderer(string templatesDirectory)
+    {
+        var folder = Path.Combine(templatesDirectory, "notices");
+        var html = Handlebars.Create(new HandlebarsConfiguration());
+        var text = Handlebars.Create(new HandlebarsConfiguration { NoEscape = true });
+        foreach (var kind in Kinds)
+            _templates[kind] = (html.Compile(Read(folder, kind + ".html.hbs")), text.Compile(Read(folder, kind + ".txt.hbs")));
+    }
+
+    public RenderedEmail Render(NoticeEmail notice)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+        if (!_templates.TryGetValue(notice.Kind, out var templates)) throw new ArgumentException($"No notice template '{notice.Kind}'.", nameof(notice));
+        return new RenderedEmail(notice.Subject, templates.Html(notice), templates.Text(notice).Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", "\r\n", StringComparison.Ordinal));
+    }
+
+    private static string Read(string folder, string file)
+    {
+        var path = Path.Combine(folder, file);
+        if (!File.Exists(path)) throw new FileNotFoundException($"Email template not found: {path}", path);
+        return File.ReadAllText(path);
+    }
+}
