@@ -8,6 +8,14 @@ namespace Digest.Core.Tokens;
 /// <summary>What a link may do. A token made for one purpose never works for another.</summary>
 public enum TokenPurpose : byte { Confirm = 1, Preferences = 2, Unsubscribe = 3 }
 
+public enum TokenStatus { Valid, Invalid, WrongPurpose, Expired }
+
+/// <summary>What a token check found; the subscriber id only when <see cref="TokenStatus.Valid"/>.</summary>
+public readonly record struct TokenCheck(TokenStatus Status, long SubscriberId)
+{
+    public static readonly TokenCheck Invalid = new(TokenStatus.Invalid, 0);
+}
+
 /// <summary>
 /// Signed links: HMAC-SHA256 over purpose, subscriber id and expiry, in URL-safe base64.
 /// Guessing another person's id gets nowhere without the key; an old link stops working at its expiry.
@@ -38,17 +46,26 @@ public sealed class LinkTokens
     /// <summary>The subscriber id, when the token is genuine, for this purpose, and not expired.</summary>
     public bool TryRead(string? token, TokenPurpose purpose, Instant now, out long subscriberId)
     {
-        subscriberId = 0;
-        if (string.IsNullOrEmpty(token) || token.Length > 64) return false;
+        var check = Read(token, purpose, now);
+        subscriberId = check.SubscriberId;
+        return check.Status == TokenStatus.Valid;
+    }
+
+    /// <summary>
+    /// Checks a token and says why it fails. Only a genuine token can be reported as expired or as made for
+    /// another purpose; anything else (malformed, tampered, forged) is <see cref="TokenStatus.Invalid"/>.
+    /// </summary>
+    public TokenCheck Read(string? token, TokenPurpose purpose, Instant now)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > 64) return TokenCheck.Invalid;
         Span<byte> buffer = stackalloc byte[48];
-        if (!TryFromBase64Url(token, buffer, out var length) || length != PayloadLength + MacLength) return false;
+        if (!TryFromBase64Url(token, buffer, out var length) || length != PayloadLength + MacLength) return TokenCheck.Invalid;
         Span<byte> expected = stackalloc byte[MacLength];
         Sign(buffer[..PayloadLength], expected);
-        if (!CryptographicOperations.FixedTimeEquals(expected, buffer.Slice(PayloadLength, MacLength))) return false;
-        if (buffer[0] != (byte)purpose) return false;
-        if (Instant.FromUnixTimeSeconds(BinaryPrimitives.ReadInt64BigEndian(buffer[9..])) < now) return false;
-        subscriberId = BinaryPrimitives.ReadInt64BigEndian(buffer[1..]);
-        return true;
+        if (!CryptographicOperations.FixedTimeEquals(expected, buffer.Slice(PayloadLength, MacLength))) return TokenCheck.Invalid;
+        if (buffer[0] != (byte)purpose) return new TokenCheck(TokenStatus.WrongPurpose, 0);
+        if (Instant.FromUnixTimeSeconds(BinaryPrimitives.ReadInt64BigEndian(buffer[9..])) < now) return new TokenCheck(TokenStatus.Expired, 0);
+        return new TokenCheck(TokenStatus.Valid, BinaryPrimitives.ReadInt64BigEndian(buffer[1..]));
     }
 
     private void Sign(ReadOnlySpan<byte> payload, Span<byte> mac)

@@ -29,13 +29,18 @@ public static class DigestHost
         builder.Services.AddDigestData(boot).AddDigestIngest().AddDigestMail(boot).AddDigestDelivery();
         builder.Services.AddDigestObservability(builder.Logging, builder.Configuration, role);
         if (role.HasFlag(Role.Worker)) builder.Services.AddDigestScheduling(boot, builder.Configuration);
+        if (role.HasFlag(Role.Web)) builder.Services.AddDigestPages();
 
         var app = builder.Build();
         app.MapDigestObservability();
         if (role.HasFlag(Role.Web))
         {
+            app.UseSecurityHeaders();
             app.UseStaticFiles();
-            app.MapSubscriberPages();
+            app.UseRateLimiter();
+            app.MapSignupPages();
+            app.MapPreferencePages();
+            app.MapUnsubscribePages();
             app.MapAdminApi();
             app.MapPushApi();
         }

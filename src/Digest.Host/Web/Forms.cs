@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Antiforgery;
+
+namespace Digest.Host.Web;
+
+/// <summary>
+/// Antiforgery for our forms, checked by hand so a stale or missing token gets a page that says what to
+/// do instead of a bare 400. The RFC 8058 one-click unsubscribe is the one POST without it.
+/// </summary>
+public static class Forms
+{
+    public const string FieldName = "_af";
+
+    public static IServiceCollection AddDigestForms(this IServiceCollection services) => services.AddAntiforgery(o =>
+    {
+        o.FormFieldName = FieldName;
+        o.Cookie.Name = "digest-af";
+        // Our own middleware sends X-Frame-Options: DENY on every answer.
+        o.SuppressXFrameOptionsHeader = true;
+    });
+
+    /// <summary>The hidden field every form carries.</summary>
+    public static string Field(HttpContext context)
+    {
+        var tokens = context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context);
+        return $"<input type=\"hidden\" name=\"{FieldName}\" value=\"{Page.E(tokens.RequestToken)}\">";
+    }
+
+    /// <summary>The posted form when its antiforgery token is good; null otherwise (nothing may be changed then).</summary>
+    public static async Task<IFormCollection?> ReadAsync(HttpContext context)
+    {
+        if (!context.Request.HasFormContentType) return null;
+        var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
+        if (!await antiforgery.IsRequestValidAsync(context)) return null;
+        return await context.Request.ReadFormAsync(context.RequestAborted);
+    }
+
+    public static IResult Expired(string siteName) => Page.Html(siteName, "Form expired", """
+        <h1>This form has expired</h1>
+        <p>Nothing was changed. Go back, reload the page and send the form again.</p>
+        """, noindex: true, status: StatusCodes.Status400BadRequest);
+}

@@ -1,0 +1,47 @@
+using System.Threading.RateLimiting;
+using Digest.Delivery;
+using Digest.Host.Options;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace Digest.Host.Web;
+
+/// <summary>
+/// Per client address, per web node, fixed one-minute windows: the subscribe form (each post may mail
+/// someone) and the token pages (guessing tokens is hopeless, but not free for us to answer). Behind a
+/// proxy, set ASPNETCORE_FORWARDEDHEADERS_ENABLED=true so the client's address, not the proxy's, is counted.
+/// </summary>
+public static class RateLimits
+{
+    public const string Subscribe = "subscribe";
+    public const string Links = "links";
+
+    public static IServiceCollection AddDigestRateLimits(this IServiceCollection services)
+    {
+        services.AddRateLimiter(_ => { });
+        services.AddSingleton<IConfigureOptions<RateLimiterOptions>>(sp => new ConfigureOptions<RateLimiterOptions>(o =>
+        {
+            var signup = sp.GetRequiredService<IOptions<SignupOptions>>().Value;
+            var site = sp.GetRequiredService<SiteSettings>();
+            o.AddPolicy(Subscribe, context => PerClient(context, Subscribe, signup.SubscribePerMinute));
+            o.AddPolicy(Links, context => PerClient(context, Links, signup.LinksPerMinute));
+            o.OnRejected = (rejected, ct) => TooManyAsync(rejected.HttpContext, site, ct);
+        }));
+        return services;
+    }
+
+    private static RateLimitPartition<string> PerClient(HttpContext context, string policy, int perMinute) =>
+        RateLimitPartition.GetFixedWindowLimiter(policy + ":" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
+            _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+
+    private static async ValueTask TooManyAsync(HttpContext context, SiteSettings site, CancellationToken ct)
+    {
+        context.Response.Headers.RetryAfter = "60";
+        var page = Page.Html(site.Name, "Too many requests", """
+            <h1>Too many requests</h1>
+            <p>This address has sent more requests than we answer in a minute. Please wait a minute and try again.</p>
+            """, noindex: true, status: StatusCodes.Status429TooManyRequests);
+        ct.ThrowIfCancellationRequested();
+        await page.ExecuteAsync(context);
+    }
+}

@@ -1,0 +1,53 @@
+using Digest.Core.Subscribers;
+using Digest.Core.Tokens;
+using Digest.Data.Repositories;
+using Digest.Delivery;
+using NodaTime;
+using static Digest.Host.Web.Page;
+
+namespace Digest.Host.Web;
+
+/// <summary>
+/// Unsubscribing: the page a person opens from an email (GET shows a button, changes nothing: mail scanners
+/// open links) and the POST that both the button and RFC 8058 one-click mail clients send. Effective at once.
+/// </summary>
+public static class UnsubscribeEndpoints
+{
+    public static void MapUnsubscribePages(this WebApplication app)
+    {
+        app.MapGet("/unsubscribe/{token}", UnsubscribePage).RequireRateLimiting(RateLimits.Links);
+        // RFC 8058 one-click (body List-Unsubscribe=One-Click) and the page's button both POST here.
+        // No antiforgery token: a mail client cannot have one; the signed, purpose-bound token is the authority.
+        app.MapPost("/unsubscribe/{token}", Unsubscribe).DisableAntiforgery().RequireRateLimiting(RateLimits.Links);
+    }
+
+    private static async Task<IResult> UnsubscribePage(string token, HttpContext http, LinkTokens tokens, SubscriberRepository subscribers, SiteSettings site, IClock clock)
+    {
+        var (subscriber, failure) = await TokenPages.ResolveAsync(token, TokenPurpose.Unsubscribe, tokens, subscribers, site, clock, http.RequestAborted);
+        if (subscriber is null) return failure!;
+        if (subscriber.Status == SubscriberStatus.Unsubscribed) return Unsubscribed(subscriber, tokens, site, clock);
+        return Html(site.Name, "Unsubscribe", $"""
+            <h1>Unsubscribe {E(subscriber.Email)}?</h1>
+            <p>You will get no more digests from {E(site.Name)}. You can subscribe again at any time.</p>
+            <form method="post" action="/unsubscribe/{E(token)}"><button type="submit">Unsubscribe</button></form>
+            <p class="hint">Would fewer emails do? <a href="{E(TokenPages.PreferencesPath(subscriber.Id, tokens, site, clock))}">Pause, or switch to a weekly digest</a>.</p>
+            """, noindex: true);
+    }
+
+    private static async Task<IResult> Unsubscribe(string token, HttpRequest request, LinkTokens tokens, SubscriberRepository subscribers, SiteSettings site, IClock clock, CancellationToken ct)
+    {
+        var (subscriber, failure) = await TokenPages.ResolveAsync(token, TokenPurpose.Unsubscribe, tokens, subscribers, site, clock, ct);
+        if (subscriber is null) return failure!;
+        await subscribers.UnsubscribeAsync(subscriber.Id, ct);
+        var oneClick = request.HasFormContentType && (await request.ReadFormAsync(ct))["List-Unsubscribe"] == "One-Click";
+        if (oneClick) return Results.Text("Unsubscribed.", "text/plain");
+        return Unsubscribed(subscriber, tokens, site, clock);
+    }
+
+    private static IResult Unsubscribed(Subscriber subscriber, LinkTokens tokens, SiteSettings site, IClock clock) => Html(site.Name, "Unsubscribed", $"""
+        <h1>You are unsubscribed</h1>
+        <p>{E(subscriber.Email)} gets no more digests from {E(site.Name)}.</p>
+        <p>Changed your mind? <a href="{E(TokenPages.PreferencesPath(subscriber.Id, tokens, site, clock))}">Resume your digest</a>
+        with the same topics, or <a href="/">subscribe again</a>.</p>
+        """, noindex: true);
+}
