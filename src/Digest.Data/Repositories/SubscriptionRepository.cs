@@ -8,7 +8,16 @@ namespace Digest.Data.Repositories;
 /// <summary>What a sign-up led to. The web answer is the same for all of them; only tests and logs tell them apart.</summary>
 public enum SignupOutcome { ConfirmationQueued, AlreadySubscribedNoticeQueued, NoticeRecentlySent, Suppressed, Raced }
 
-public sealed record RecentDigest(long Id, DateTime Period, string Status, DateTime? SentAt, long ItemCount, string[] TopTitles);
+/// <summary>One of a person's last digests, for their preferences page.</summary>
+public sealed class RecentDigest
+{
+    public long Id { get; init; }
+    public DateOnly Period { get; init; }
+    public string Status { get; init; } = "";
+    public DateTime? SentAt { get; init; }
+    public long ItemCount { get; init; }
+    public string[] TopTitles { get; init; } = [];
+}
 
 /// <summary>
 /// What a person does for themselves through the pages: sign up (double opt-in), confirm, change their choices,

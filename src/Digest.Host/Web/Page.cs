@@ -20,6 +20,7 @@ public static class Page
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             {robots}<title>{E(title)} · {E(siteName)}</title>
+            <link rel="icon" href="/favicon.svg" type="image/svg+xml">
             <link rel="stylesheet" href="/site.css">
             </head>
             <body>

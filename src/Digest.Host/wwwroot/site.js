@@ -39,7 +39,7 @@
       li.className = c.ok ? "ok" : "bad";
       li.textContent = c.ok
         ? "\u2713 " + c.topic + " \u2014 understood as: " + c.canonical
-        : "\u2717 " + c.topic + " \u2014 " + c.error + (c.position != null ? " (at character " + (c.position + 1) + ")" : "");
+        : "\u2717 " + c.topic + " \u2014 " + c.error;
       return li;
     }));
   }
