@@ -47,4 +47,18 @@ public class LinkTokensTests
         Assert.False(_tokens.TryRead("not-a-token", TokenPurpose.Unsubscribe, Now, out _));
         Assert.False(_tokens.TryRead(new string('A', 500), TokenPurpose.Unsubscribe, Now, out _));
     }
+
+    [Fact]
+    public void A_check_says_why_a_genuine_token_fails_and_nothing_more_for_a_foreign_one()
+    {
+        var preferences = _tokens.Create(TokenPurpose.Preferences, 7, Now + Duration.FromDays(1));
+        var expired = _tokens.Create(TokenPurpose.Confirm, 7, Now - Duration.FromSeconds(1));
+        var foreign = new LinkTokens(RandomNumberGenerator.GetBytes(32)).Create(TokenPurpose.Confirm, 7, Now + Duration.FromDays(1));
+
+        Assert.Equal(new TokenCheck(TokenStatus.Valid, 7), _tokens.Read(preferences, TokenPurpose.Preferences, Now));
+        Assert.Equal(TokenStatus.WrongPurpose, _tokens.Read(preferences, TokenPurpose.Confirm, Now).Status);
+        Assert.Equal(TokenStatus.Expired, _tokens.Read(expired, TokenPurpose.Confirm, Now).Status);
+        Assert.Equal(TokenStatus.Invalid, _tokens.Read(foreign, TokenPurpose.Confirm, Now).Status);
+        Assert.Equal(0, _tokens.Read(preferences, TokenPurpose.Confirm, Now).SubscriberId);
+    }
 }
