@@ -63,6 +63,16 @@ public sealed partial class SubscriberJourneyTests : IAsyncLifetime
     private async Task SubscribeAsync(IPage page, string email)
     {
         await page.GotoAsync("/");
+        // A mistyped address comes back with the list of what to fix, focused for keyboard and screen-reader users.
+        await page.GetByLabel("Email address").FillAsync("not-an-address");
+        await page.GetByLabel("Topics", new() { Exact = true }).FillAsync("grokking");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Subscribe" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#error-summary")).ToBeFocusedAsync();
+        await Assertions.Expect(page.Locator("#email-error")).ToContainTextAsync("is not an email address");
+        await CheckPageAsync(page, "0-subscribe-refused");
+        // The browser logs that 400 as an error; it is the answer this step asked for.
+        _consoleErrors.RemoveAll(e => e.Contains("status of 400", StringComparison.Ordinal));
+        await page.GotoAsync("/");
         // The time zone starts as the browser's own.
         await Assertions.Expect(page.Locator("#zone")).ToHaveValueAsync("Asia/Tokyo");
         await page.GetByLabel("Email address").FillAsync(email);
@@ -73,7 +83,9 @@ public sealed partial class SubscriberJourneyTests : IAsyncLifetime
         await Assertions.Expect(page.Locator("#topic-check .ok")).ToContainTextAsync("grokking");
         await page.GetByLabel("Hour").SelectOptionAsync("7");
         await CheckPageAsync(page, "1-subscribe");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Subscribe" }).ClickAsync();
+        // Sent from the keyboard: the button takes focus and Enter presses it.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Subscribe" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Check your inbox");
         await CheckPageAsync(page, "2-check-your-inbox");
     }
@@ -152,6 +164,11 @@ public sealed partial class SubscriberJourneyTests : IAsyncLifetime
     private async Task CheckPageAsync(IPage page, string name)
     {
         await Browsers.ScreenshotAsync(page, name);
+        // And at a phone's width: nothing may stick out sideways.
+        await page.SetViewportSizeAsync(390, 844);
+        await Browsers.ScreenshotAsync(page, name + "-phone");
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), $"{name} scrolls sideways on a phone");
+        await page.SetViewportSizeAsync(1024, 900);
         foreach (var problem in await Browsers.AccessibilityProblemsAsync(page)) _accessibility.Add($"{name}: {problem}");
     }
 

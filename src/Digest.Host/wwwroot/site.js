@@ -3,6 +3,10 @@
 (function () {
   "use strict";
 
+  // After a refused form, keyboard and screen-reader users land on the list of what to fix.
+  var summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
+
   // The time zone starts as the browser's own, on the subscribe form only (a saved choice is never overridden).
   var zone = document.querySelector("select[name=zone][data-default-from-browser]");
   if (zone && window.Intl) {
