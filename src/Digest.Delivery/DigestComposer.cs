@@ -23,7 +23,7 @@ public sealed class DigestComposer(
         var email = await BuildModelAsync(digest, subscriber, ct);
         var rendered = renderer.Render(email);
         // One Message-ID per digest, whatever the attempt: a resend after a crash is the same message.
-        var messageId = $"<digest-{digest.Id}-{digest.Period:yyyyMMdd}@{MessageIdDomain()}>";
+        var messageId = $"<digest-{digest.Id}-{digest.Period:yyyyMMdd}@{sender.MessageIdDomain}>";
         return OutgoingMessage.Build(rendered, subscriber.Email, messageId, clock.GetCurrentInstant().ToDateTimeOffset(),
             email.UnsubscribeUrl, sender);
     }
@@ -101,10 +101,4 @@ public sealed class DigestComposer(
         <= 3 => string.Join(", ", authors),
         _ => $"{authors[0]}, {authors[1]}, {authors[2]} et al.",
     };
-
-    private string MessageIdDomain()
-    {
-        var at = sender.FromAddress.LastIndexOf('@');
-        return at >= 0 ? sender.FromAddress[(at + 1)..] : "digest.local";
-    }
 }

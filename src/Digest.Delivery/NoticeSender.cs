@@ -109,7 +109,7 @@ public sealed class NoticeSender(
             Subject = rendered.Subject,
             Text = rendered.Text,
             Html = rendered.Html,
-            MessageId = $"<notice-{notice.Id}@{Domain(sender.FromAddress)}>",
+            MessageId = $"<notice-{notice.Id}@{sender.MessageIdDomain}>",
             Date = now.ToDateTimeOffset(),
             // A mail the person asked for, not list mail: no List-Unsubscribe, but marked as automatic.
             Headers = [new("Auto-Submitted", "auto-generated")],
@@ -127,11 +127,5 @@ public sealed class NoticeSender(
         var wait = Duration.FromSeconds(delivery.RetryBase.TotalSeconds * Math.Pow(2, notice.Attempts - 1));
         log.LogWarning("Notice {NoticeId} attempt {Attempt} failed ({Error}); retrying in {Wait}", notice.Id, notice.Attempts, e.Message, wait);
         await notices.RetryAsync(notice.Id, e.Message, clock.GetCurrentInstant() + wait, ct);
-    }
-
-    private static string Domain(string address)
-    {
-        var at = address.LastIndexOf('@');
-        return at >= 0 ? address[(at + 1)..] : "digest.local";
     }
 }

@@ -13,47 +13,29 @@ using NodaTime;
 namespace Digest.IntegrationTests;
 
 /// <summary>A person's own page behind their signed link: change, pause, resume, export, delete; and what it refuses.</summary>
-public sealed class PreferencesTests : IAsyncLifetime
+public sealed class PreferencesTests : PagesTest
 {
-    private DigestTestHost _host = null!;
-    private RunningApp _web = null!;
-    private FormClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _host = await DigestTestHost.StartAsync();
-        _web = await RunningApp.StartAsync(_host.Settings, Role.Web);
-        _client = new FormClient(_web.Address);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _web.DisposeAsync();
-        await _host.DisposeAsync();
-    }
-
     private async Task<(long Id, string Path)> SubscriberAsync(params string[] topics)
     {
         var email = $"prefs-{Guid.NewGuid():N}@example.org";
-        var saved = await _host.Get<SubscriberRepository>().SaveAsync(new Subscriber { Email = email, Status = SubscriberStatus.Active },
+        var saved = await Host.Get<SubscriberRepository>().SaveAsync(new Subscriber { Email = email, Status = SubscriberStatus.Active },
             topics.Select(t => (t, TopicParser.Parse(t))).ToList());
         return (saved.Id, "/preferences/" + Token(TokenPurpose.Preferences, saved.Id, Duration.FromDays(1)));
     }
 
     private string Token(TokenPurpose purpose, long id, Duration fromNow) =>
-        _host.Get<LinkTokens>().Create(purpose, id, SystemClock.Instance.GetCurrentInstant() + fromNow);
+        Host.Get<LinkTokens>().Create(purpose, id, SystemClock.Instance.GetCurrentInstant() + fromNow);
 
-    private Task<Subscriber?> GetAsync(long id) => _host.Get<SubscriberRepository>().GetAsync(id);
+    private Task<Subscriber?> GetAsync(long id) => Host.Get<SubscriberRepository>().GetAsync(id);
 
-    private async Task<string[]> TopicsAsync(long id) => (await _host.Get<SubscriberRepository>().GetTopicsAsync(id)).Select(t => t.Label).ToArray();
+    private async Task<string[]> TopicsAsync(long id) => (await Host.Get<SubscriberRepository>().GetTopicsAsync(id)).Select(t => t.Label).ToArray();
 
     [Fact]
     public async Task Saving_stores_the_choices_and_says_what_changed()
     {
         var (id, path) = await SubscriberAsync("grokking", "diffusion");
 
-        var (status, html) = await _client.SubmitAsync(path, path,
+        var (status, html) = await Client.SubmitAsync(path, path,
             FormClient.Choices("grokking\ntitle:transformer*", hour: "6", zone: "America/New_York", items: "5", frequency: "weekly", weekday: "friday"));
 
         Assert.Equal(HttpStatusCode.OK, status);
@@ -66,7 +48,7 @@ public sealed class PreferencesTests : IAsyncLifetime
         Assert.Equal(5, stored.MaxItems);
         Assert.Equal(["grokking", "title:transformer*"], await TopicsAsync(id));
 
-        var (_, again) = await _client.SubmitAsync(path, path,
+        var (_, again) = await Client.SubmitAsync(path, path,
             FormClient.Choices("grokking\ntitle:transformer*", hour: "6", zone: "America/New_York", items: "5", frequency: "weekly", weekday: "friday"));
         Assert.Contains("Nothing changed.", again);
     }
@@ -88,7 +70,7 @@ public sealed class PreferencesTests : IAsyncLifetime
         var (id, path) = await SubscriberAsync("grokking", "diffusion");
         var before = await GetAsync(id);
 
-        var (status, html) = await _client.SubmitAsync(path, path, FormClient.Choices(topics, hour: hour, zone: "Asia/Tokyo"));
+        var (status, html) = await Client.SubmitAsync(path, path, FormClient.Choices(topics, hour: hour, zone: "Asia/Tokyo"));
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains(message, WebUtility.HtmlDecode(html), StringComparison.OrdinalIgnoreCase);
@@ -101,7 +83,7 @@ public sealed class PreferencesTests : IAsyncLifetime
     public async Task A_save_without_the_forms_antiforgery_token_changes_nothing()
     {
         var (id, path) = await SubscriberAsync("grokking");
-        var response = await _web.Http.PostAsync(path, new FormUrlEncodedContent(FormClient.Choices("diffusion").Select(f => new KeyValuePair<string, string>(f.Item1, f.Item2))));
+        var response = await Web.Http.PostAsync(path, new FormUrlEncodedContent(FormClient.Choices("diffusion").Select(f => new KeyValuePair<string, string>(f.Item1, f.Item2))));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("This form has expired", await response.Content.ReadAsStringAsync());
         Assert.Equal(["grokking"], await TopicsAsync(id));
@@ -110,21 +92,21 @@ public sealed class PreferencesTests : IAsyncLifetime
     [Fact]
     public async Task Pausing_stops_digests_and_resuming_starts_them_again()
     {
-        await _host.Get<Ingestor>().IngestFileAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "papers-page-1.txt"), "test");
+        await Host.Get<Ingestor>().IngestFileAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "papers-page-1.txt"), "test");
         var (id, path) = await SubscriberAsync("grokking");
         var email = (await GetAsync(id))!.Email;
 
-        var (_, paused) = await _client.SubmitAsync(path, path + "/pause");
+        var (_, paused) = await Client.SubmitAsync(path, path + "/pause");
         Assert.Contains("Paused", paused);
         Assert.Equal(SubscriberStatus.Paused, (await GetAsync(id))!.Status);
-        await _host.Get<DigestCycle>().RunAsync(everyone: true, CancellationToken.None);
+        await Host.Get<DigestCycle>().RunAsync(everyone: true, CancellationToken.None);
         Assert.Empty(await TestMailServer.WaitForAsync(email, timeout: TimeSpan.FromSeconds(1)));
 
-        var (_, resumed) = await _client.SubmitAsync(path, path + "/resume");
+        var (_, resumed) = await Client.SubmitAsync(path, path + "/resume");
         Assert.Contains("Resumed", resumed);
-        await _host.Get<DigestCycle>().RunAsync(everyone: true, CancellationToken.None);
+        await Host.Get<DigestCycle>().RunAsync(everyone: true, CancellationToken.None);
         Assert.Single(await TestMailServer.WaitForAsync(email));
-        var page = await _client.Http.GetStringAsync(path);
+        var page = await Client.Http.GetStringAsync(path);
         Assert.Contains("Your last digests", page);
         Assert.Contains("sent, ", page);
     }
@@ -132,14 +114,14 @@ public sealed class PreferencesTests : IAsyncLifetime
     [Fact]
     public async Task Titles_a_scraper_sent_are_shown_as_text_on_the_page()
     {
-        var file = Path.Combine(_host.Folder, "hostile.jsonl");
+        var file = Path.Combine(Host.Folder, "hostile.jsonl");
         await File.WriteAllTextAsync(file,
             """{"external_id":"hostile-1","url":"https://example.org/1","title":"<script>alert('x')</script> Grokking <img src=x onerror=alert(1)>","summary":"On grokking."}""" + "\n");
-        await _host.Get<Ingestor>().IngestFileAsync(file, "test");
+        await Host.Get<Ingestor>().IngestFileAsync(file, "test");
         var (_, path) = await SubscriberAsync("grokking");
-        await _host.Get<DigestCycle>().RunAsync(everyone: true, CancellationToken.None);
+        await Host.Get<DigestCycle>().RunAsync(everyone: true, CancellationToken.None);
 
-        var page = await _client.Http.GetStringAsync(path);
+        var page = await Client.Http.GetStringAsync(path);
 
         Assert.Contains("&lt;script&gt;alert(", page);
         Assert.DoesNotContain("<script>alert(", page);
@@ -150,7 +132,7 @@ public sealed class PreferencesTests : IAsyncLifetime
     public async Task Export_gives_everything_stored_about_the_person_as_json()
     {
         var (id, path) = await SubscriberAsync("grokking", "diffusion");
-        var response = await _client.Http.GetAsync(path + "/export");
+        var response = await Client.Http.GetAsync(path + "/export");
         Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
         Assert.Equal("attachment", response.Content.Headers.ContentDisposition!.DispositionType);
         using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -164,15 +146,15 @@ public sealed class PreferencesTests : IAsyncLifetime
     {
         var (id, path) = await SubscriberAsync("grokking");
 
-        var (refused, html) = await _client.SubmitAsync(path, path + "/delete");
+        var (refused, html) = await Client.SubmitAsync(path, path + "/delete");
         Assert.Equal(HttpStatusCode.BadRequest, refused);
         Assert.Contains("Tick the box", html);
         Assert.NotNull(await GetAsync(id));
 
-        var (deleted, _) = await _client.SubmitAsync(path, path + "/delete", ("confirm", "yes"));
+        var (deleted, _) = await Client.SubmitAsync(path, path + "/delete", ("confirm", "yes"));
         Assert.Equal(HttpStatusCode.OK, deleted);
         Assert.Null(await GetAsync(id));
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.Http.GetAsync(path)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.Http.GetAsync(path)).StatusCode);
     }
 
     [Fact]
@@ -192,14 +174,14 @@ public sealed class PreferencesTests : IAsyncLifetime
         };
         foreach (var (token, expected) in cases)
         {
-            var page = await _client.Http.GetAsync($"/preferences/{token}");
+            var page = await Client.Http.GetAsync($"/preferences/{token}");
             Assert.Equal(expected, page.StatusCode);
             Assert.Contains("noindex", await page.Content.ReadAsStringAsync());
-            var delete = await _client.Http.PostAsync($"/preferences/{token}/delete", new FormUrlEncodedContent([new("confirm", "yes")]));
+            var delete = await Client.Http.PostAsync($"/preferences/{token}/delete", new FormUrlEncodedContent([new("confirm", "yes")]));
             Assert.Equal(expected, delete.StatusCode);
         }
         // A confirm link is not a preferences link either way round.
-        Assert.Equal(HttpStatusCode.Forbidden, (await _client.Http.GetAsync($"/confirm/{good}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Client.Http.GetAsync($"/confirm/{good}")).StatusCode);
         Assert.Equal(SubscriberStatus.Active, (await GetAsync(id))!.Status);
     }
 }

@@ -15,34 +15,16 @@ using Npgsql;
 namespace Digest.IntegrationTests;
 
 /// <summary>Subscribe and confirm (double opt-in) through the real web app, and what the form refuses.</summary>
-public sealed class SignupTests : IAsyncLifetime
+public sealed class SignupTests : PagesTest
 {
-    private DigestTestHost _host = null!;
-    private RunningApp _web = null!;
-    private FormClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _host = await DigestTestHost.StartAsync();
-        _web = await RunningApp.StartAsync(_host.Settings, Role.Web);
-        _client = new FormClient(_web.Address);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _web.DisposeAsync();
-        await _host.DisposeAsync();
-    }
-
     private static string NewEmail() => $"signup-{Guid.NewGuid():N}@example.org";
 
     private Task<(HttpStatusCode Status, string Html)> SubscribeAsync(string email, string topics = "grokking", string hour = "8", string zone = "UTC") =>
-        _client.SubmitAsync("/", "/subscribe", [("email", email), .. FormClient.Choices(topics, hour, zone)]);
+        Client.SubmitAsync("/", "/subscribe", [("email", email), .. FormClient.Choices(topics, hour, zone)]);
 
     private async Task<long> CountAsync(string sql, object? args = null)
     {
-        await using var connection = new NpgsqlConnection(_host.ConnectionString);
+        await using var connection = new NpgsqlConnection(Host.ConnectionString);
         return await connection.ExecuteScalarAsync<long>(sql, args);
     }
 
@@ -56,17 +38,17 @@ public sealed class SignupTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains("Check your inbox", html);
 
-        await _web.Get<NoticeSender>().SendDueAsync();
+        await Web.Get<NoticeSender>().SendDueAsync();
         var mail = Assert.Single(await TestMailServer.WaitForAsync(email));
         Assert.Equal("Confirm your Digest subscription", mail.Subject);
         Assert.Contains("\"length generalization\"", mail.Text);
         Assert.Contains("https://digest.test/confirm/", mail.Text);
         Assert.Equal("", mail.Header("List-Unsubscribe"));
 
-        var pending = (await _host.Get<SubscriberRepository>().FindByEmailAsync(email))!;
+        var pending = (await Host.Get<SubscriberRepository>().FindByEmailAsync(email))!;
         Assert.Equal(SubscriberStatus.Pending, pending.Status);
         Assert.Equal(new DeliverySchedule(DigestFrequency.Daily, 7, "Europe/Berlin", IsoDayOfWeek.Monday), pending.Schedule);
-        await _host.Get<DigestCycle>().RunAsync(everyone: true, CancellationToken.None);
+        await Host.Get<DigestCycle>().RunAsync(everyone: true, CancellationToken.None);
         Assert.Single(await TestMailServer.WaitForAsync(email, count: 2, timeout: TimeSpan.FromSeconds(2)));
     }
 
@@ -75,9 +57,9 @@ public sealed class SignupTests : IAsyncLifetime
     {
         var (fresh, pending, active, suppressed) = (NewEmail(), NewEmail(), NewEmail(), NewEmail());
         await SubscribeAsync(pending);
-        await _host.Get<SubscriberRepository>().SaveAsync(new Subscriber { Email = active, Status = SubscriberStatus.Active },
+        await Host.Get<SubscriberRepository>().SaveAsync(new Subscriber { Email = active, Status = SubscriberStatus.Active },
             [("diffusion", TopicParser.Parse("diffusion"))]);
-        await _host.Get<SubscriberRepository>().SuppressAsync(suppressed, "bounced");
+        await Host.Get<SubscriberRepository>().SuppressAsync(suppressed, "bounced");
 
         var answers = new List<string>();
         foreach (var email in new[] { fresh, pending, active, suppressed })
@@ -89,10 +71,10 @@ public sealed class SignupTests : IAsyncLifetime
         Assert.Single(answers.Distinct());
 
         // The known person is left exactly as they were (whoever typed the address may not own it) and told so.
-        var known = (await _host.Get<SubscriberRepository>().FindByEmailAsync(active))!;
+        var known = (await Host.Get<SubscriberRepository>().FindByEmailAsync(active))!;
         Assert.Equal(SubscriberStatus.Active, known.Status);
-        Assert.Equal(["diffusion"], (await _host.Get<SubscriberRepository>().GetTopicsAsync(known.Id)).Select(t => t.Label));
-        await _web.Get<NoticeSender>().SendDueAsync();
+        Assert.Equal(["diffusion"], (await Host.Get<SubscriberRepository>().GetTopicsAsync(known.Id)).Select(t => t.Label));
+        await Web.Get<NoticeSender>().SendDueAsync();
         Assert.Equal("You are already subscribed to Digest", Assert.Single(await TestMailServer.WaitForAsync(active)).Subject);
         Assert.Empty(await TestMailServer.WaitForAsync(suppressed, timeout: TimeSpan.FromSeconds(1)));
         // Sending the form twice within minutes mails once.
@@ -104,22 +86,22 @@ public sealed class SignupTests : IAsyncLifetime
     {
         var email = NewEmail();
         await SubscribeAsync(email);
-        var id = (await _host.Get<SubscriberRepository>().FindByEmailAsync(email))!.Id;
-        var token = _host.Get<LinkTokens>().Create(TokenPurpose.Confirm, id, SystemClock.Instance.GetCurrentInstant() + Duration.FromHours(1));
+        var id = (await Host.Get<SubscriberRepository>().FindByEmailAsync(email))!.Id;
+        var token = Host.Get<LinkTokens>().Create(TokenPurpose.Confirm, id, SystemClock.Instance.GetCurrentInstant() + Duration.FromHours(1));
 
-        var page = await _client.Http.GetAsync($"/confirm/{token}");
+        var page = await Client.Http.GetAsync($"/confirm/{token}");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        Assert.Equal(SubscriberStatus.Pending, (await _host.Get<SubscriberRepository>().GetAsync(id))!.Status);
+        Assert.Equal(SubscriberStatus.Pending, (await Host.Get<SubscriberRepository>().GetAsync(id))!.Status);
 
         // A POST without the page's antiforgery token (a forged cross-site form) confirms nothing either.
-        var forged = await _web.Http.PostAsync($"/confirm/{token}", new FormUrlEncodedContent([]));
+        var forged = await Web.Http.PostAsync($"/confirm/{token}", new FormUrlEncodedContent([]));
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
-        Assert.Equal(SubscriberStatus.Pending, (await _host.Get<SubscriberRepository>().GetAsync(id))!.Status);
+        Assert.Equal(SubscriberStatus.Pending, (await Host.Get<SubscriberRepository>().GetAsync(id))!.Status);
 
-        var (status, html) = await _client.SubmitAsync($"/confirm/{token}", $"/confirm/{token}");
+        var (status, html) = await Client.SubmitAsync($"/confirm/{token}", $"/confirm/{token}");
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains("You are subscribed", html);
-        Assert.Equal(SubscriberStatus.Active, (await _host.Get<SubscriberRepository>().GetAsync(id))!.Status);
+        Assert.Equal(SubscriberStatus.Active, (await Host.Get<SubscriberRepository>().GetAsync(id))!.Status);
     }
 
     [Fact]
@@ -127,35 +109,35 @@ public sealed class SignupTests : IAsyncLifetime
     {
         var email = NewEmail();
         await SubscribeAsync(email);
-        var id = (await _host.Get<SubscriberRepository>().FindByEmailAsync(email))!.Id;
-        var old = _host.Get<LinkTokens>().Create(TokenPurpose.Confirm, id, SystemClock.Instance.GetCurrentInstant() - Duration.FromMinutes(1));
+        var id = (await Host.Get<SubscriberRepository>().FindByEmailAsync(email))!.Id;
+        var old = Host.Get<LinkTokens>().Create(TokenPurpose.Confirm, id, SystemClock.Instance.GetCurrentInstant() - Duration.FromMinutes(1));
 
-        var expired = await _client.Http.GetAsync($"/confirm/{old}");
+        var expired = await Client.Http.GetAsync($"/confirm/{old}");
         Assert.Equal(HttpStatusCode.Gone, expired.StatusCode);
         Assert.Contains("Subscribe again", await expired.Content.ReadAsStringAsync());
 
         // Forty-eight hours on (the default lifetime), the sign-up is forgotten; a confirmed person is not.
         var later = SystemClock.Instance.GetCurrentInstant() + Duration.FromHours(49);
-        Assert.Equal(0, await _host.Get<SubscriptionRepository>().ExpireUnconfirmedAsync(later - Duration.FromHours(96)));
-        Assert.True(await _host.Get<SubscriptionRepository>().ExpireUnconfirmedAsync(later - Duration.FromHours(48)) >= 1);
-        Assert.Null(await _host.Get<SubscriberRepository>().FindByEmailAsync(email));
+        Assert.Equal(0, await Host.Get<SubscriptionRepository>().ExpireUnconfirmedAsync(later - Duration.FromHours(96)));
+        Assert.True(await Host.Get<SubscriptionRepository>().ExpireUnconfirmedAsync(later - Duration.FromHours(48)) >= 1);
+        Assert.Null(await Host.Get<SubscriberRepository>().FindByEmailAsync(email));
     }
 
     [Fact]
     public async Task Resubscribing_after_unsubscribing_needs_a_new_confirmation()
     {
         var email = NewEmail();
-        var saved = await _host.Get<SubscriberRepository>().SaveAsync(new Subscriber { Email = email, Status = SubscriberStatus.Active },
+        var saved = await Host.Get<SubscriberRepository>().SaveAsync(new Subscriber { Email = email, Status = SubscriberStatus.Active },
             [("grokking", TopicParser.Parse("grokking"))]);
-        await _host.Get<SubscriberRepository>().UnsubscribeAsync(saved.Id);
+        await Host.Get<SubscriberRepository>().UnsubscribeAsync(saved.Id);
 
         await SubscribeAsync(email, "diffusion");
-        await _web.Get<NoticeSender>().SendDueAsync();
+        await Web.Get<NoticeSender>().SendDueAsync();
 
         Assert.Equal("Confirm your Digest subscription", Assert.Single(await TestMailServer.WaitForAsync(email)).Subject);
-        var again = (await _host.Get<SubscriberRepository>().GetAsync(saved.Id))!;
+        var again = (await Host.Get<SubscriberRepository>().GetAsync(saved.Id))!;
         Assert.Equal(SubscriberStatus.Pending, again.Status);
-        Assert.Equal(["diffusion"], (await _host.Get<SubscriberRepository>().GetTopicsAsync(saved.Id)).Select(t => t.Label));
+        Assert.Equal(["diffusion"], (await Host.Get<SubscriberRepository>().GetTopicsAsync(saved.Id)).Select(t => t.Label));
     }
 
     public static TheoryData<string, string, string> BadSignups => new()
@@ -194,7 +176,7 @@ public sealed class SignupTests : IAsyncLifetime
     [Fact]
     public async Task A_bad_hour_zone_or_size_is_refused_and_shown_beside_its_field()
     {
-        var (status, html) = await _client.SubmitAsync("/", "/subscribe",
+        var (status, html) = await Client.SubmitAsync("/", "/subscribe",
             [("email", NewEmail()), .. FormClient.Choices("grokking", hour: "25", zone: "Mars/Olympus_Mons", items: "500")]);
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
@@ -208,7 +190,7 @@ public sealed class SignupTests : IAsyncLifetime
     [Fact]
     public async Task The_topic_check_reports_each_line_with_its_error_and_position()
     {
-        var json = await _web.Http.GetStringAsync("/api/topics/check?q=grokking&q=%22unclosed&q=" + Uri.EscapeDataString("<script>"));
+        var json = await Web.Http.GetStringAsync("/api/topics/check?q=grokking&q=%22unclosed&q=" + Uri.EscapeDataString("<script>"));
         using var doc = System.Text.Json.JsonDocument.Parse(json);
         var results = doc.RootElement.EnumerateArray().ToList();
         Assert.Equal(3, results.Count);

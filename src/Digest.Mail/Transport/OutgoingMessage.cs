@@ -3,7 +3,18 @@ using Digest.Mail.Rendering;
 namespace Digest.Mail.Transport;
 
 /// <summary>Who sends, and how a recipient reaches the list's unsubscribe: the sender identity of one deployment.</summary>
-public sealed record SenderIdentity(string FromAddress, string FromName, string ListId, string? UnsubscribeMailto);
+public sealed record SenderIdentity(string FromAddress, string FromName, string ListId, string? UnsubscribeMailto)
+{
+    /// <summary>The right-hand side of our Message-IDs: the sender's domain.</summary>
+    public string MessageIdDomain
+    {
+        get
+        {
+            var at = FromAddress.LastIndexOf('@');
+            return at >= 0 ? FromAddress[(at + 1)..] : "digest.local";
+        }
+    }
+}
 
 /// <summary>
 /// Builds the message for one rendered digest: text and HTML parts, and the headers bulk senders need
