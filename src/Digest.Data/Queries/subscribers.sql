@@ -65,10 +65,11 @@ ORDER BY s.id;
 
 -- name: find-subscriber-for-signup
 -- A sign-up for an address: locks the person (two sign-ups at once queue one mail), and says whether mail to
--- them is suppressed and when they were last sent a notice (one per address per few minutes, at most).
+-- them is suppressed and whether a notice was queued for them lately (one per address per few minutes, at most).
 SELECT s.id, s.status,
        EXISTS (SELECT 1 FROM suppressions x WHERE x.email_key = s.email_key) AS suppressed,
-       (SELECT max(n.created_at) FROM notices n WHERE n.subscriber_id = s.id) AS last_notice_at
+       EXISTS (SELECT 1 FROM notices n WHERE n.subscriber_id = s.id
+               AND n.created_at > now() - make_interval(secs => @resend_after_seconds)) AS noticed_lately
 FROM subscribers s WHERE s.email_key = @email_key
 FOR UPDATE;
 

@@ -25,7 +25,7 @@ public sealed class RecentDigest
 /// </summary>
 public sealed class SubscriptionRepository(NpgsqlDataSource db, SqlCatalog sql, SubscriberRepository subscribers)
 {
-    private sealed record SignupRow(long Id, string Status, bool Suppressed, DateTime? LastNoticeAt);
+    private sealed record SignupRow(long Id, string Status, bool Suppressed, bool NoticedLately);
 
     /// <summary>
     /// A sign-up from the form. A new address is stored pending with its choices and sent a confirmation;
@@ -40,10 +40,11 @@ public sealed class SubscriptionRepository(NpgsqlDataSource db, SqlCatalog sql, 
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var key = normalised.ToLowerInvariant();
-        var row = await connection.QuerySingleOrDefaultAsync<SignupRow>(new CommandDefinition(sql[Sql.FindSubscriberForSignup], new { email_key = key }, tx, cancellationToken: ct));
+        var row = await connection.QuerySingleOrDefaultAsync<SignupRow>(new CommandDefinition(sql[Sql.FindSubscriberForSignup],
+            new { email_key = key, resend_after_seconds = resendAfter.TotalSeconds }, tx, cancellationToken: ct));
         var outcome = row is null
             ? await InsertPendingAsync(connection, tx, normalised, key, choices, ct)
-            : await SignUpKnownAsync(connection, tx, row, choices, resendAfter, ct);
+            : await SignUpKnownAsync(connection, tx, row, choices, ct);
         await tx.CommitAsync(ct);
         return outcome;
     }
@@ -59,7 +60,7 @@ public sealed class SubscriptionRepository(NpgsqlDataSource db, SqlCatalog sql, 
         return SignupOutcome.ConfirmationQueued;
     }
 
-    private async Task<SignupOutcome> SignUpKnownAsync(NpgsqlConnection connection, NpgsqlTransaction tx, SignupRow row, SubscriptionChoices choices, Duration resendAfter, CancellationToken ct)
+    private async Task<SignupOutcome> SignUpKnownAsync(NpgsqlConnection connection, NpgsqlTransaction tx, SignupRow row, SubscriptionChoices choices, CancellationToken ct)
     {
         if (row.Suppressed) return SignupOutcome.Suppressed;
         var pending = row.Status is "pending" or "unsubscribed";
@@ -68,8 +69,7 @@ public sealed class SubscriptionRepository(NpgsqlDataSource db, SqlCatalog sql, 
             await connection.ExecuteAsync(new CommandDefinition(sql[Sql.RenewPendingSubscriber], ChoiceParameters(choices, new { id = row.Id }), tx, cancellationToken: ct));
             await subscribers.ReplaceTopicsAsync(connection, tx, row.Id, choices.Topics, ct);
         }
-        var recent = row.LastNoticeAt is { } last && DateTime.UtcNow - DateTime.SpecifyKind(last, DateTimeKind.Utc) < resendAfter.ToTimeSpan();
-        if (recent) return SignupOutcome.NoticeRecentlySent;
+        if (row.NoticedLately) return SignupOutcome.NoticeRecentlySent;
         await QueueAsync(connection, tx, row.Id, pending ? "confirm" : "already-subscribed", ct);
         return pending ? SignupOutcome.ConfirmationQueued : SignupOutcome.AlreadySubscribedNoticeQueued;
     }
