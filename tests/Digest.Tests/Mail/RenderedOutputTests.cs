@@ -1,0 +1,30 @@
+using Digest.Mail.Rendering;
+
+namespace Digest.Tests.Mail;
+
+/// <summary>
+/// Guards the exact bytes of both parts while the renderer is made faster: the expected files under
+/// Fixtures/rendered were written by the renderer before any speed work (Handlebars.Net 2.4.3, the
+/// templates in templates/email). Set DIGEST_WRITE_RENDERED to a folder to write the current output there.
+/// </summary>
+public class RenderedOutputTests
+{
+    private static readonly DigestRenderer Renderer = new(Path.Combine(AppContext.BaseDirectory, "templates", "email"));
+
+    public static TheoryData<string> Cases => [.. RenderedCases.All.Keys];
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Both_parts_stay_byte_identical(string name)
+    {
+        var email = Renderer.Render(RenderedCases.All[name]);
+        var folder = Environment.GetEnvironmentVariable("DIGEST_WRITE_RENDERED");
+        if (!string.IsNullOrEmpty(folder))
+        {
+            File.WriteAllText(Path.Combine(folder, name + ".html"), email.Html);
+            File.WriteAllText(Path.Combine(folder, name + ".txt"), email.Text);
+        }
+        Assert.Equal(Fixtures.Text(Path.Combine("rendered", name + ".html")), email.Html);
+        Assert.Equal(Fixtures.Text(Path.Combine("rendered", name + ".txt")), email.Text);
+    }
+}
