@@ -24,6 +24,30 @@ public class RenderedOutputTests
             File.WriteAllText(Path.Combine(folder, name + ".html"), email.Html);
             File.WriteAllText(Path.Combine(folder, name + ".txt"), email.Text);
         }
+        AssertExpected(name, email);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Items_seen_before_come_out_the_same(string name)
+    {
+        var renderer = new DigestRenderer(Path.Combine(AppContext.BaseDirectory, "templates", "email"));
+        renderer.Render(RenderedCases.All[name]);
+
+        AssertExpected(name, renderer.Render(RenderedCases.All[name] with { Items = [.. RenderedCases.All[name].Items.Select(i => i with { })] }));
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Items_rendered_in_place_come_out_the_same(string name)
+    {
+        var renderer = new DigestRenderer(Path.Combine(AppContext.BaseDirectory, "templates", "email"), itemFragments: 0);
+
+        AssertExpected(name, renderer.Render(RenderedCases.All[name]));
+    }
+
+    private static void AssertExpected(string name, RenderedEmail email)
+    {
         Assert.Equal(Fixtures.Text(Path.Combine("rendered", name + ".html")), email.Html);
         Assert.Equal(Fixtures.Text(Path.Combine("rendered", name + ".txt")), email.Text);
     }
