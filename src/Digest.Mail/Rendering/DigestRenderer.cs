@@ -35,16 +35,18 @@ public sealed class DigestRenderer
     public RenderedEmail Render(DigestEmail email)
     {
         ArgumentNullException.ThrowIfNull(email);
-        return new RenderedEmail(email.Subject, Run(_html, email, 16 * 1024), Normalise(Run(_text, email, 4 * 1024)));
+        var writer = PartWriter.ForThisThread();
+        var html = Run(_html, email, writer).ToString();
+        return new RenderedEmail(email.Subject, html, TextPart.Normalise(Run(_text, email, writer)));
     }
 
     // The TextWriter form of a compiled template renders about three times faster here than the
     // string-returning one (measured: 20,800 vs 7,000 HTML renders/s on one core).
-    private static string Run(HandlebarsTemplate<TextWriter, object, object> template, DigestEmail email, int capacity)
+    private static StringBuilder Run(HandlebarsTemplate<TextWriter, object, object> template, DigestEmail email, StringWriter writer)
     {
-        using var writer = new StringWriter(new StringBuilder(capacity), System.Globalization.CultureInfo.InvariantCulture);
+        var builder = writer.GetStringBuilder().Clear();
         template(writer, email, null!);
-        return writer.ToString();
+        return builder;
     }
 
     private static HandlebarsTemplate<TextWriter, object, object> Compile(string directory, string file, bool escape, int fragments)
@@ -88,26 +90,5 @@ public sealed class DigestRenderer
         foreach (var partial in Directory.EnumerateFiles(folder, "*" + suffix))
             partials[Path.GetFileName(partial)[..^suffix.Length]] = File.ReadAllText(partial);
         return partials;
-    }
-
-    // Templates indent for readability; the text part should not carry that indentation into the mail:
-    // trailing spaces go, runs of blank lines fold to one, lines end in CRLF. One pass, no intermediate lists.
-    private static string Normalise(string text)
-    {
-        var sb = new StringBuilder(text.Length + text.Length / 16);
-        var blank = false;
-        foreach (var raw in text.AsSpan().EnumerateLines())
-        {
-            var line = raw.TrimEnd();
-            if (line.IsEmpty)
-            {
-                if (sb.Length == 0 || blank) continue;
-                blank = true;
-            }
-            else blank = false;
-            sb.Append(line).Append("\r\n");
-        }
-        while (sb.Length >= 4 && sb[^1] == '\n' && sb[^3] == '\n') sb.Length -= 2;
-        return sb.ToString();
     }
 }

@@ -19,21 +19,35 @@ internal sealed class SameListingText : IEqualityComparer<DigestEmailItem>
             && string.Equals(x.Url, y.Url, StringComparison.Ordinal)
             && string.Equals(x.Authors, y.Authors, StringComparison.Ordinal)
             && string.Equals(x.Published, y.Published, StringComparison.Ordinal)
-            && x.Snippet.SequenceEqual(y.Snippet)
-            && x.MatchedTopics.SequenceEqual(y.MatchedTopics, StringComparer.Ordinal);
+            && SameSnippet(x.Snippet, y.Snippet)
+            && SameTopics(x.MatchedTopics, y.MatchedTopics);
     }
 
+    // Only what tells listings apart cheaply: hashing all the text cost about 1 us per item, as much as
+    // rendering it. Items of one listing at one rank share a bucket and Equals tells them apart.
     public int GetHashCode(DigestEmailItem obj)
     {
         ArgumentNullException.ThrowIfNull(obj);
-        var hash = new HashCode();
-        hash.Add(obj.Rank);
-        hash.Add(obj.Title, StringComparer.Ordinal);
-        hash.Add(obj.Url, StringComparer.Ordinal);
-        hash.Add(obj.Authors, StringComparer.Ordinal);
-        hash.Add(obj.Published, StringComparer.Ordinal);
-        foreach (var part in obj.Snippet) hash.Add(part);
-        foreach (var topic in obj.MatchedTopics) hash.Add(topic, StringComparer.Ordinal);
-        return hash.ToHashCode();
+        return HashCode.Combine(obj.Rank, obj.Title, obj.Url, obj.Snippet.Count, obj.MatchedTopics.Count);
+    }
+
+    private static bool SameSnippet(IReadOnlyList<SnippetPart> x, IReadOnlyList<SnippetPart> y)
+    {
+        if (x.Count != y.Count) return false;
+        for (var i = 0; i < x.Count; i++)
+        {
+            if (x[i].Hit != y[i].Hit || !string.Equals(x[i].Text, y[i].Text, StringComparison.Ordinal)) return false;
+        }
+        return true;
+    }
+
+    private static bool SameTopics(IReadOnlyList<string> x, IReadOnlyList<string> y)
+    {
+        if (x.Count != y.Count) return false;
+        for (var i = 0; i < x.Count; i++)
+        {
+            if (!string.Equals(x[i], y[i], StringComparison.Ordinal)) return false;
+        }
+        return true;
     }
 }
