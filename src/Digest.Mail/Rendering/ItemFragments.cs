@@ -14,12 +14,14 @@ namespace Digest.Mail.Rendering;
 /// </summary>
 internal sealed class ItemFragments(HandlebarsTemplate<TextWriter, object, object> partial, int capacity)
 {
-    private readonly ConcurrentDictionary<DigestEmailItem, string> _rendered = new(SameListingText.Instance);
+    private readonly ConcurrentDictionary<DigestEmailItem, RenderedItem> _rendered = new(SameListingText.Instance);
 
-    public string Get(DigestEmailItem item)
+    public RenderedItem Get(object? context) => context is DigestEmailItem item ? Get(item) : new RenderedItem(Render(context));
+
+    public RenderedItem Get(DigestEmailItem item)
     {
         if (_rendered.TryGetValue(item, out var fragment)) return fragment;
-        fragment = Render(item);
+        fragment = new RenderedItem(Render(item));
         if (_rendered.Count >= capacity) _rendered.Clear();
         _rendered.TryAdd(item, fragment);
         return fragment;
@@ -31,11 +33,4 @@ internal sealed class ItemFragments(HandlebarsTemplate<TextWriter, object, objec
         partial(writer, context!, null!);
         return writer.ToString();
     }
-
-    /// <summary>
-    /// A partial that reads outside its item (@root, @index, ../) would not render the same alone,
-    /// so such a partial is rendered in place every time, as before.
-    /// </summary>
-    public static bool CanRenderAlone(string partialSource) =>
-        !partialSource.Contains('@', StringComparison.Ordinal) && !partialSource.Contains("../", StringComparison.Ordinal);
 }
