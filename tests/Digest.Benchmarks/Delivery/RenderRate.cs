@@ -5,7 +5,7 @@ namespace Digest.Benchmarks.Delivery;
 
 /// <summary>
 /// Renders (HTML + text) per second on all cores, for the digests the deliver benchmark seeds: digest s lists
-/// listing (7s + i) mod 1,000 at rank i + 1, everyone on the topic "grokking", so one cycle shows each listing
+/// listing (7s + i) mod 1,000 at rank i + 1, everyone with the same topics, so one cycle shows each listing
 /// at each rank to many people, and a renderer that keeps item fragments renders each of those 10,000 once.
 /// Measured twice on fresh renderers: as the sender renders (fragments kept), and with every item rendered in
 /// place (the figure before issue 5, and what a cycle in which no two people share an item would see).
@@ -54,9 +54,9 @@ internal static class RenderRate
         SiteName = "Digest",
         SiteUrl = "https://digest.test",
         RecipientEmail = $"reader{s}@example.org",
-        Subject = "10 new listings on grokking",
+        Subject = "10 new listings on grokking and length generalization",
         PeriodLabel = "Monday 23 November 2026",
-        Topics = ["grokking"],
+        Topics = ["grokking", "\"length generalization\"", "title:transformer*"],
         ManageUrl = $"https://digest.test/preferences/{new string('A', 40)}{s:D3}",
         UnsubscribeUrl = $"https://digest.test/unsubscribe/{new string('A', 40)}{s:D3}",
         Items = Enumerable.Range(0, 10).Select(i => Item((s * 7 + i) % Listings + 1, i + 1)).ToList(),
@@ -70,6 +70,6 @@ internal static class RenderRate
         Authors = string.Join(", ", "Lucas Prieto", "Melih Barsbey", "Pedro A. M. Mediano", "Tolga Birdal"),
         Published = $"{17} Mar 2026",
         Snippet = Snippets.Split($"weights along their current direction. We show that this scaling of the logits explains the delay in \u0002generalization\u0003 characteristic of \u0002grokking\u0003 and eventually leads to SC, halting further learning … a training algorithm that promotes quick \u0002generalization\u0003 in \u0002grokking\u0003 tasks ({listing})"),
-        MatchedTopics = [string.Concat("grok", "king")],
+        MatchedTopics = [string.Concat("grok", "king"), string.Concat("\"length ", "generalization\"")],
     };
 }
