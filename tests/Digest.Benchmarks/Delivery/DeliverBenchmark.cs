@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using Dapper;
 using Digest.Delivery;
+using Digest.Host.Options;
 using Digest.Host.Startup;
 using Digest.IntegrationTests.Infrastructure;
 using Digest.Mail.Rendering;
 using Digest.Mail.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Digest.Benchmarks.Delivery;
@@ -15,7 +17,8 @@ namespace Digest.Benchmarks.Delivery;
 /// The output side: 100,000 due digests of 10 items each, rendered and handed to a local SMTP sink by the
 /// real sender (claim, re-check, compose, render, send, commit). Prints renders/s and messages/s, and the
 /// ratio against one connection per message, and against System.Net.Mail, measured on slices in the same run.
-/// Options: --digests N (default 100000), --renders N (default: as many as digests), --slice N (default 2000).
+/// Options: --digests N (default 100000; 0: only the render figures), --renders N (default: as many as digests,
+/// at least 100000), --slice N (default 2000).
 /// </summary>
 public sealed class DeliverBenchmark : IBenchmark
 {
@@ -27,7 +30,7 @@ public sealed class DeliverBenchmark : IBenchmark
     {
         var digests = context.Option("--digests", 100_000);
         var slice = context.Option("--slice", 2_000);
-        var renders = context.Option("--renders", digests);
+        var renders = context.Option("--renders", Math.Max(digests, 100_000));
         using var sink = SmtpSink.Start();
         Directory.CreateDirectory(context.Folder);
         var settings = new Dictionary<string, string?>
@@ -41,11 +44,12 @@ public sealed class DeliverBenchmark : IBenchmark
         };
         using var host = await DigestHost.BuildCliAsync(settings, ct);
 
+        RenderRate.Measure(context, host.Services.GetRequiredService<IOptions<TemplateOptions>>().Value.Resolve(), renders);
+        if (digests == 0) return;
+
         var watch = Stopwatch.StartNew();
         await SeedAsync(context.ConnectionString, digests, ct);
         context.Report("seeded due digests", $"{digests:N0} × 10 items in {watch.Elapsed.TotalSeconds:0.0} s");
-
-        RenderAll(context, host.Services.GetRequiredService<DigestRenderer>(), renders);
 
         var transport = host.Services.GetRequiredService<IMailTransport>();
         var sample = await SampleMessageAsync(host, ct);
@@ -70,21 +74,6 @@ public sealed class DeliverBenchmark : IBenchmark
         context.Report("sent by the sender (claim → commit)", $"{summary.Sent:N0} in {seconds:0.0} s = {summary.Sent / seconds:N0} messages/s");
         context.Report("failed / retrying", $"{summary.Failed} / {summary.Retrying}");
         context.Report("peak working set", $"{process.PeakWorkingSet64 / 1048576:N0} MB");
-    }
-
-    private static void RenderAll(BenchmarkContext context, DigestRenderer renderer, int count)
-    {
-        var models = Enumerable.Range(0, 64).Select(SampleModel).ToArray();
-        for (var i = 0; i < 1_000; i++) renderer.Render(models[i % models.Length]);
-        var watch = Stopwatch.StartNew();
-        long bytes = 0;
-        Parallel.For(0, count, () => 0L, (i, _, local) =>
-        {
-            var r = renderer.Render(models[i % models.Length]);
-            return local + r.Html.Length + r.Text.Length;
-        }, local => Interlocked.Add(ref bytes, local));
-        var seconds = watch.Elapsed.TotalSeconds;
-        context.Report("renders (HTML + text), all cores", $"{count / seconds:N0} renders/s ({bytes / count / 1024:N0} KB each)");
     }
 
     private static async Task<EmailMessage> SampleMessageAsync(IHost host, CancellationToken ct)
