@@ -23,8 +23,6 @@ public static class Sql
     public const string ClearTopicHits = "clear-topic-hits";
     public const string GetTopicIds = "get-topic-ids";
     public const string ClaimDigests = "claim-digests";
-    public const string GetDigestRecipient = "get-digest-recipient";
-    public const string GetDigestEntries = "get-digest-entries";
     public const string MarkDigestSent = "mark-digest-sent";
     public const string MarkDigestCancelled = "mark-digest-cancelled";
     public const string MarkDigestRetry = "mark-digest-retry";
@@ -64,4 +62,7 @@ public static class Sql
     public const string RecentDigests = "recent-digests";
     public const string ExportSubscriberData = "export-subscriber-data";
     public const string GetNoticeRecipient = "get-notice-recipient";
+    public const string GetBatchRecipients = "get-batch-recipients";
+    public const string GetBatchEntries = "get-batch-entries";
+    public const string GetBatchTopicLabels = "get-batch-topic-labels";
 }

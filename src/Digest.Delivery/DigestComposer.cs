@@ -18,21 +18,16 @@ public sealed class DigestComposer(
     SiteSettings site,
     IClock clock)
 {
-    public async Task<EmailMessage> ComposeAsync(ClaimedDigest digest, Subscriber subscriber, CancellationToken ct)
+    /// <summary>The email of one digest of a batch whose entries and topic labels were read together.</summary>
+    public EmailMessage Compose(ClaimedDigest digest, Subscriber subscriber, IReadOnlyList<DigestEntry> entries, IReadOnlyList<string> topics)
     {
-        var email = await BuildModelAsync(digest, subscriber, ct);
+        ArgumentNullException.ThrowIfNull(digest);
+        var email = BuildModel(entries, digest.Period, subscriber, topics);
         var rendered = renderer.Render(email);
         // One Message-ID per digest, whatever the attempt: a resend after a crash is the same message.
         var messageId = $"<digest-{digest.Id}-{digest.Period:yyyyMMdd}@{sender.MessageIdDomain}>";
         return OutgoingMessage.Build(rendered, subscriber.Email, messageId, clock.GetCurrentInstant().ToDateTimeOffset(),
             email.UnsubscribeUrl, sender);
-    }
-
-    public async Task<DigestEmail> BuildModelAsync(ClaimedDigest digest, Subscriber subscriber, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(digest);
-        var entries = await digests.GetEntriesAsync(digest.Id, ct);
-        return await BuildModelAsync(entries, digest.Period, subscriber, ct);
     }
 
     /// <summary>The email a person's next digest would be if it were planned now (operators' preview; nothing is stored).</summary>
@@ -49,6 +44,11 @@ public sealed class DigestComposer(
     {
         ArgumentNullException.ThrowIfNull(subscriber);
         var topics = (await subscribers.GetTopicsAsync(subscriber.Id, ct)).Select(t => t.Label).ToList();
+        return BuildModel(entries, period, subscriber, topics);
+    }
+
+    private DigestEmail BuildModel(IReadOnlyList<DigestEntry> entries, DateOnly period, Subscriber subscriber, IReadOnlyList<string> topics)
+    {
         var items = entries.Select(e => new DigestEmailItem
         {
             Rank = e.Rank,

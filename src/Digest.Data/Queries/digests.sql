@@ -85,28 +85,6 @@ WHERE d.id IN (
     LIMIT @batch_size)
 RETURNING d.id, d.subscriber_id, d.period, d.attempts, d.due_at;
 
--- name: get-digest-recipient
--- Who a claimed digest goes to, re-read at send time: a person who paused, unsubscribed or bounced
--- after planning gets nothing.
-SELECT s.id, s.email, s.status, s.frequency, s.send_hour, s.send_weekday, s.time_zone, s.max_items, s.created_at, s.confirmed_at,
-       EXISTS (SELECT 1 FROM suppressions x WHERE x.email_key = s.email_key) AS suppressed
-FROM digests d JOIN subscribers s ON s.id = d.subscriber_id
-WHERE d.id = @digest_id;
-
--- name: get-digest-entries
--- The listings of one digest in rank order, with what the email shows of each: the snippet highlights the
--- words of the person's topics that matched (or is the abstract's start if they changed their topics since).
-SELECT l.id AS listing_id, l.title, l.url, l.authors, l.published_at, i.matched_topics, i.rank,
-       coalesce(ts_headline('digest_english', l.summary,
-                    (SELECT string_agg('(' || t.query::text || ')', ' | ')::tsquery
-                     FROM subscriber_topics st JOIN topics t ON t.id = st.topic_id
-                     WHERE st.subscriber_id = i.subscriber_id AND st.label = ANY(i.matched_topics)),
-                    'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=22, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "'),
-                left(l.summary, 240)) AS snippet
-FROM digest_items i JOIN listings l ON l.id = i.listing_id
-WHERE i.digest_id = @digest_id
-ORDER BY i.rank;
-
 -- name: mark-digest-sent
 -- The commit point of a send: after this row changes, the digest is never sent again.
 UPDATE digests SET status = 'sent', sent_at = now(), lease_until = NULL, message_id = @message_id, last_error = NULL
@@ -163,3 +141,33 @@ WHERE st.subscriber_id = @subscriber_id
 GROUP BY l.id
 ORDER BY rank
 LIMIT @max_items;
+
+-- name: get-batch-recipients
+-- The people a claimed batch goes to, read once for the batch just before it is sent: a person who paused,
+-- unsubscribed or bounced after planning gets nothing.
+SELECT s.id, s.email, s.status, s.frequency, s.send_hour, s.send_weekday, s.time_zone, s.max_items, s.created_at, s.confirmed_at,
+       EXISTS (SELECT 1 FROM suppressions x WHERE x.email_key = s.email_key) AS suppressed
+FROM subscribers s
+WHERE s.id = ANY(@subscriber_ids);
+
+-- name: get-batch-entries
+-- The listings of every digest of a claimed batch in rank order, with what the email shows of each: the snippet
+-- highlights the words of the person's topics that matched (or is the abstract's start if they changed their
+-- topics since).
+SELECT i.digest_id, l.id AS listing_id, l.title, l.url, l.authors, l.published_at, i.matched_topics, i.rank,
+       coalesce(ts_headline('digest_english', l.summary,
+                    (SELECT string_agg('(' || t.query::text || ')', ' | ')::tsquery
+                     FROM subscriber_topics st JOIN topics t ON t.id = st.topic_id
+                     WHERE st.subscriber_id = i.subscriber_id AND st.label = ANY(i.matched_topics)),
+                    'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=22, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "'),
+                left(l.summary, 240)) AS snippet
+FROM digest_items i JOIN listings l ON l.id = i.listing_id
+WHERE i.digest_id = ANY(@digest_ids)
+ORDER BY i.digest_id, i.rank;
+
+-- name: get-batch-topic-labels
+-- The topic labels (in their order) of the people of a claimed batch, for the email's footer.
+SELECT st.subscriber_id, st.label
+FROM subscriber_topics st
+WHERE st.subscriber_id = ANY(@subscriber_ids)
+ORDER BY st.subscriber_id, st.position;
