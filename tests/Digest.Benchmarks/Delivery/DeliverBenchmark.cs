@@ -78,7 +78,7 @@ public sealed class DeliverBenchmark : IBenchmark
 
     private static async Task<EmailMessage> SampleMessageAsync(IHost host, CancellationToken ct)
     {
-        var rendered = host.Services.GetRequiredService<DigestRenderer>().Render(SampleModel(1));
+        var rendered = host.Services.GetRequiredService<DigestRenderer>().Render(RenderRate.Digest(1));
         await Task.CompletedTask;
         return OutgoingMessage.Build(rendered, "reader@example.org", "<bench@digest.test>", DateTimeOffset.UtcNow,
             "https://digest.test/unsubscribe/x", new SenderIdentity("digest@digest.test", "Digest", "Digest <digest.test>", null));
@@ -91,28 +91,6 @@ public sealed class DeliverBenchmark : IBenchmark
             async (i, token) => await transport.SendAsync(message with { To = $"r{i}@example.org" }, token));
         return count / watch.Elapsed.TotalSeconds;
     }
-
-    private static DigestEmail SampleModel(int n) => new()
-    {
-        SiteName = "Digest",
-        SiteUrl = "https://digest.test",
-        RecipientEmail = $"reader{n}@example.org",
-        Subject = "10 new listings on grokking and length generalization",
-        PeriodLabel = "Monday 23 November 2026",
-        Topics = ["grokking", "\"length generalization\"", "title:transformer*"],
-        ManageUrl = "https://digest.test/preferences/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-        UnsubscribeUrl = "https://digest.test/unsubscribe/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-        Items = Enumerable.Range(1, 10).Select(i => new DigestEmailItem
-        {
-            Rank = i,
-            Title = $"Grokking at the Edge of Numerical Stability, part {n}.{i} <with & markup>",
-            Url = $"https://arxiv.org/abs/2501.{10000 + i}",
-            Authors = "Lucas Prieto, Melih Barsbey, Pedro A. M. Mediano, Tolga Birdal",
-            Published = "17 Mar 2026",
-            Snippet = Snippets.Split("weights along their current direction. We show that this scaling of the logits explains the delay in \u0002generalization\u0003 characteristic of \u0002grokking\u0003 and eventually leads to SC, halting further learning … a training algorithm that promotes quick \u0002generalization\u0003 in \u0002grokking\u0003 tasks"),
-            MatchedTopics = ["grokking", "\"length generalization\""],
-        }).ToList(),
-    };
 
     /// <summary>Due digests straight into the outbox, set-based: planning is measured by the match benchmark.</summary>
     private static async Task SeedAsync(string connectionString, int digests, CancellationToken ct)

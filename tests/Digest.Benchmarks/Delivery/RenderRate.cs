@@ -49,7 +49,7 @@ internal static class RenderRate
     }
 
     // Digest s repeats digest s + 1,000 item for item, as in the seeded outbox.
-    private static DigestEmail Digest(int s) => new()
+    internal static DigestEmail Digest(int s) => new()
     {
         SiteName = "Digest",
         SiteUrl = "https://digest.test",
