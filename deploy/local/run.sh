@@ -35,7 +35,7 @@ digest send-now --all
 cat <<MSG
 
   Digest is running.
-    Web:        http://localhost:5080
+    Web:        http://localhost:5080   (subscribe here; the confirmation mail lands in the mailbox)
     Mailbox:    http://localhost:1080   (the demo digest is already there)
     Inbox dir:  .local/inbox            (drop listing files here; the worker picks them up every minute)
   Ctrl+C stops Digest, the mailbox and the private PostgreSQL.
