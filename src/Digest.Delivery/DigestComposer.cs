@@ -69,7 +69,7 @@ public sealed class DigestComposer(
             PeriodLabel = period.ToString("dddd d MMMM yyyy", CultureInfo.InvariantCulture),
             Items = items,
             Topics = topics,
-            FrequencyLabel = subscriber.Schedule.Frequency == DigestFrequency.Weekly ? "weekly" : "daily",
+            FrequencyLabel = subscriber.Schedule.FrequencyWord,
             ManageUrl = $"{site.BaseUrl}/preferences/{tokens.Create(TokenPurpose.Preferences, subscriber.Id, expires)}",
             UnsubscribeUrl = $"{site.BaseUrl}/unsubscribe/{tokens.Create(TokenPurpose.Unsubscribe, subscriber.Id, expires)}",
         };

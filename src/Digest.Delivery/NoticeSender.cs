@@ -97,7 +97,7 @@ public sealed class NoticeSender(
             Subject = confirm ? $"Confirm your {site.Name} subscription" : $"You are already subscribed to {site.Name}",
             SiteName = site.Name,
             RecipientEmail = subscriber.Email,
-            FrequencyLabel = subscriber.Schedule.Frequency == DigestFrequency.Weekly ? "weekly" : "daily",
+            FrequencyLabel = subscriber.Schedule.FrequencyWord,
             Topics = topics,
             ActionUrl = url,
             ExpiresLabel = expires.ToDateTimeUtc().ToString("d MMMM yyyy, HH:mm 'UTC'", CultureInfo.InvariantCulture),

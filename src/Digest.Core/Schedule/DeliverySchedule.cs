@@ -13,6 +13,9 @@ public sealed record DeliverySchedule(DigestFrequency Frequency, int SendHour, s
 {
     public static readonly DeliverySchedule Default = new(DigestFrequency.Daily, 8, "UTC", IsoDayOfWeek.Monday);
 
+    /// <summary>"daily" or "weekly": as stored, as the forms send it, and as emails and pages say it.</summary>
+    public string FrequencyWord => Frequency == DigestFrequency.Weekly ? "weekly" : "daily";
+
     /// <summary>
     /// The most recent period whose send time is at or before <paramref name="now"/>.
     /// A send hour that falls in a daylight-saving gap moves forward to the first valid instant; one that

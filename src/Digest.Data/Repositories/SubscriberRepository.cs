@@ -1,4 +1,5 @@
 using Dapper;
+using Digest.Core.Schedule;
 using Digest.Core.Subscribers;
 using Digest.Core.Topics;
 using Npgsql;
@@ -36,20 +37,25 @@ public sealed class SubscriberRepository(NpgsqlDataSource db, SqlCatalog sql)
         if (!EmailAddress.TryNormalise(subscriber.Email, out var email, out var error)) throw new ArgumentException(error, nameof(subscriber));
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var (id, inserted) = await connection.QuerySingleAsync<(long, bool)>(new CommandDefinition(sql[Sql.UpsertSubscriber], new
-        {
-            email,
-            email_key = email.ToLowerInvariant(),
-            status = subscriber.Status.ToString().ToLowerInvariant(),
-            frequency = subscriber.Schedule.Frequency.ToString().ToLowerInvariant(),
-            send_hour = (short)subscriber.Schedule.SendHour,
-            send_weekday = (short)subscriber.Schedule.Weekday,
-            time_zone = subscriber.Schedule.TimeZone,
-            max_items = (short)subscriber.MaxItems,
-        }, tx, cancellationToken: ct));
+        var (id, inserted) = await connection.QuerySingleAsync<(long, bool)>(new CommandDefinition(sql[Sql.UpsertSubscriber],
+            ChoiceParameters(subscriber.Schedule, subscriber.MaxItems,
+                new { email, email_key = email.ToLowerInvariant(), status = subscriber.Status.ToString().ToLowerInvariant() }),
+            tx, cancellationToken: ct));
         await ReplaceTopicsAsync(connection, tx, id, topics, ct);
         await tx.CommitAsync(ct);
         return new SaveSubscriberResult(id, inserted);
+    }
+
+    /// <summary>A person's schedule and size as the subscribers table stores them, beside <paramref name="extra"/>.</summary>
+    internal static DynamicParameters ChoiceParameters(DeliverySchedule schedule, int maxItems, object extra)
+    {
+        var p = new DynamicParameters(extra);
+        p.Add("frequency", schedule.FrequencyWord);
+        p.Add("send_hour", (short)schedule.SendHour);
+        p.Add("send_weekday", (short)schedule.Weekday);
+        p.Add("time_zone", schedule.TimeZone);
+        p.Add("max_items", (short)maxItems);
+        return p;
     }
 
     internal async Task ReplaceTopicsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long subscriberId,

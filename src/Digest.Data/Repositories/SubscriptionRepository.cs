@@ -77,16 +77,8 @@ public sealed class SubscriptionRepository(NpgsqlDataSource db, SqlCatalog sql, 
     private Task<int> QueueAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long id, string kind, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(sql[Sql.QueueNotice], new { subscriber_id = id, kind }, tx, cancellationToken: ct));
 
-    private static DynamicParameters ChoiceParameters(SubscriptionChoices choices, object extra)
-    {
-        var p = new DynamicParameters(extra);
-        p.Add("frequency", choices.Schedule.Frequency.ToString().ToLowerInvariant());
-        p.Add("send_hour", (short)choices.Schedule.SendHour);
-        p.Add("send_weekday", (short)choices.Schedule.Weekday);
-        p.Add("time_zone", choices.Schedule.TimeZone);
-        p.Add("max_items", (short)choices.MaxItems);
-        return p;
-    }
+    private static DynamicParameters ChoiceParameters(SubscriptionChoices choices, object extra) =>
+        SubscriberRepository.ChoiceParameters(choices.Schedule, choices.MaxItems, extra);
 
     /// <returns>True when this call confirmed a pending person; false when they were not pending.</returns>
     public async Task<bool> ConfirmAsync(long id, CancellationToken ct = default)

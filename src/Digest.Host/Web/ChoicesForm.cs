@@ -18,7 +18,7 @@ public sealed record ChoiceValues(string Topics, string Frequency, string Hour, 
 
     public static ChoiceValues From(Subscriber subscriber, IEnumerable<string> topics) => new(
         string.Join("\n", topics),
-        subscriber.Schedule.Frequency.ToString().ToLowerInvariant(),
+        subscriber.Schedule.FrequencyWord,
         subscriber.Schedule.SendHour.ToString(CultureInfo.InvariantCulture),
         subscriber.Schedule.TimeZone,
         subscriber.Schedule.Weekday.ToString().ToLowerInvariant(),

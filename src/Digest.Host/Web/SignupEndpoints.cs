@@ -120,7 +120,7 @@ public static class SignupEndpoints
 
     private static string Shorten(string topic) => topic.Length <= 80 ? topic : topic[..77] + "…";
 
-    private static string Frequency(Subscriber s) => s.Schedule.Frequency == DigestFrequency.Weekly ? "weekly" : "daily";
+    private static string Frequency(Subscriber s) => s.Schedule.FrequencyWord;
 
     private static string Hours(Duration d) => d.TotalHours % 24 == 0 ? $"{d.TotalHours / 24:0} days" : $"{d.TotalHours:0} hours";
 }
