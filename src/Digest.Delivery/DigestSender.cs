@@ -110,18 +110,11 @@ public sealed class DigestSender(
             await digests.MarkFailedAsync(digest.Id, $"gave up after {digest.Attempts} attempts: {e.Message}", ct);
             return new SendSummary(0, 0, 0, 1);
         }
-        var wait = Backoff(digest.Attempts);
+        var wait = settings.RetryAfter(digest.Attempts);
         DigestMetrics.DigestsFailed.Add(1, new KeyValuePair<string, object?>("kind", "retry"));
         log.LogWarning("Digest {DigestId} attempt {Attempt} failed ({Error}); retrying in {Wait}", digest.Id, digest.Attempts, e.Message, wait);
         await digests.MarkRetryAsync(digest.Id, e.Message, clock.GetCurrentInstant() + wait, ct);
         return new SendSummary(0, 0, 1, 0);
-    }
-
-    /// <summary>Exponential backoff with full jitter: base × 2^(attempt-1), capped at 6 hours, times a random 0.5–1.</summary>
-    private Duration Backoff(int attempt)
-    {
-        var seconds = Math.Min(settings.RetryBase.TotalSeconds * Math.Pow(2, Math.Max(0, attempt - 1)), 6 * 3600);
-        return Duration.FromSeconds(seconds * (0.5 + Random.Shared.NextDouble() / 2));
     }
 
     private static SendSummary Add(SendSummary a, SendSummary b) =>

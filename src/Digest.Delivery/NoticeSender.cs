@@ -124,7 +124,7 @@ public sealed class NoticeSender(
             await notices.FinishAsync(notice.Id, "failed", e.Message, ct);
             return;
         }
-        var wait = Duration.FromSeconds(delivery.RetryBase.TotalSeconds * Math.Pow(2, notice.Attempts - 1));
+        var wait = delivery.RetryAfter(notice.Attempts);
         log.LogWarning("Notice {NoticeId} attempt {Attempt} failed ({Error}); retrying in {Wait}", notice.Id, notice.Attempts, e.Message, wait);
         await notices.RetryAsync(notice.Id, e.Message, clock.GetCurrentInstant() + wait, ct);
     }
