@@ -54,9 +54,7 @@ public sealed class DigestRenderer
         var env = Environment(escape, partials);
         if (fragments > 0 && partials.TryGetValue(ItemPartial, out var item) && StandalonePartial.CanRenderAlone(item))
             RenderItemsOnce(env, new ItemFragments(Environment(escape, partials).Compile(new StringReader(item)), fragments));
-        var path = Path.Combine(directory, file);
-        if (!File.Exists(path)) throw new FileNotFoundException($"Email template not found: {path}", path);
-        using var reader = new StringReader(File.ReadAllText(path));
+        using var reader = new StringReader(TemplateFile.Read(Path.Combine(directory, file)));
         return env.Compile(reader);
     }
 

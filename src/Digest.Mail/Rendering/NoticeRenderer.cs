@@ -17,20 +17,15 @@ public sealed class NoticeRenderer
         var html = Handlebars.Create(new HandlebarsConfiguration());
         var text = Handlebars.Create(new HandlebarsConfiguration { NoEscape = true });
         foreach (var kind in Kinds)
-            _templates[kind] = (html.Compile(Read(folder, kind + ".html.hbs")), text.Compile(Read(folder, kind + ".txt.hbs")));
+            _templates[kind] = (html.Compile(TemplateFile.Read(Path.Combine(folder, kind + ".html.hbs"))),
+                text.Compile(TemplateFile.Read(Path.Combine(folder, kind + ".txt.hbs"))));
     }
 
     public RenderedEmail Render(NoticeEmail notice)
     {
         ArgumentNullException.ThrowIfNull(notice);
         if (!_templates.TryGetValue(notice.Kind, out var templates)) throw new ArgumentException($"No notice template '{notice.Kind}'.", nameof(notice));
-        return new RenderedEmail(notice.Subject, templates.Html(notice), templates.Text(notice).Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", "\r\n", StringComparison.Ordinal));
-    }
-
-    private static string Read(string folder, string file)
-    {
-        var path = Path.Combine(folder, file);
-        if (!File.Exists(path)) throw new FileNotFoundException($"Email template not found: {path}", path);
-        return File.ReadAllText(path);
+        // The text part gets the digests' treatment: no template indentation left, CRLF line ends.
+        return new RenderedEmail(notice.Subject, templates.Html(notice), TextPart.Normalise(templates.Text(notice)));
     }
 }
