@@ -25,7 +25,7 @@ public static class RateLimits
             var site = sp.GetRequiredService<SiteSettings>();
             o.AddPolicy(Subscribe, context => PerClient(context, Subscribe, signup.SubscribePerMinute));
             o.AddPolicy(Links, context => PerClient(context, Links, signup.LinksPerMinute));
-            o.OnRejected = (rejected, ct) => TooManyAsync(rejected.HttpContext, site, ct);
+            o.OnRejected = (rejected, _) => TooManyAsync(rejected.HttpContext, site);
         }));
         return services;
     }
@@ -34,14 +34,13 @@ public static class RateLimits
         RateLimitPartition.GetFixedWindowLimiter(policy + ":" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
             _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
 
-    private static async ValueTask TooManyAsync(HttpContext context, SiteSettings site, CancellationToken ct)
+    private static async ValueTask TooManyAsync(HttpContext context, SiteSettings site)
     {
         context.Response.Headers.RetryAfter = "60";
         var page = Page.Html(site.Name, "Too many requests", """
             <h1>Too many requests</h1>
             <p>This address has sent more requests than we answer in a minute. Please wait a minute and try again.</p>
             """, noindex: true, status: StatusCodes.Status429TooManyRequests);
-        ct.ThrowIfCancellationRequested();
         await page.ExecuteAsync(context);
     }
 }

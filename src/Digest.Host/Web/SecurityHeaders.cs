@@ -11,7 +11,7 @@ public static class SecurityHeaders
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-    private static readonly string[] TokenPaths = ["/confirm/", "/preferences/", "/unsubscribe/"];
+    private static readonly string[] TokenPaths = ["/confirm", "/preferences", "/unsubscribe"];
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
@@ -31,5 +31,5 @@ public static class SecurityHeaders
     });
 
     public static bool IsTokenPath(PathString path) =>
-        TokenPaths.Any(p => path.StartsWithSegments(p.TrimEnd('/'), StringComparison.OrdinalIgnoreCase));
+        TokenPaths.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase));
 }
