@@ -1,8 +1,9 @@
-using Digest.Core.Subscribers;
-using Digest.Data.Repositories;
-using Microsoft.Extensions.Logging;
+using System.Diagnostics;
 using Digest.Core.Observability;
 using Digest.Core.Schedule;
+using Digest.Data.Repositories;
+using Digest.Delivery.Planning;
+using Microsoft.Extensions.Logging;
 using NodaTime;
 
 namespace Digest.Delivery;
@@ -13,65 +14,129 @@ public sealed record PlanSummary(int Ready, int Empty, int AlreadyPlanned, int N
 /// Turns due subscribers into digest rows (the outbox). A person is due when the send time of their
 /// latest period has passed and that period has no digest yet. Periods that ended before the person
 /// confirmed are skipped: a new subscriber's first digest comes at their next send time.
+///
+/// One cycle: read everyone (streamed), read the window of new listings and the snapshot it was read in,
+/// match each distinct topic of the due people once, rank each person's digest in memory, store the
+/// digests in batches. What a person may get is decided here, and this is the "never twice" guarantee:
+/// a digest holds only listings that the snapshot of the cycle that planned the person's previous digest
+/// did not see. Each cycle's snapshot sees everything the one before it saw, and cycles run one at a time
+/// across all nodes (a database lock held for the whole cycle), so every listing is a candidate for a
+/// person in exactly one cycle. A crash before a batch commits leaves those people's previous digest as
+/// their latest: the next cycle offers them the same listings again, so nothing is lost either.
 /// </summary>
-public sealed class DigestPlanner(SubscriberRepository subscribers, DigestRepository digests, IClock clock,
+public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
     DeliverySettings settings, ILogger<DigestPlanner> log)
 {
-    private const int BatchSize = 5_000;
+    private const int BatchSize = 20_000;
 
     /// <param name="everyone">Plan the current period for every active person now, due or not (the CLI's send-now --all).</param>
     public async Task<PlanSummary> PlanAsync(bool everyone, CancellationToken ct = default)
     {
+        await using var planningLock = await planning.LockAsync(ct);
         var now = clock.GetCurrentInstant();
-        var due = new List<(long SubscriberId, DuePeriod Period)>();
-        var notDue = 0;
-        foreach (var subscriber in await subscribers.GetActiveAsync(ct))
-        {
-            var period = PeriodToPlan(subscriber, now, everyone);
-            if (period is null) notDue++;
-            else due.Add((subscriber.Id, period.Value));
-        }
-        int ready = 0, empty = 0, already = 0;
-        if (due.Count > 0)
-        {
-            // Each distinct topic is matched once for the whole cycle; batches then fan the hits out.
-            var cycle = Guid.NewGuid();
-            try
-            {
-                var watch = System.Diagnostics.Stopwatch.StartNew();
-                var topics = await digests.TopicIdsAsync(due.Select(d => d.SubscriberId).ToList(), ct);
-                var hits = await digests.MatchTopicsAsync(cycle, topics, now - settings.Lookback, ct);
-                DigestMetrics.TopicsMatched.Add(topics.Length);
-                log.LogInformation("Matched {Topics} distinct topics once each: {Hits} hits in {Seconds:0.0} s", topics.Length, hits, watch.Elapsed.TotalSeconds);
-                foreach (var batch in due.Chunk(BatchSize))
-                {
-                    var (r, e, a) = await digests.PlanBatchAsync(cycle, batch, now, ct);
-                    (ready, empty, already) = (ready + r, empty + e, already + a);
-                }
-            }
-            finally
-            {
-                await digests.ClearTopicHitsAsync(cycle);
-            }
-        }
-        var summary = new PlanSummary(ready, empty, already, notDue);
-        DigestMetrics.DigestsPlanned.Add(ready, new KeyValuePair<string, object?>("outcome", "ready"));
-        DigestMetrics.DigestsPlanned.Add(empty, new KeyValuePair<string, object?>("outcome", "empty"));
-        log.LogInformation("Planning done: {Ready} ready, {Empty} with nothing new, {Already} already planned, {NotDue} not due", ready, empty, already, notDue);
+        var watch = Stopwatch.StartNew();
+        var topicIndex = new Dictionary<long, int>();
+        var (due, notDue, already) = await DueAsync(now, everyone, topicIndex, ct);
+        log.LogInformation("Read everyone: {Due} due, {Already} already planned, {NotDue} not due, {Topics} distinct topics in {Seconds:0.0} s",
+            due.Count, already, notDue, topicIndex.Count, watch.Elapsed.TotalSeconds);
+        var summary = new PlanSummary(0, 0, 0, notDue);
+        if (due.Count > 0) summary = await PlanDueAsync(due, topicIndex, now, ct) with { NotDue = notDue };
+        summary = summary with { AlreadyPlanned = summary.AlreadyPlanned + already };
+        DigestMetrics.DigestsPlanned.Add(summary.Ready, new KeyValuePair<string, object?>("outcome", "ready"));
+        DigestMetrics.DigestsPlanned.Add(summary.Empty, new KeyValuePair<string, object?>("outcome", "empty"));
+        log.LogInformation("Planning done in {Seconds:0.0} s: {Ready} ready, {Empty} with nothing new, {Already} already planned, {NotDue} not due",
+            watch.Elapsed.TotalSeconds, summary.Ready, summary.Empty, summary.AlreadyPlanned, summary.NotDue);
         return summary;
+    }
+
+    private async Task<(List<DuePerson> Due, int NotDue, int Already)> DueAsync(Instant now, bool everyone, Dictionary<long, int> topicIndex,
+        CancellationToken ct)
+    {
+        var due = new List<DuePerson>();
+        int notDue = 0, already = 0;
+        // Periods are local dates at most a week (weekly) and a day (time zones) behind today in UTC.
+        var since = DateOnly.FromDateTime((now - Duration.FromDays(10)).ToDateTimeUtc());
+        await foreach (var person in planning.PeopleAsync(since, ct))
+        {
+            if (PeriodToPlan(person, now, everyone) is not { } period)
+            {
+                notDue++;
+                continue;
+            }
+            if (person.RecentPeriods.Contains(DateOnly.FromDateTime(period.Date.ToDateTimeUnspecified())))
+            {
+                already++;
+                continue;
+            }
+            var topics = new int[person.TopicIds.Length];
+            for (var i = 0; i < topics.Length; i++)
+            {
+                if (!topicIndex.TryGetValue(person.TopicIds[i], out topics[i]))
+                    topicIndex.Add(person.TopicIds[i], topics[i] = topicIndex.Count);
+            }
+            due.Add(new DuePerson(person.Id, period, person.MaxItems, topics, person.LastCycleId));
+        }
+        return (due, notDue, already);
+    }
+
+    private async Task<PlanSummary> PlanDueAsync(List<DuePerson> due, Dictionary<long, int> topicIndex, Instant now, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        var windowStart = now - settings.Lookback;
+        var window = await planning.WindowAsync(windowStart, ct);
+        var cycleId = await planning.StartCycleAsync(now, window.Snapshot, ct);
+        var snapshots = await planning.SnapshotsAsync(due.Where(p => p.LastCycleId is not null).Select(p => p.LastCycleId!.Value).Distinct().ToArray(), ct);
+        var matcher = new Matcher(planning, topicIndex, window, windowStart, ct);
+        // People with a previous digest need only what its cycle did not see, and every transaction older than a
+        // snapshot's xmin had ended before it: their topics are matched against listings from the oldest such xmin
+        // on. Only first digests look back over the whole window.
+        var returning = await matcher.MatchAsync(due.Where(p => p.LastCycleId is not null), snapshots.Count == 0 ? 0 : snapshots.Values.Min(s => s.Xmin));
+        var first = await matcher.MatchAsync(due.Where(p => p.LastCycleId is null), 0);
+        DigestMetrics.TopicsMatched.Add(matcher.Topics);
+        log.LogInformation("Cycle {Cycle}: matched {Topics} distinct topics once each against {Listings} listings of the window: {Hits} hits in {Seconds:0.0} s",
+            cycleId, matcher.Topics, window.ListingIds.Length, returning.Count + first.Count, watch.Elapsed.TotalSeconds);
+
+        var seen = snapshots.ToDictionary(s => s.Key, s => window.FirstXids.Select(s.Value.Saw).ToArray());
+        var freshness = window.DatedAt.Select(d => 1 / (1 + (now - d).TotalSeconds / 604800.0)).ToArray();
+        int ready = 0, empty = 0, already = 0;
+        Task<(int, int, int)>? saving = null;
+        foreach (var batch in due.Chunk(BatchSize))
+        {
+            var planned = Rank(batch, person => person.LastCycleId is { } last ? (returning, seen[last]) : (first, null), window.ListingIds, freshness);
+            // Storing one batch overlaps ranking the next: the database and this process each keep a core busy.
+            if (saving is not null) Add(await saving);
+            saving = planning.SaveAsync(cycleId, planned, ct);
+        }
+        if (saving is not null) Add(await saving);
+        return new PlanSummary(ready, empty, already, 0);
+
+        void Add((int Ready, int Empty, int Already) r) => (ready, empty, already) = (ready + r.Ready, empty + r.Empty, already + r.Already);
+    }
+
+    /// <param name="source">For a person: the hits to rank from, and which window listings their previous cycle saw (null for a first digest).</param>
+    private static PlannedDigest[] Rank(DuePerson[] batch, Func<DuePerson, (TopicHits Hits, bool[]? Seen)> source, long[] listingIds, double[] freshness)
+    {
+        var planned = new PlannedDigest[batch.Length];
+        Parallel.For(0, batch.Length, () => new DigestRanking(listingIds, freshness), (i, _, ranking) =>
+        {
+            var (hits, seen) = source(batch[i]);
+            planned[i] = ranking.Rank(batch[i], hits, seen);
+            return ranking;
+        }, _ => { });
+        return planned;
     }
 
     /// <summary>
     /// The period to plan for a person now, or null. Sending early (everyone) takes the next period: its
     /// regular send time then finds it done, so nobody gets two.
     /// </summary>
-    private static DuePeriod? PeriodToPlan(Subscriber subscriber, Instant now, bool everyone)
+    private static DuePeriod? PeriodToPlan(PlanningPerson person, Instant now, bool everyone)
     {
-        var latest = subscriber.Schedule.LatestPeriod(now);
-        if (IsDue(subscriber, latest.SendAt)) return latest;
-        return everyone ? subscriber.Schedule.NextPeriod(now) with { SendAt = now } : null;
+        var latest = person.Schedule.LatestPeriod(now);
+        if (IsDue(person, latest.SendAt)) return latest;
+        return everyone ? person.Schedule.NextPeriod(now) with { SendAt = now } : null;
     }
 
-    private static bool IsDue(Subscriber subscriber, Instant sendAt) =>
-        subscriber.ConfirmedAt is { } confirmed && sendAt >= confirmed;
+    private static bool IsDue(PlanningPerson person, Instant sendAt) =>
+        person.ConfirmedAt is { } confirmed && sendAt >= confirmed;
 }

@@ -57,11 +57,13 @@ public sealed partial class IndependentMatchCheckTests
         await using var db = new NpgsqlConnection(host.ConnectionString);
         foreach (var (email, topics) in people)
         {
-            var planned = (await db.QueryAsync<(string Title, string[] Matched)>("""
-                SELECT l.title, i.matched_topics FROM digest_items i
-                JOIN listings l ON l.id = i.listing_id JOIN subscribers s ON s.id = i.subscriber_id
-                WHERE s.email = @email
-                """, new { email })).ToDictionary(r => r.Title, r => r.Matched.Order().ToArray());
+            // Read as the sender reads a digest: its listings with the person's topics that match each.
+            var digest = await db.QuerySingleAsync<ClaimedDigest>("""
+                SELECT d.id, d.subscriber_id, d.period, d.attempts, d.due_at FROM digests d
+                JOIN subscribers s ON s.id = d.subscriber_id WHERE s.email = @email
+                """, new { email });
+            var batch = await host.Get<DigestRepository>().LoadBatchAsync([digest]);
+            var planned = batch.Entries(digest).ToDictionary(e => e.Title, e => e.MatchedTopics.Order().ToArray());
             var expected = listings
                 .Select(l => (Title: l.Key, Matched: Topics.Where(t => topics.Contains(t.Topic) && t.Simple(l.Value)).Select(t => t.Topic).Order().ToArray()))
                 .Where(e => e.Matched.Length > 0)

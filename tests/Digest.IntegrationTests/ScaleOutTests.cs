@@ -113,10 +113,10 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
             FROM generate_series(1, 20) g;
             INSERT INTO subscribers (email, email_key, status, confirmed_at)
             SELECT 'scale' || g || '@example.org', 'scale' || g || '@example.org', 'active', now() FROM generate_series(1, @count) g;
-            INSERT INTO digests (subscriber_id, period, due_at) SELECT id, current_date, now() FROM subscribers;
-            INSERT INTO digest_items (digest_id, subscriber_id, listing_id, rank, score, matched_topics)
-            SELECT d.id, d.subscriber_id, l.id, row_number() OVER (PARTITION BY d.id ORDER BY l.id), 1, ARRAY['grokking']
-            FROM digests d CROSS JOIN (SELECT id FROM listings ORDER BY id LIMIT 3) l;
+            INSERT INTO digests (subscriber_id, period, due_at, cycle_id, listing_ids, scores)
+            SELECT id, current_date, now(), (SELECT max(id) FROM planning_cycles),
+                   ARRAY(SELECT id FROM listings ORDER BY id LIMIT 3), '{1, 1, 1}'
+            FROM subscribers;
             """, new { count });
     }
 }

@@ -118,9 +118,9 @@ DELETE FROM subscribers WHERE status = 'pending' AND confirm_requested_at < @old
 -- name: recent-digests
 -- A person's last digests for their preferences page: when, how it ended, and the top titles.
 SELECT d.id, d.period, d.status, d.sent_at,
-       (SELECT count(*) FROM digest_items i WHERE i.digest_id = d.id) AS item_count,
-       coalesce((SELECT array_agg(l.title ORDER BY i.rank) FROM digest_items i JOIN listings l ON l.id = i.listing_id
-                 WHERE i.digest_id = d.id AND i.rank <= 3), '{}') AS top_titles
+       cardinality(d.listing_ids)::bigint AS item_count,
+       coalesce((SELECT array_agg(l.title ORDER BY x.rank) FROM unnest(d.listing_ids[1:3]) WITH ORDINALITY AS x(listing_id, rank)
+                 JOIN listings l ON l.id = x.listing_id), '{}') AS top_titles
 FROM digests d WHERE d.subscriber_id = @subscriber_id
 ORDER BY d.period DESC LIMIT @limit;
 
@@ -133,8 +133,8 @@ SELECT json_build_object(
     'topics', coalesce((SELECT json_agg(st.label ORDER BY st.position) FROM subscriber_topics st WHERE st.subscriber_id = s.id), '[]'),
     'digests', coalesce((SELECT json_agg(json_build_object(
         'period', d.period, 'status', d.status, 'sent_at', d.sent_at,
-        'items', coalesce((SELECT json_agg(json_build_object('title', l.title, 'url', l.url, 'matched_topics', i.matched_topics) ORDER BY i.rank)
-                           FROM digest_items i JOIN listings l ON l.id = i.listing_id WHERE i.digest_id = d.id), '[]')) ORDER BY d.period)
+        'items', coalesce((SELECT json_agg(json_build_object('title', l.title, 'url', l.url) ORDER BY x.rank)
+                           FROM unnest(d.listing_ids) WITH ORDINALITY AS x(listing_id, rank) JOIN listings l ON l.id = x.listing_id), '[]')) ORDER BY d.period)
         FROM digests d WHERE d.subscriber_id = s.id), '[]'),
     'notices', coalesce((SELECT json_agg(json_build_object('kind', n.kind, 'status', n.status, 'created_at', n.created_at, 'sent_at', n.sent_at) ORDER BY n.id)
         FROM notices n WHERE n.subscriber_id = s.id), '[]'))::text

@@ -6,8 +6,6 @@ using Npgsql;
 
 namespace Digest.Data.Repositories;
 
-public enum PlanOutcome { AlreadyPlanned, Empty, Ready }
-
 public sealed record ClaimedDigest(long Id, long SubscriberId, DateOnly Period, int Attempts, DateTime DueAt);
 
 /// <summary>One listing of a digest as the email shows it.</summary>
@@ -51,69 +49,11 @@ public sealed class DailyStats
 }
 
 /// <summary>
-/// The digest outbox. A digest row is planned once per person and period, filled with its items in the
-/// same transaction, then claimed, sent and marked by the senders.
+/// The digest outbox. A digest row is planned once per person and period with its listings (see
+/// <see cref="PlanningRepository"/>), then claimed, sent and marked by the senders.
 /// </summary>
 public sealed class DigestRepository(NpgsqlDataSource db, SqlCatalog sql)
 {
-    /// <summary>The distinct topics the given people follow: what one planning cycle must match.</summary>
-    public async Task<long[]> TopicIdsAsync(IReadOnlyList<long> subscriberIds, CancellationToken ct = default)
-    {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        return (await connection.QueryAsync<long>(new CommandDefinition(sql[Sql.GetTopicIds],
-            new { subscriber_ids = subscriberIds.ToArray() }, commandTimeout: 0, cancellationToken: ct))).ToArray();
-    }
-
-    /// <summary>Matches each distinct topic once against the listings first seen after <paramref name="windowStart"/>.</summary>
-    public async Task<int> MatchTopicsAsync(Guid cycle, long[] topicIds, Instant windowStart, CancellationToken ct = default)
-    {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(sql[Sql.MatchTopics], new
-        {
-            cycle,
-            topic_ids = topicIds,
-            window_start = windowStart.ToDateTimeUtc(),
-        }, commandTimeout: 0, cancellationToken: ct));
-    }
-
-    /// <summary>
-    /// Plans one period for each person of a batch: digest rows and their ranked items commit together,
-    /// so a crash leaves either nothing (planned again next cycle) or complete digests ready to send.
-    /// People who already have a digest for the period are left as they are.
-    /// </summary>
-    public async Task<(int Ready, int Empty, int Already)> PlanBatchAsync(Guid cycle, IReadOnlyList<(long SubscriberId, DuePeriod Period)> batch,
-        Instant now, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        var planned = (await connection.QueryAsync<(long Id, long SubscriberId)>(new CommandDefinition(sql[Sql.InsertDigests], new
-        {
-            subscriber_ids = batch.Select(b => b.SubscriberId).ToArray(),
-            periods = batch.Select(b => DateOnly.FromDateTime(b.Period.Date.ToDateTimeUnspecified())).ToArray(),
-            due_ats = batch.Select(b => b.Period.SendAt.ToDateTimeUtc()).ToArray(),
-        }, tx, commandTimeout: 0, cancellationToken: ct))).ToList();
-        if (planned.Count == 0) return (0, 0, batch.Count);
-        var digestIds = planned.Select(p => p.Id).ToArray();
-        await connection.ExecuteAsync(new CommandDefinition(sql[Sql.FanOutDigestItems], new
-        {
-            cycle,
-            digest_ids = digestIds,
-            subscriber_ids = planned.Select(p => p.SubscriberId).ToArray(),
-            now = now.ToDateTimeUtc(),
-        }, tx, commandTimeout: 0, cancellationToken: ct));
-        var empty = (await connection.QueryAsync<long>(new CommandDefinition(sql[Sql.MarkEmptyDigests],
-            new { digest_ids = digestIds }, tx, commandTimeout: 0, cancellationToken: ct))).Count();
-        await tx.CommitAsync(ct);
-        return (planned.Count - empty, empty, batch.Count - planned.Count);
-    }
-
-    public async Task ClearTopicHitsAsync(Guid cycle)
-    {
-        await using var connection = await db.OpenConnectionAsync();
-        await connection.ExecuteAsync(new CommandDefinition(sql[Sql.ClearTopicHits], new { cycle }, commandTimeout: 0));
-    }
-
     /// <summary>
     /// Claims up to <paramref name="batchSize"/> digests for this worker until the lease ends.
     /// Delivery guarantee, part 1: once this commits, no other worker takes these digests until the

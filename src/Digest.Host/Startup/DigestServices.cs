@@ -24,6 +24,7 @@ public static class DigestServices
         services.AddSingleton<NoticeRepository>();
         services.AddSingleton<DataProtectionKeyRepository>();
         services.AddSingleton<DigestRepository>();
+        services.AddSingleton<PlanningRepository>();
         services.AddSingleton<SourceRunRepository>();
         services.AddSingleton<JobRunRepository>();
         services.AddSingleton<IClock>(SystemClock.Instance);

@@ -1,0 +1,78 @@
+-- name: lock-planning
+-- One planning cycle at a time across all nodes, held for the whole cycle: a person's previous cycle must be
+-- final before the next one reads it (see DigestPlanner). Session-level, so it spans the cycle's transactions.
+SELECT pg_advisory_lock(7365013);
+
+-- name: unlock-planning
+SELECT pg_advisory_unlock(7365013);
+
+-- name: get-planning-people
+-- Everyone who should get mail, in id order, with their topics in their order, the cycle that planned
+-- their latest digest (none for a new subscriber) and the periods planned for them lately (a person whose
+-- period is planned is passed over without ranking anything).
+SELECT s.id, s.frequency, s.send_hour, s.send_weekday, s.time_zone, s.max_items, s.confirmed_at,
+       ARRAY(SELECT st.topic_id FROM subscriber_topics st WHERE st.subscriber_id = s.id ORDER BY st.position) AS topic_ids,
+       (SELECT max(d.cycle_id) FROM digests d WHERE d.subscriber_id = s.id) AS last_cycle_id,
+       ARRAY(SELECT d.period FROM digests d WHERE d.subscriber_id = s.id AND d.period >= @since) AS recent_periods
+FROM subscribers s
+WHERE s.status = 'active'
+  AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_key = s.email_key)
+ORDER BY s.id;
+
+-- name: get-planning-snapshot
+-- The snapshot this cycle reads listings from (run first in its repeatable-read transaction), as
+-- xmin:xmax:in-progress ids.
+SELECT pg_current_snapshot()::text;
+
+-- name: get-window-listings
+-- The listings a cycle can choose from: first seen inside the lookback window. Their first transaction
+-- tells, per person, whether the previous cycle already saw them; the date ages them for ranking.
+SELECT l.id, l.first_xid::text::bigint AS first_xid, coalesce(l.published_at, l.first_seen_at) AS dated_at
+FROM listings l
+WHERE l.first_seen_at > @window_start
+ORDER BY l.id;
+
+-- name: match-topics
+-- Each distinct topic matched once against the window (the GIN index finds each topic's listings), from
+-- the transaction @since_xid on (the people matched have all seen what is older), one row
+-- per topic with its hits in two parallel arrays: millions of hits cross the wire as thousands of rows.
+-- Relevance weighs title hits (A) above abstract hits (B). ts_rank, not ts_rank_cd: with topics of a few
+-- words the covers add little, and over millions of hits it costs a third less.
+SELECT t.id AS topic_id, hits.listing_ids, hits.relevances
+FROM topics t
+CROSS JOIN LATERAL (
+    SELECT coalesce(array_agg(l.id), '{}') AS listing_ids,
+           coalesce(array_agg(ts_rank('{0.1, 0.2, 0.4, 1.0}', l.search, t.query)), '{}') AS relevances
+    FROM listings l
+    WHERE l.search @@ t.query AND l.first_seen_at > @window_start AND l.first_xid >= @since_xid::xid8) hits
+WHERE t.id = ANY(@topic_ids);
+
+-- name: insert-planning-cycle
+INSERT INTO planning_cycles (planned_at, snapshot) VALUES (@planned_at, @snapshot::pg_snapshot) RETURNING id;
+
+-- name: get-cycle-snapshots
+-- What earlier cycles could see, for the people whose latest digest they planned.
+SELECT c.id,
+       pg_snapshot_xmin(c.snapshot)::text::bigint AS xmin,
+       pg_snapshot_xmax(c.snapshot)::text::bigint AS xmax,
+       ARRAY(SELECT x::text::bigint FROM pg_snapshot_xip(c.snapshot) AS x) AS in_progress
+FROM planning_cycles c
+WHERE c.id = ANY(@cycle_ids);
+
+-- name: create-plan-staging
+CREATE TEMP TABLE plan_staging (
+    subscriber_id bigint, period date, due_at timestamptz, listing_ids bigint[], scores real[]
+) ON COMMIT DROP;
+
+-- name: insert-planned-digests
+-- A batch of planned digests, each with its ranked listings. The unique (subscriber, period) makes planning
+-- safe to repeat after a crash: a person who already has this period's digest keeps it.
+WITH planned AS (
+    INSERT INTO digests (subscriber_id, period, due_at, cycle_id, status, listing_ids, scores)
+    SELECT subscriber_id, period, due_at, @cycle_id,
+           CASE WHEN cardinality(listing_ids) = 0 THEN 'empty' ELSE 'ready' END, listing_ids, scores
+    FROM plan_staging
+    ON CONFLICT (subscriber_id, period) DO NOTHING
+    RETURNING status)
+SELECT count(*) FILTER (WHERE status = 'ready')::int AS ready, count(*) FILTER (WHERE status = 'empty')::int AS empty
+FROM planned;

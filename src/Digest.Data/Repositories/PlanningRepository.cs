@@ -1,0 +1,160 @@
+using System.Data;
+using System.Runtime.CompilerServices;
+using Dapper;
+using Digest.Core.Schedule;
+using Digest.Core.Subscribers;
+using NodaTime;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Digest.Data.Repositories;
+
+/// <summary>A person as planning reads them: when they want mail, how much, what they follow, and which cycle planned their latest digest.</summary>
+public sealed record PlanningPerson(long Id, DeliverySchedule Schedule, Instant? ConfirmedAt, short MaxItems, long[] TopicIds, long? LastCycleId,
+    DateOnly[] RecentPeriods);
+
+/// <summary>The listings one cycle may choose from, in id order, with the transaction that first stored each and its date for ageing.</summary>
+public sealed record PlanningWindow(string Snapshot, long[] ListingIds, long[] FirstXids, Instant[] DatedAt);
+
+/// <summary>One digest ready to be stored: its person and period, and its listings best first.</summary>
+public sealed record PlannedDigest(long SubscriberId, DuePeriod Period, long[] ListingIds, float[] Scores);
+
+/// <summary>
+/// What an earlier cycle's database snapshot could see. A committed listing was visible to it when its first
+/// transaction had ended by then: older than every transaction running at the time (xmin), or older than the
+/// next id to be given out (xmax) and not among the ones still running.
+/// </summary>
+public sealed record CycleSnapshot(long Xmin, long Xmax, long[] InProgress)
+{
+    public bool Saw(long firstXid) => firstXid < Xmin || (firstXid < Xmax && Array.IndexOf(InProgress, firstXid) < 0);
+}
+
+/// <summary>The reads and writes of a planning cycle, each shaped for a million people: streamed in, copied out.</summary>
+public sealed class PlanningRepository(NpgsqlDataSource db, SqlCatalog sql)
+{
+    /// <summary>Waits until no other node plans, and holds that until the returned handle is disposed.</summary>
+    public async Task<IAsyncDisposable> LockAsync(CancellationToken ct = default)
+    {
+        var connection = await db.OpenConnectionAsync(ct);
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(sql[Sql.LockPlanning], commandTimeout: 0, cancellationToken: ct));
+            return new PlanningLock(connection, sql[Sql.UnlockPlanning]);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Everyone who should get mail, streamed in id order, with the periods planned for them since <paramref name="since"/>.</summary>
+    public async IAsyncEnumerable<PlanningPerson> PeopleAsync(DateOnly since, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand(sql[Sql.GetPlanningPeople], connection) { CommandTimeout = 0 };
+        command.Parameters.AddWithValue("since", since);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var (frequency, hour, weekday, zone) = (reader.GetString(1), reader.GetInt16(2), reader.GetInt16(3), reader.GetString(4));
+            var schedule = new DeliverySchedule(Enum.Parse<DigestFrequency>(frequency, ignoreCase: true), hour, zone, (IsoDayOfWeek)weekday);
+            yield return new PlanningPerson(
+                reader.GetInt64(0), schedule, reader.IsDBNull(6) ? null : Instant.FromDateTimeUtc(reader.GetDateTime(6)),
+                reader.GetInt16(5), reader.GetFieldValue<long[]>(7), reader.IsDBNull(8) ? null : reader.GetInt64(8),
+                reader.GetFieldValue<DateOnly[]>(9));
+        }
+    }
+
+    /// <summary>
+    /// The listings first seen after <paramref name="windowStart"/> and the snapshot they were read in:
+    /// one repeatable-read transaction, so the snapshot sees exactly these listings.
+    /// </summary>
+    public async Task<PlanningWindow> WindowAsync(Instant windowStart, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        var snapshot = await connection.ExecuteScalarAsync<string>(new CommandDefinition(sql[Sql.GetPlanningSnapshot], transaction: tx, cancellationToken: ct));
+        var rows = (await connection.QueryAsync<(long Id, long FirstXid, DateTime DatedAt)>(new CommandDefinition(sql[Sql.GetWindowListings],
+            new { window_start = windowStart.ToDateTimeUtc() }, tx, commandTimeout: 0, cancellationToken: ct))).ToList();
+        await tx.CommitAsync(ct);
+        return new PlanningWindow(snapshot!, rows.Select(r => r.Id).ToArray(), rows.Select(r => r.FirstXid).ToArray(),
+            rows.Select(r => Instant.FromDateTimeUtc(DateTime.SpecifyKind(r.DatedAt, DateTimeKind.Utc))).ToArray());
+    }
+
+    /// <summary>
+    /// Matches each of <paramref name="topicIds"/> once against the listings first seen after <paramref name="windowStart"/> and first
+    /// stored by transaction <paramref name="sinceXid"/> or later; each topic's hits go to <paramref name="onTopic"/>.
+    /// </summary>
+    public async Task MatchAsync(long[] topicIds, Instant windowStart, long sinceXid, Action<long, long[], float[]> onTopic, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(onTopic);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand(sql[Sql.MatchTopics], connection) { CommandTimeout = 0 };
+        command.Parameters.AddWithValue("topic_ids", topicIds);
+        command.Parameters.AddWithValue("window_start", windowStart.ToDateTimeUtc());
+        command.Parameters.AddWithValue("since_xid", sinceXid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) onTopic(reader.GetInt64(0), reader.GetFieldValue<long[]>(1), reader.GetFieldValue<float[]>(2));
+    }
+
+    public async Task<long> StartCycleAsync(Instant plannedAt, string snapshot, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql[Sql.InsertPlanningCycle],
+            new { planned_at = plannedAt.ToDateTimeUtc(), snapshot }, cancellationToken: ct));
+    }
+
+    public async Task<Dictionary<long, CycleSnapshot>> SnapshotsAsync(long[] cycleIds, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<(long Id, long Xmin, long Xmax, long[] InProgress)>(new CommandDefinition(
+            sql[Sql.GetCycleSnapshots], new { cycle_ids = cycleIds }, cancellationToken: ct));
+        return rows.ToDictionary(r => r.Id, r => new CycleSnapshot(r.Xmin, r.Xmax, r.InProgress));
+    }
+
+    /// <summary>
+    /// Stores a batch of planned digests in one transaction: binary COPY into a staging table, then one insert.
+    /// A person who already has a digest for the period keeps it and counts as already planned.
+    /// </summary>
+    public async Task<(int Ready, int Empty, int Already)> SaveAsync(long cycleId, IReadOnlyList<PlannedDigest> batch, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(sql[Sql.CreatePlanStaging], transaction: tx, cancellationToken: ct));
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            "COPY plan_staging (subscriber_id, period, due_at, listing_ids, scores) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var digest in batch)
+            {
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(digest.SubscriberId, NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(DateOnly.FromDateTime(digest.Period.Date.ToDateTimeUnspecified()), NpgsqlDbType.Date, ct);
+                await copy.WriteAsync(digest.Period.SendAt.ToDateTimeUtc(), NpgsqlDbType.TimestampTz, ct);
+                await copy.WriteAsync(digest.ListingIds, NpgsqlDbType.Array | NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(digest.Scores, NpgsqlDbType.Array | NpgsqlDbType.Real, ct);
+            }
+            await copy.CompleteAsync(ct);
+        }
+        var (ready, empty) = await connection.QuerySingleAsync<(int Ready, int Empty)>(new CommandDefinition(sql[Sql.InsertPlannedDigests],
+            new { cycle_id = cycleId }, tx, commandTimeout: 0, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return (ready, empty, batch.Count - ready - empty);
+    }
+
+    private sealed class PlanningLock(NpgsqlConnection connection, string unlock) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await connection.ExecuteAsync(unlock);
+            }
+            finally
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
+}

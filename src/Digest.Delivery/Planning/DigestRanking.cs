@@ -1,0 +1,73 @@
+using Digest.Data.Repositories;
+
+namespace Digest.Delivery.Planning;
+
+/// <summary>
+/// Picks one person's digest from the cycle's topic hits. The score of a listing is its relevance summed
+/// over the person's matching topics, times how many of them match, divided by 1 + its age in weeks
+/// (preview-digest-items computes the same in SQL); the best <c>MaxItems</c> are kept, ties going to the
+/// older listing (lower id). Listings the person's previous cycle already saw are not candidates: they
+/// were offered then, so no listing reaches anyone twice.
+/// One instance per thread: it keeps a score slot per window listing and clears only what it touched.
+/// </summary>
+internal sealed class DigestRanking(long[] listingIds, double[] freshness)
+{
+    private readonly double[] _sum = new double[listingIds.Length];
+    private readonly int[] _count = new int[listingIds.Length];
+    private readonly List<int> _touched = [];
+    private double[] _bestScore = new double[16];
+    private int[] _best = new int[16];
+
+    /// <param name="seen">Per window listing, whether the person's previous cycle saw it; null for a first digest.</param>
+    public PlannedDigest Rank(DuePerson person, TopicHits hits, bool[]? seen)
+    {
+        foreach (var topic in person.Topics) Add(hits, topic, seen);
+        var kept = SelectBest(person.MaxItems);
+        var ids = new long[kept];
+        var scores = new float[kept];
+        for (var i = 0; i < kept; i++) (ids[i], scores[i]) = (listingIds[_best[i]], (float)_bestScore[i]);
+        return new PlannedDigest(person.Id, person.Period, ids, scores);
+    }
+
+    private void Add(TopicHits hits, int topic, bool[]? seen)
+    {
+        var listings = hits.Listings(topic);
+        var relevances = hits.Relevances(topic);
+        for (var i = 0; i < listings.Length; i++)
+        {
+            var listing = listings[i];
+            if (seen is not null && seen[listing]) continue;
+            if (_count[listing]++ == 0)
+            {
+                _touched.Add(listing);
+                _sum[listing] = 0;
+            }
+            _sum[listing] += relevances[i];
+        }
+    }
+
+    /// <summary>Keeps the best <paramref name="most"/> touched listings in _best (best first), resetting what it read.</summary>
+    private int SelectBest(int most)
+    {
+        if (_best.Length < most) (_best, _bestScore) = (new int[most], new double[most]);
+        var kept = 0;
+        foreach (var listing in _touched)
+        {
+            var score = _sum[listing] * _count[listing] * freshness[listing];
+            _count[listing] = 0;
+            if (kept == most && !Beats(score, listing, _bestScore[kept - 1], _best[kept - 1])) continue;
+            var at = kept < most ? kept++ : kept - 1;
+            while (at > 0 && Beats(score, listing, _bestScore[at - 1], _best[at - 1]))
+            {
+                (_bestScore[at], _best[at]) = (_bestScore[at - 1], _best[at - 1]);
+                at--;
+            }
+            (_bestScore[at], _best[at]) = (score, listing);
+        }
+        _touched.Clear();
+        return kept;
+    }
+
+    private static bool Beats(double score, int listing, double otherScore, int other) =>
+        score > otherScore || (score == otherScore && listing < other);
+}

@@ -1,0 +1,48 @@
+using Digest.Data.Repositories;
+using NodaTime;
+
+namespace Digest.Delivery.Planning;
+
+/// <summary>
+/// Matches the distinct topics of a group of people once each against the cycle's window, in two halves side
+/// by side (one database core each), keeping only hits on listings of the window as the cycle read it.
+/// </summary>
+internal sealed class Matcher(PlanningRepository planning, Dictionary<long, int> topicIndex, PlanningWindow window, Instant windowStart,
+    CancellationToken ct)
+{
+    private readonly long[] _topicIds = topicIndex.OrderBy(t => t.Value).Select(t => t.Key).ToArray();
+    private readonly Dictionary<long, int> _listingIndex = window.ListingIds.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
+    private readonly HashSet<int> _matched = [];
+
+    /// <summary>How many distinct topics were matched so far.</summary>
+    public int Topics => _matched.Count;
+
+    /// <param name="sinceXid">Only listings whose first transaction is this one or later (0: the whole window).</param>
+    public async Task<TopicHits> MatchAsync(IEnumerable<DuePerson> people, long sinceXid)
+    {
+        var topics = people.SelectMany(p => p.Topics).Distinct().ToArray();
+        _matched.UnionWith(topics);
+        var hits = new TopicHits(_topicIds.Length);
+        if (topics.Length == 0) return hits;
+        var halves = topics.Select(t => _topicIds[t]).Chunk(Math.Max(1, (topics.Length + 1) / 2));
+        await Task.WhenAll(halves.Select(half => planning.MatchAsync(half, windowStart, sinceXid, (topic, listingIds, relevances) =>
+            hits.Set(topicIndex[topic], Keep(listingIds, relevances, out var kept), kept), ct)));
+        return hits;
+    }
+
+    /// <summary>The window indexes of the hits, and their relevances.</summary>
+    private int[] Keep(long[] listingIds, float[] relevances, out float[] kept)
+    {
+        var listings = new List<int>(listingIds.Length);
+        var keptList = new List<float>(listingIds.Length);
+        for (var i = 0; i < listingIds.Length; i++)
+        {
+            // A listing stored after the window was read is not this cycle's: the next cycle offers it.
+            if (!_listingIndex.TryGetValue(listingIds[i], out var at)) continue;
+            listings.Add(at);
+            keptList.Add(relevances[i]);
+        }
+        kept = keptList.ToArray();
+        return listings.ToArray();
+    }
+}

@@ -1,0 +1,149 @@
+using Dapper;
+using Digest.Core.Listings;
+using Digest.Core.Schedule;
+using Digest.Core.Subscribers;
+using Digest.Core.Topics;
+using Digest.Data.Repositories;
+using Digest.Delivery;
+using Digest.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using NodaTime;
+using Npgsql;
+
+namespace Digest.IntegrationTests;
+
+/// <summary>
+/// What a person's digest holds, day after day: the ranking, the size they chose, and every listing offered
+/// to them once, whatever is stored again, stored late or planned by two nodes at once.
+/// </summary>
+public sealed class PlanningTests : IAsyncLifetime
+{
+    private DigestTestHost _host = null!;
+    private readonly Instant _today = SystemClock.Instance.GetCurrentInstant();
+
+    public async Task InitializeAsync() => _host = await DigestTestHost.StartAsync();
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task Title_hits_rank_above_abstract_hits_more_matching_topics_and_fresher_listings_first_and_only_the_chosen_number()
+    {
+        await StoreAsync(
+            Paper("abstract-only", "A study of training dynamics", "We observe grokking in small networks."),
+            Paper("title", "Grokking in small transformers", "We study training dynamics."),
+            Paper("two-topics", "Learning dynamics of small networks", "We observe grokking on modular arithmetic tasks."),
+            Paper("old-title", "Grokking revisited", "We study training dynamics.", published: _today - Duration.FromDays(60)),
+            Paper("unrelated", "Diffusion models for audio", "We generate speech."));
+        var id = await SubscribeAsync(3, "grokking", "\"modular arithmetic\"");
+
+        await PlanAsync(days: 1);
+
+        var entries = await DigestAsync(id, days: 1);
+        Assert.Equal(["Learning dynamics of small networks", "Grokking in small transformers", "A study of training dynamics"], entries.Select(e => e.Title));
+        Assert.Equal(["grokking", "\"modular arithmetic\""], entries[0].MatchedTopics);
+        Assert.Equal(["grokking"], entries[1].MatchedTopics);
+        Assert.Contains("\u0002grokking\u0003", entries[2].Snippet, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_listing_is_offered_once_even_when_stored_again_and_the_next_digest_holds_only_what_arrived_since()
+    {
+        await StoreAsync(Paper("a", "Grokking at the edge of stability", "Grokking, again."), Paper("b", "Training dynamics", "Some grokking."));
+        var id = await SubscribeAsync(1, "grokking");
+        await PlanAsync(days: 1);
+        Assert.Equal(["Grokking at the edge of stability"], (await DigestAsync(id, days: 1)).Select(e => e.Title));
+
+        // The same papers again, one with a longer abstract, from another source; and one new paper.
+        await StoreAsync(Paper("a", "Grokking at the edge of stability", "Grokking, again, now with a much longer abstract about grokking."),
+            Paper("c", "Grokking in language models", "Grokking at scale."));
+        await PlanAsync(days: 2);
+        Assert.Equal(["Grokking in language models"], (await DigestAsync(id, days: 2)).Select(e => e.Title));
+
+        await PlanAsync(days: 3);
+        Assert.Equal("empty", await StatusAsync(id, days: 3));
+    }
+
+    [Fact]
+    public async Task A_listing_whose_storing_was_still_running_while_a_cycle_planned_comes_in_the_next_digest()
+    {
+        var id = await SubscribeAsync(10, "grokking");
+        await StoreAsync(Paper("early", "Grokking early", "Grokking."));
+        await using var late = new NpgsqlConnection(_host.ConnectionString);
+        await late.OpenAsync();
+        await using (var tx = await late.BeginTransactionAsync())
+        {
+            await late.ExecuteAsync("INSERT INTO listings (identity_key, title, summary, source) VALUES ('late', 'Grokking late', 'Grokking.', 'test')", transaction: tx);
+            await PlanAsync(days: 1);
+            await tx.CommitAsync();
+        }
+        Assert.Equal(["Grokking early"], (await DigestAsync(id, days: 1)).Select(e => e.Title));
+
+        await PlanAsync(days: 2);
+        Assert.Equal(["Grokking late"], (await DigestAsync(id, days: 2)).Select(e => e.Title));
+    }
+
+    [Fact]
+    public async Task Two_nodes_planning_at_once_give_each_person_one_digest()
+    {
+        await StoreAsync(Paper("a", "Grokking at the edge of stability", "Grokking."));
+        var people = new List<long>();
+        for (var i = 0; i < 30; i++) people.Add(await SubscribeAsync(10, "grokking"));
+
+        var summaries = await Task.WhenAll(Planner(1).PlanAsync(everyone: false), Planner(1).PlanAsync(everyone: false));
+
+        Assert.Equal(30, summaries.Sum(s => s.Ready));
+        Assert.Equal(30, summaries.Sum(s => s.AlreadyPlanned));
+        await using var db = new NpgsqlConnection(_host.ConnectionString);
+        Assert.Equal(30, await db.ExecuteScalarAsync<int>("SELECT count(DISTINCT subscriber_id) FROM digests WHERE cardinality(listing_ids) = 1 AND subscriber_id = ANY(@people)", new { people }));
+        Assert.Equal(30, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM digests WHERE subscriber_id = ANY(@people)", new { people }));
+    }
+
+    private static Listing Paper(string id, string title, string summary, Instant? published = null) =>
+        new() { ExternalId = "plan:" + id, Title = title, Summary = summary, PublishedAt = published };
+
+    private Task<UpsertResult> StoreAsync(params Listing[] listings) => _host.Get<ListingRepository>().UpsertAsync(listings, "test");
+
+    private async Task<long> SubscribeAsync(short maxItems, params string[] topics)
+    {
+        var subscriber = new Subscriber
+        {
+            Email = $"plan-{Guid.NewGuid():N}@example.org",
+            Status = SubscriberStatus.Active,
+            Schedule = new DeliverySchedule(DigestFrequency.Daily, 0, "UTC", IsoDayOfWeek.Monday),
+            MaxItems = maxItems,
+        };
+        await _host.Get<SubscriberRepository>().SaveAsync(subscriber, topics.Select(t => (t, TopicParser.Parse(t))).ToList());
+        await using var db = new NpgsqlConnection(_host.ConnectionString);
+        return await db.ExecuteScalarAsync<long>("SELECT id FROM subscribers WHERE email = @email", new { email = subscriber.Email });
+    }
+
+    /// <summary>A cycle on the given day from now: the person's digest of that day is due.</summary>
+    private Task<PlanSummary> PlanAsync(int days) => Planner(days).PlanAsync(everyone: false);
+
+    private DigestPlanner Planner(int days) => new(_host.Get<PlanningRepository>(), new FixedClock(_today + Duration.FromDays(days)),
+        _host.Get<DeliverySettings>(), NullLogger<DigestPlanner>.Instance);
+
+    /// <summary>The person's digest of that day as the sender reads it.</summary>
+    private async Task<IReadOnlyList<DigestEntry>> DigestAsync(long subscriberId, int days)
+    {
+        await using var db = new NpgsqlConnection(_host.ConnectionString);
+        var digest = await db.QuerySingleAsync<ClaimedDigest>(
+            "SELECT id, subscriber_id, period, attempts, due_at FROM digests WHERE subscriber_id = @subscriberId AND period = @period",
+            new { subscriberId, period = Period(days) });
+        return (await _host.Get<DigestRepository>().LoadBatchAsync([digest])).Entries(digest);
+    }
+
+    private async Task<string> StatusAsync(long subscriberId, int days)
+    {
+        await using var db = new NpgsqlConnection(_host.ConnectionString);
+        return await db.ExecuteScalarAsync<string>("SELECT status FROM digests WHERE subscriber_id = @subscriberId AND period = @period",
+            new { subscriberId, period = Period(days) }) ?? "none";
+    }
+
+    private DateOnly Period(int days) => DateOnly.FromDateTime((_today + Duration.FromDays(days)).ToDateTimeUtc());
+
+    private sealed class FixedClock(Instant now) : IClock
+    {
+        public Instant GetCurrentInstant() => now;
+    }
+}
