@@ -56,8 +56,11 @@ public sealed class PlanningTests : IAsyncLifetime
         // The same papers again, one with a longer abstract, from another source; and one new paper.
         await StoreAsync(Paper("a", "Grokking at the edge of stability", "Grokking, again, now with a much longer abstract about grokking."),
             Paper("c", "Grokking in language models", "Grokking at scale."));
+        var newcomer = await SubscribeAsync(10, "grokking");
         await PlanAsync(days: 2);
         Assert.Equal(["Grokking in language models"], (await DigestAsync(id, days: 2)).Select(e => e.Title));
+        // Someone new in the same cycle: their first digest looks back over the whole window.
+        Assert.Equal(3, (await DigestAsync(newcomer, days: 2)).Count);
 
         await PlanAsync(days: 3);
         Assert.Equal("empty", await StatusAsync(id, days: 3));

@@ -32,19 +32,29 @@ FROM listings l
 WHERE l.first_seen_at > @window_start
 ORDER BY l.id;
 
+-- name: create-match-window
+-- The listings one match may find: first seen inside the window and first stored by transaction @since_xid
+-- or later (the people matched have all seen what is older). Copied with their search vectors into a small
+-- table of this transaction with a GIN index of its own, so each topic's index scan touches only the window,
+-- not every listing ever stored and their wide rows (measured: a day's 5,000 new listings among 10,000,
+-- 10,000 topics, 12.6 s straight from listings, 3.0 s with this table, building it included).
+CREATE TEMP TABLE match_window ON COMMIT DROP AS
+SELECT l.id, l.search FROM listings l WHERE l.first_seen_at > @window_start AND l.first_xid >= @since_xid::xid8;
+CREATE INDEX ON match_window USING gin (search);
+ANALYZE match_window;
+
 -- name: match-topics
--- Each distinct topic matched once against the window (the GIN index finds each topic's listings), from
--- the transaction @since_xid on (the people matched have all seen what is older), one row
--- per topic with its hits in two parallel arrays: millions of hits cross the wire as thousands of rows.
--- Relevance weighs title hits (A) above abstract hits (B). ts_rank, not ts_rank_cd: with topics of a few
--- words the covers add little, and over millions of hits it costs a third less.
+-- Each distinct topic matched once against the match window, one row per topic with its hits in two
+-- parallel arrays: millions of hits cross the wire as thousands of rows. Relevance weighs title hits (A)
+-- above abstract hits (B). ts_rank, not ts_rank_cd: with topics of a few words the covers add little, and
+-- over millions of hits it costs a third less.
 SELECT t.id AS topic_id, hits.listing_ids, hits.relevances
 FROM topics t
 CROSS JOIN LATERAL (
-    SELECT coalesce(array_agg(l.id), '{}') AS listing_ids,
-           coalesce(array_agg(ts_rank('{0.1, 0.2, 0.4, 1.0}', l.search, t.query)), '{}') AS relevances
-    FROM listings l
-    WHERE l.search @@ t.query AND l.first_seen_at > @window_start AND l.first_xid >= @since_xid::xid8) hits
+    SELECT coalesce(array_agg(w.id), '{}') AS listing_ids,
+           coalesce(array_agg(ts_rank('{0.1, 0.2, 0.4, 1.0}', w.search, t.query)), '{}') AS relevances
+    FROM match_window w
+    WHERE w.search @@ t.query) hits
 WHERE t.id = ANY(@topic_ids);
 
 -- name: insert-planning-cycle

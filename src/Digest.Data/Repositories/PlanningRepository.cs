@@ -90,12 +90,19 @@ public sealed class PlanningRepository(NpgsqlDataSource db, SqlCatalog sql)
     {
         ArgumentNullException.ThrowIfNull(onTopic);
         await using var connection = await db.OpenConnectionAsync(ct);
-        await using var command = new NpgsqlCommand(sql[Sql.MatchTopics], connection) { CommandTimeout = 0 };
-        command.Parameters.AddWithValue("topic_ids", topicIds);
-        command.Parameters.AddWithValue("window_start", windowStart.ToDateTimeUtc());
-        command.Parameters.AddWithValue("since_xid", sinceXid.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) onTopic(reader.GetInt64(0), reader.GetFieldValue<long[]>(1), reader.GetFieldValue<float[]>(2));
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(sql[Sql.CreateMatchWindow], new
+        {
+            window_start = windowStart.ToDateTimeUtc(),
+            since_xid = sinceXid.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }, tx, commandTimeout: 0, cancellationToken: ct));
+        await using (var command = new NpgsqlCommand(sql[Sql.MatchTopics], connection, tx) { CommandTimeout = 0 })
+        {
+            command.Parameters.AddWithValue("topic_ids", topicIds);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) onTopic(reader.GetInt64(0), reader.GetFieldValue<long[]>(1), reader.GetFieldValue<float[]>(2));
+        }
+        await tx.CommitAsync(ct);
     }
 
     public async Task<long> StartCycleAsync(Instant plannedAt, string snapshot, CancellationToken ct = default)
