@@ -53,7 +53,7 @@ public sealed class TopicCorpus : IAsyncLifetime
         var query = TopicParser.Parse(topic);
         await using var connection = new NpgsqlConnection(ConnectionString);
         var keys = await connection.QueryAsync<string>(
-            "SELECT substr(external_id, 8) FROM listings WHERE search @@ to_tsquery('digest_english', @q) ORDER BY 1",
+            "SELECT substr(external_id, 8) FROM listings WHERE listing_search(title, summary) @@ to_tsquery('digest_english', @q) ORDER BY 1",
             new { q = query.ToTsQuery() });
         return keys.ToArray();
     }

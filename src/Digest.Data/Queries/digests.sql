@@ -60,13 +60,13 @@ SELECT l.id AS listing_id, l.title, l.url, l.authors, l.published_at,
        ts_headline('digest_english', l.summary, string_agg('(' || t.query::text || ')', ' | ')::tsquery,
                    'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=22, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "') AS snippet,
        array_agg(st.label ORDER BY st.position) AS matched_topics,
-       (row_number() OVER (ORDER BY sum(ts_rank('{0.1, 0.2, 0.4, 1.0}', l.search, t.query)::float8) * count(*)
+       (row_number() OVER (ORDER BY sum(ts_rank('{0.1, 0.2, 0.4, 1.0}', v.search, t.query)::float8) * count(*)
             / (1 + extract(epoch FROM (@now - coalesce(l.published_at, l.first_seen_at)))::float8 / 604800.0) DESC, l.id))::smallint AS rank
-FROM subscriber_topics st
-JOIN topics t ON t.id = st.topic_id
-JOIN listings l ON l.search @@ t.query
-WHERE st.subscriber_id = @subscriber_id
-  AND l.first_seen_at > @window_start
+FROM listings l
+CROSS JOIN LATERAL (SELECT listing_search(l.title, l.summary) AS search) v
+JOIN subscriber_topics st ON st.subscriber_id = @subscriber_id
+JOIN topics t ON t.id = st.topic_id AND v.search @@ t.query
+WHERE l.first_seen_at > @window_start
   AND NOT coalesce((SELECT pg_visible_in_snapshot(l.first_xid, p.snapshot) FROM previous p), false)
 GROUP BY l.id
 ORDER BY rank
@@ -86,16 +86,17 @@ WHERE s.id = ANY(@subscriber_ids);
 -- highlighting their words (the abstract's start when none matches any more).
 SELECT d.id AS digest_id, l.id AS listing_id, l.title, l.url, l.authors, l.published_at, x.rank::smallint AS rank,
        ARRAY(SELECT st.label FROM subscriber_topics st JOIN topics t ON t.id = st.topic_id
-             WHERE st.subscriber_id = d.subscriber_id AND l.search @@ t.query ORDER BY st.position) AS matched_topics,
+             WHERE st.subscriber_id = d.subscriber_id AND v.search @@ t.query ORDER BY st.position) AS matched_topics,
        coalesce(ts_headline('digest_english', l.summary,
                     (SELECT string_agg('(' || t.query::text || ')', ' | ')::tsquery
                      FROM subscriber_topics st JOIN topics t ON t.id = st.topic_id
-                     WHERE st.subscriber_id = d.subscriber_id AND l.search @@ t.query),
+                     WHERE st.subscriber_id = d.subscriber_id AND v.search @@ t.query),
                     'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=22, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "'),
                 left(l.summary, 240)) AS snippet
 FROM digests d
 CROSS JOIN LATERAL unnest(d.listing_ids) WITH ORDINALITY AS x(listing_id, rank)
 JOIN listings l ON l.id = x.listing_id
+CROSS JOIN LATERAL (SELECT listing_search(l.title, l.summary) AS search) v
 WHERE d.id = ANY(@digest_ids)
 ORDER BY d.id, x.rank;
 
