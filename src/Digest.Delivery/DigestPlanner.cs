@@ -102,7 +102,8 @@ public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
         Task<(int, int, int)>? saving = null;
         foreach (var batch in due.Chunk(BatchSize))
         {
-            var planned = Rank(batch, person => person.LastCycleId is { } last ? (returning, seen[last]) : (first, null), window.ListingIds, freshness);
+            var planned = Rank(batch, person => person.LastCycleId is { } last ? (returning, seen[last]) : (first, null),
+                () => new DigestRanking(window.ListingIds, freshness, matcher.TopicIds));
             // Storing one batch overlaps ranking the next: the database and this process each keep a core busy.
             if (saving is not null) Add(await saving);
             saving = planning.SaveAsync(cycleId, planned, ct);
@@ -114,10 +115,10 @@ public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
     }
 
     /// <param name="source">For a person: the hits to rank from, and which window listings their previous cycle saw (null for a first digest).</param>
-    private static PlannedDigest[] Rank(DuePerson[] batch, Func<DuePerson, (TopicHits Hits, bool[]? Seen)> source, long[] listingIds, double[] freshness)
+    private static PlannedDigest[] Rank(DuePerson[] batch, Func<DuePerson, (TopicHits Hits, bool[]? Seen)> source, Func<DigestRanking> ranker)
     {
         var planned = new PlannedDigest[batch.Length];
-        Parallel.For(0, batch.Length, () => new DigestRanking(listingIds, freshness), (i, _, ranking) =>
+        Parallel.For(0, batch.Length, ranker, (i, _, ranking) =>
         {
             var (hits, seen) = source(batch[i]);
             planned[i] = ranking.Rank(batch[i], hits, seen);

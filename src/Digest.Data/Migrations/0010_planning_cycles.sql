@@ -21,15 +21,28 @@ INSERT INTO planning_cycles (snapshot) VALUES (pg_current_snapshot());
 
 -- No foreign key to planning_cycles: checked row by row it costs seconds per million digests, and cycles
 -- are never deleted.
+-- matched_topics[k] says which of topic_ids (the person's topics when planned, in their order) matched
+-- listing_ids[k]: bit i for topic_ids[i + 1]. The email shows the labels those topics have at send time.
 ALTER TABLE digests
-    ADD COLUMN cycle_id    bigint,
-    ADD COLUMN listing_ids bigint[] NOT NULL DEFAULT '{}',
-    ADD COLUMN scores      real[]   NOT NULL DEFAULT '{}';
+    ADD COLUMN cycle_id       bigint,
+    ADD COLUMN listing_ids    bigint[] NOT NULL DEFAULT '{}',
+    ADD COLUMN scores         real[]   NOT NULL DEFAULT '{}',
+    ADD COLUMN topic_ids      bigint[] NOT NULL DEFAULT '{}',
+    ADD COLUMN matched_topics integer[] NOT NULL DEFAULT '{}';
 
 UPDATE digests d SET
     cycle_id    = (SELECT max(id) FROM planning_cycles),
     listing_ids = coalesce((SELECT array_agg(i.listing_id ORDER BY i.rank) FROM digest_items i WHERE i.digest_id = d.id), '{}'),
-    scores      = coalesce((SELECT array_agg(i.score ORDER BY i.rank) FROM digest_items i WHERE i.digest_id = d.id), '{}');
+    scores      = coalesce((SELECT array_agg(i.score ORDER BY i.rank) FROM digest_items i WHERE i.digest_id = d.id), '{}'),
+    topic_ids   = coalesce((SELECT array_agg(st.topic_id ORDER BY st.position, st.topic_id) FROM subscriber_topics st
+                            WHERE st.subscriber_id = d.subscriber_id), '{}');
+UPDATE digests d SET
+    matched_topics = coalesce((SELECT array_agg(
+        (SELECT coalesce(sum(1 << (t.k - 1)::int), 0)::int
+         FROM unnest(d.topic_ids) WITH ORDINALITY AS t(topic_id, k)
+         JOIN subscriber_topics st ON st.subscriber_id = d.subscriber_id AND st.topic_id = t.topic_id
+         WHERE st.label = ANY(i.matched_topics) AND t.k <= 31) ORDER BY i.rank)
+        FROM digest_items i WHERE i.digest_id = d.id), '{}');
 
 ALTER TABLE digests ALTER COLUMN cycle_id SET NOT NULL;
 

@@ -63,7 +63,7 @@ SELECT l.id AS listing_id, l.title, l.url, l.authors, l.published_at,
        (row_number() OVER (ORDER BY sum(ts_rank('{0.1, 0.2, 0.4, 1.0}', v.search, t.query)::float8) * count(*)
             / (1 + extract(epoch FROM (@now - coalesce(l.published_at, l.first_seen_at)))::float8 / 604800.0) DESC, l.id))::smallint AS rank
 FROM listings l
-CROSS JOIN LATERAL (SELECT listing_search(l.title, l.summary) AS search) v
+CROSS JOIN LATERAL (SELECT listing_search(l.title, l.summary) AS search OFFSET 0) v
 JOIN subscriber_topics st ON st.subscriber_id = @subscriber_id
 JOIN topics t ON t.id = st.topic_id AND v.search @@ t.query
 WHERE l.first_seen_at > @window_start
@@ -82,21 +82,22 @@ WHERE s.id = ANY(@subscriber_ids);
 
 -- name: get-batch-entries
 -- The listings of every digest of a claimed batch in rank order, with what the email shows of each: the
--- person's topics that match it (as they are now: a topic removed since planning is not shown) and a snippet
--- highlighting their words (the abstract's start when none matches any more).
+-- person's topics that matched it when planned, by the labels they have now (a topic removed since is not
+-- shown), and a snippet highlighting their words (the abstract's start when none is left).
 SELECT d.id AS digest_id, l.id AS listing_id, l.title, l.url, l.authors, l.published_at, x.rank::smallint AS rank,
-       ARRAY(SELECT st.label FROM subscriber_topics st JOIN topics t ON t.id = st.topic_id
-             WHERE st.subscriber_id = d.subscriber_id AND v.search @@ t.query ORDER BY st.position) AS matched_topics,
+       ARRAY(SELECT st.label FROM subscriber_topics st WHERE st.subscriber_id = d.subscriber_id AND st.topic_id = ANY(m.topic_ids)
+             ORDER BY st.position) AS matched_topics,
        coalesce(ts_headline('digest_english', l.summary,
                     (SELECT string_agg('(' || t.query::text || ')', ' | ')::tsquery
                      FROM subscriber_topics st JOIN topics t ON t.id = st.topic_id
-                     WHERE st.subscriber_id = d.subscriber_id AND v.search @@ t.query),
+                     WHERE st.subscriber_id = d.subscriber_id AND st.topic_id = ANY(m.topic_ids)),
                     'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=22, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "'),
                 left(l.summary, 240)) AS snippet
 FROM digests d
-CROSS JOIN LATERAL unnest(d.listing_ids) WITH ORDINALITY AS x(listing_id, rank)
+CROSS JOIN LATERAL unnest(d.listing_ids, d.matched_topics) WITH ORDINALITY AS x(listing_id, matched, rank)
+CROSS JOIN LATERAL (SELECT ARRAY(SELECT t.topic_id FROM unnest(d.topic_ids) WITH ORDINALITY AS t(topic_id, k)
+                                 WHERE t.k <= 31 AND x.matched & (1 << (t.k - 1)::int) <> 0) AS topic_ids) m
 JOIN listings l ON l.id = x.listing_id
-CROSS JOIN LATERAL (SELECT listing_search(l.title, l.summary) AS search) v
 WHERE d.id = ANY(@digest_ids)
 ORDER BY d.id, x.rank;
 

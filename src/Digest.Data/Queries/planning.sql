@@ -72,16 +72,16 @@ WHERE c.id = ANY(@cycle_ids);
 
 -- name: create-plan-staging
 CREATE TEMP TABLE plan_staging (
-    subscriber_id bigint, period date, due_at timestamptz, listing_ids bigint[], scores real[]
+    subscriber_id bigint, period date, due_at timestamptz, listing_ids bigint[], scores real[], topic_ids bigint[], matched_topics integer[]
 ) ON COMMIT DROP;
 
 -- name: insert-planned-digests
 -- A batch of planned digests, each with its ranked listings. The unique (subscriber, period) makes planning
 -- safe to repeat after a crash: a person who already has this period's digest keeps it.
 WITH planned AS (
-    INSERT INTO digests (subscriber_id, period, due_at, cycle_id, status, listing_ids, scores)
+    INSERT INTO digests (subscriber_id, period, due_at, cycle_id, status, listing_ids, scores, topic_ids, matched_topics)
     SELECT subscriber_id, period, due_at, @cycle_id,
-           CASE WHEN cardinality(listing_ids) = 0 THEN 'empty' ELSE 'ready' END, listing_ids, scores
+           CASE WHEN cardinality(listing_ids) = 0 THEN 'empty' ELSE 'ready' END, listing_ids, scores, topic_ids, matched_topics
     FROM plan_staging
     ON CONFLICT (subscriber_id, period) DO NOTHING
     RETURNING status)

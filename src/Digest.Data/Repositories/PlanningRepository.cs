@@ -16,8 +16,11 @@ public sealed record PlanningPerson(long Id, DeliverySchedule Schedule, Instant?
 /// <summary>The listings one cycle may choose from, in id order, with the transaction that first stored each and its date for ageing.</summary>
 public sealed record PlanningWindow(string Snapshot, long[] ListingIds, long[] FirstXids, Instant[] DatedAt);
 
-/// <summary>One digest ready to be stored: its person and period, and its listings best first.</summary>
-public sealed record PlannedDigest(long SubscriberId, DuePeriod Period, long[] ListingIds, float[] Scores);
+/// <summary>
+/// One digest ready to be stored: its person and period, its listings best first with their scores, the
+/// person's topics in their order, and per listing which of them matched (bit i: <c>TopicIds[i]</c>).
+/// </summary>
+public sealed record PlannedDigest(long SubscriberId, DuePeriod Period, long[] ListingIds, float[] Scores, long[] TopicIds, int[] MatchedTopics);
 
 /// <summary>
 /// What an earlier cycle's database snapshot could see. A committed listing was visible to it when its first
@@ -131,7 +134,7 @@ public sealed class PlanningRepository(NpgsqlDataSource db, SqlCatalog sql)
         await using var tx = await connection.BeginTransactionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(sql[Sql.CreatePlanStaging], transaction: tx, cancellationToken: ct));
         await using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY plan_staging (subscriber_id, period, due_at, listing_ids, scores) FROM STDIN (FORMAT BINARY)", ct))
+            "COPY plan_staging (subscriber_id, period, due_at, listing_ids, scores, topic_ids, matched_topics) FROM STDIN (FORMAT BINARY)", ct))
         {
             foreach (var digest in batch)
             {
@@ -141,6 +144,8 @@ public sealed class PlanningRepository(NpgsqlDataSource db, SqlCatalog sql)
                 await copy.WriteAsync(digest.Period.SendAt.ToDateTimeUtc(), NpgsqlDbType.TimestampTz, ct);
                 await copy.WriteAsync(digest.ListingIds, NpgsqlDbType.Array | NpgsqlDbType.Bigint, ct);
                 await copy.WriteAsync(digest.Scores, NpgsqlDbType.Array | NpgsqlDbType.Real, ct);
+                await copy.WriteAsync(digest.TopicIds, NpgsqlDbType.Array | NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(digest.MatchedTopics, NpgsqlDbType.Array | NpgsqlDbType.Integer, ct);
             }
             await copy.CompleteAsync(ct);
         }

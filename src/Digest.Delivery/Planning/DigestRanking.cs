@@ -8,12 +8,15 @@ namespace Digest.Delivery.Planning;
 /// (preview-digest-items computes the same in SQL); the best <c>MaxItems</c> are kept, ties going to the
 /// older listing (lower id). Listings the person's previous cycle already saw are not candidates: they
 /// were offered then, so no listing reaches anyone twice.
-/// One instance per thread: it keeps a score slot per window listing and clears only what it touched.
+/// It also notes which of the person's topics matched each listing (bit i: their i-th topic; a person has at
+/// most 20), for the email. One instance per thread: it keeps a slot per window listing and clears only what
+/// it touched. <paramref name="topicIds"/> maps the cycle's topic indexes back to topic ids.
 /// </summary>
-internal sealed class DigestRanking(long[] listingIds, double[] freshness)
+internal sealed class DigestRanking(long[] listingIds, double[] freshness, long[] topicIds)
 {
     private readonly double[] _sum = new double[listingIds.Length];
     private readonly int[] _count = new int[listingIds.Length];
+    private readonly int[] _matched = new int[listingIds.Length];
     private readonly List<int> _touched = [];
     private double[] _bestScore = new double[16];
     private int[] _best = new int[16];
@@ -21,15 +24,17 @@ internal sealed class DigestRanking(long[] listingIds, double[] freshness)
     /// <param name="seen">Per window listing, whether the person's previous cycle saw it; null for a first digest.</param>
     public PlannedDigest Rank(DuePerson person, TopicHits hits, bool[]? seen)
     {
-        foreach (var topic in person.Topics) Add(hits, topic, seen);
+        for (var p = 0; p < person.Topics.Length; p++) Add(hits, person.Topics[p], p < 31 ? 1 << p : 0, seen);
         var kept = SelectBest(person.MaxItems);
         var ids = new long[kept];
         var scores = new float[kept];
-        for (var i = 0; i < kept; i++) (ids[i], scores[i]) = (listingIds[_best[i]], (float)_bestScore[i]);
-        return new PlannedDigest(person.Id, person.Period, ids, scores);
+        var matched = new int[kept];
+        for (var i = 0; i < kept; i++) (ids[i], scores[i], matched[i]) = (listingIds[_best[i]], (float)_bestScore[i], _matched[_best[i]]);
+        var topics = Array.ConvertAll(person.Topics, t => topicIds[t]);
+        return new PlannedDigest(person.Id, person.Period, ids, scores, topics, matched);
     }
 
-    private void Add(TopicHits hits, int topic, bool[]? seen)
+    private void Add(TopicHits hits, int topic, int bit, bool[]? seen)
     {
         var listings = hits.Listings(topic);
         var relevances = hits.Relevances(topic);
@@ -41,8 +46,10 @@ internal sealed class DigestRanking(long[] listingIds, double[] freshness)
             {
                 _touched.Add(listing);
                 _sum[listing] = 0;
+                _matched[listing] = 0;
             }
             _sum[listing] += relevances[i];
+            _matched[listing] |= bit;
         }
     }
 

@@ -11,6 +11,9 @@ internal sealed class Matcher(PlanningRepository planning, Dictionary<long, int>
     CancellationToken ct)
 {
     private readonly long[] _topicIds = topicIndex.OrderBy(t => t.Value).Select(t => t.Key).ToArray();
+
+    /// <summary>The topic id of each of the cycle's topic indexes.</summary>
+    public long[] TopicIds => _topicIds;
     private readonly Dictionary<long, int> _listingIndex = window.ListingIds.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
     private readonly HashSet<int> _matched = [];
 

@@ -112,11 +112,12 @@ public sealed class DeliverBenchmark : IBenchmark
             FROM generate_series(1, @digests) g;
             INSERT INTO subscriber_topics (subscriber_id, topic_id, label, position)
             SELECT s.id, t.id, 'grokking', 0 FROM subscribers s CROSS JOIN topics t;
-            INSERT INTO digests (subscriber_id, period, due_at, cycle_id, listing_ids, scores)
+            INSERT INTO digests (subscriber_id, period, due_at, cycle_id, listing_ids, scores, topic_ids, matched_topics)
             SELECT s.id, current_date, now(), (SELECT max(id) FROM planning_cycles),
                    ARRAY(SELECT l.id FROM generate_series(0, 9) i
                          JOIN listings l ON l.identity_key = 'bench:' || ((s.id * 7 + i) % 1000 + 1) ORDER BY i),
-                   ARRAY(SELECT (1.0 / (i + 1))::real FROM generate_series(0, 9) i)
+                   ARRAY(SELECT (1.0 / (i + 1))::real FROM generate_series(0, 9) i),
+                   ARRAY(SELECT id FROM topics), array_fill(1, ARRAY[10])
             FROM subscribers s;
             ANALYZE;
             """, new { digests }, commandTimeout: 0);

@@ -47,14 +47,7 @@ public sealed partial class MatchBenchmark : IBenchmark
         var (titles, sentences, words, bigrams) = await VocabularyAsync();
 
         var watch = Stopwatch.StartNew();
-        var listings = Enumerable.Range(0, listingCount).Select(i => new Listing
-        {
-            Title = titles[random.Next(titles.Count)] + $" ({i})",
-            Summary = string.Join(' ', Enumerable.Range(0, 4).Select(_ => sentences[random.Next(sentences.Count)])),
-            ExternalId = $"bench:{i}",
-        }).ToList();
-        var repo = host.Services.GetRequiredService<ListingRepository>();
-        foreach (var chunk in listings.Chunk(1000)) await repo.UpsertAsync(chunk, "bench", ct);
+        await StoreListingsAsync(host, "day 1", listingCount, random, titles, sentences, ct);
         var topics = BuildTopics(words, bigrams, topicCount, random);
         await SeedAsync(context.ConnectionString, topics, people, random, ct);
         context.Report("seeded", $"{listingCount:N0} listings, {topics.Count:N0} topics, {people:N0} subscribers in {watch.Elapsed.TotalSeconds:0} s");
@@ -74,7 +67,7 @@ public sealed partial class MatchBenchmark : IBenchmark
         var naiveMillion = naive / slice * people;
         context.Report($"naive, one query per subscriber ({slice:N0})", $"{naive:0.0} s → {naiveMillion:0} s for {people:N0} (extrapolated)");
         context.Report("ratio", $"{naiveMillion / seconds:0.0}× faster than one query per subscriber");
-        await NextDayAsync(context, host, listings.Count, random, titles, sentences, ct);
+        await NextDayAsync(context, host, listingCount, random, titles, sentences, ct);
     }
 
     /// <summary>
@@ -84,20 +77,27 @@ public sealed partial class MatchBenchmark : IBenchmark
     private static async Task NextDayAsync(BenchmarkContext context, IHost host, int listingCount, Random random, List<string> titles,
         List<string> sentences, CancellationToken ct)
     {
-        var listings = Enumerable.Range(0, listingCount).Select(i => new Listing
-        {
-            Title = titles[random.Next(titles.Count)] + $" (day 2, {i})",
-            Summary = string.Join(' ', Enumerable.Range(0, 4).Select(_ => sentences[random.Next(sentences.Count)])),
-            ExternalId = $"bench:day2:{i}",
-        }).ToList();
-        var repo = host.Services.GetRequiredService<ListingRepository>();
-        foreach (var chunk in listings.Chunk(1000)) await repo.UpsertAsync(chunk, "bench", ct);
+        await StoreListingsAsync(host, "day 2", listingCount, random, titles, sentences, ct);
         var tomorrow = new DigestPlanner(host.Services.GetRequiredService<PlanningRepository>(),
             new FixedClock(SystemClock.Instance.GetCurrentInstant() + Duration.FromDays(1)),
             host.Services.GetRequiredService<DeliverySettings>(), host.Services.GetRequiredService<ILogger<DigestPlanner>>());
         var watch = Stopwatch.StartNew();
         var summary = await tomorrow.PlanAsync(everyone: false, ct);
         context.Report("next day: planned again", $"{summary.Ready:N0} digests with news, {summary.Empty:N0} empty in {watch.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    /// <summary>New listings made of the sample pages' titles and sentences, stored as the ingest path stores them.</summary>
+    private static async Task StoreListingsAsync(IHost host, string day, int count, Random random, List<string> titles, List<string> sentences,
+        CancellationToken ct)
+    {
+        var listings = Enumerable.Range(0, count).Select(i => new Listing
+        {
+            Title = titles[random.Next(titles.Count)] + $" ({day}, {i})",
+            Summary = string.Join(' ', Enumerable.Range(0, 4).Select(_ => sentences[random.Next(sentences.Count)])),
+            ExternalId = $"bench:{day}:{i}",
+        }).ToList();
+        var repo = host.Services.GetRequiredService<ListingRepository>();
+        foreach (var chunk in listings.Chunk(1000)) await repo.UpsertAsync(chunk, "bench", ct);
     }
 
     private sealed class FixedClock(Instant now) : IClock
