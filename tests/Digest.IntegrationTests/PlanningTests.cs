@@ -86,6 +86,25 @@ public sealed class PlanningTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task People_planned_in_different_cycles_each_get_what_their_own_previous_cycle_had_not_seen()
+    {
+        await StoreAsync(Paper("a", "Grokking one", "Grokking."));
+        var early = await SubscribeAsync(10, "grokking");
+        await PlanAsync(days: 1);
+        await StoreAsync(Paper("x", "Grokking two", "Grokking."));
+        var later = await SubscribeAsync(10, "grokking");
+        await PlanAsync(days: 1);
+        Assert.Equal(["Grokking one"], (await DigestAsync(early, days: 1)).Select(e => e.Title));
+        Assert.Equal(["Grokking one", "Grokking two"], (await DigestAsync(later, days: 1)).Select(e => e.Title).Order(StringComparer.Ordinal));
+
+        await StoreAsync(Paper("y", "Grokking three", "Grokking."));
+        await PlanAsync(days: 2);
+
+        Assert.Equal(["Grokking three", "Grokking two"], (await DigestAsync(early, days: 2)).Select(e => e.Title).Order(StringComparer.Ordinal));
+        Assert.Equal(["Grokking three"], (await DigestAsync(later, days: 2)).Select(e => e.Title));
+    }
+
+    [Fact]
     public async Task Two_nodes_planning_at_once_give_each_person_one_digest()
     {
         await StoreAsync(Paper("a", "Grokking at the edge of stability", "Grokking."));
@@ -144,9 +163,4 @@ public sealed class PlanningTests : IAsyncLifetime
     }
 
     private DateOnly Period(int days) => DateOnly.FromDateTime((_today + Duration.FromDays(days)).ToDateTimeUtc());
-
-    private sealed class FixedClock(Instant now) : IClock
-    {
-        public Instant GetCurrentInstant() => now;
-    }
 }

@@ -7,6 +7,7 @@ using Digest.Data.Repositories;
 using Digest.Delivery;
 using Digest.Host.Startup;
 using Digest.Ingest.Formats;
+using Digest.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -98,11 +99,6 @@ public sealed partial class MatchBenchmark : IBenchmark
         }).ToList();
         var repo = host.Services.GetRequiredService<ListingRepository>();
         foreach (var chunk in listings.Chunk(1000)) await repo.UpsertAsync(chunk, "bench", ct);
-    }
-
-    private sealed class FixedClock(Instant now) : IClock
-    {
-        public Instant GetCurrentInstant() => now;
     }
 
     /// <summary>
