@@ -21,10 +21,10 @@ public static class Sql
     public const string GetPlanningPeople = "get-planning-people";
     public const string GetPlanningSnapshot = "get-planning-snapshot";
     public const string GetWindowListings = "get-window-listings";
+    public const string GetPreviousCycles = "get-previous-cycles";
     public const string CreateMatchWindow = "create-match-window";
     public const string MatchTopics = "match-topics";
     public const string InsertPlanningCycle = "insert-planning-cycle";
-    public const string GetCycleSnapshots = "get-cycle-snapshots";
     public const string CreatePlanStaging = "create-plan-staging";
     public const string InsertPlannedDigests = "insert-planned-digests";
     public const string ClaimDigests = "claim-digests";

@@ -83,26 +83,26 @@ public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
     {
         var watch = Stopwatch.StartNew();
         var windowStart = now - settings.Lookback;
-        var window = await planning.WindowAsync(windowStart, ct);
+        var previousCycles = due.Where(p => p.LastCycleId is not null).Select(p => p.LastCycleId!.Value).Distinct().ToArray();
+        var window = await planning.WindowAsync(windowStart, previousCycles, ct);
         var cycleId = await planning.StartCycleAsync(now, window.Snapshot, ct);
-        var snapshots = await planning.SnapshotsAsync(due.Where(p => p.LastCycleId is not null).Select(p => p.LastCycleId!.Value).Distinct().ToArray(), ct);
         var matcher = new Matcher(planning, topicIndex, window, windowStart, ct);
         // People with a previous digest need only what its cycle did not see, and every transaction older than a
         // snapshot's xmin had ended before it: their topics are matched against listings from the oldest such xmin
         // on. Only first digests look back over the whole window.
-        var returning = await matcher.MatchAsync(due.Where(p => p.LastCycleId is not null), snapshots.Count == 0 ? 0 : snapshots.Values.Min(s => s.Xmin));
+        var returning = await matcher.MatchAsync(due.Where(p => p.LastCycleId is not null),
+            window.PreviousCycles.Count == 0 ? 0 : window.PreviousCycles.Values.Min(c => c.Xmin));
         var first = await matcher.MatchAsync(due.Where(p => p.LastCycleId is null), 0);
         DigestMetrics.TopicsMatched.Add(matcher.Topics);
         log.LogInformation("Cycle {Cycle}: matched {Topics} distinct topics once each against {Listings} listings of the window: {Hits} hits in {Seconds:0.0} s",
             cycleId, matcher.Topics, window.ListingIds.Length, returning.Count + first.Count, watch.Elapsed.TotalSeconds);
 
-        var seen = snapshots.ToDictionary(s => s.Key, s => window.FirstXids.Select(s.Value.Saw).ToArray());
         var freshness = window.DatedAt.Select(d => 1 / (1 + (now - d).TotalSeconds / 604800.0)).ToArray();
         int ready = 0, empty = 0, already = 0;
         Task<(int, int, int)>? saving = null;
         foreach (var batch in due.Chunk(BatchSize))
         {
-            var planned = Rank(batch, person => person.LastCycleId is { } last ? (returning, seen[last]) : (first, null),
+            var planned = Rank(batch, person => person.LastCycleId is { } last ? (returning, window.PreviousCycles[last].Saw) : (first, null),
                 () => new DigestRanking(window.ListingIds, freshness, matcher.TopicIds));
             // Storing one batch overlaps ranking the next: the database and this process each keep a core busy.
             if (saving is not null) Add(await saving);

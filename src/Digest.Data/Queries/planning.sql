@@ -25,12 +25,23 @@ ORDER BY s.id;
 SELECT pg_current_snapshot()::text;
 
 -- name: get-window-listings
--- The listings a cycle can choose from: first seen inside the lookback window. Their first transaction
--- tells, per person, whether the previous cycle already saw them; the date ages them for ranking.
-SELECT l.id, l.first_xid::text::bigint AS first_xid, coalesce(l.published_at, l.first_seen_at) AS dated_at
+-- The listings a cycle can choose from: first seen inside the lookback window, in id order; the date ages
+-- them for ranking.
+SELECT l.id, coalesce(l.published_at, l.first_seen_at) AS dated_at
 FROM listings l
 WHERE l.first_seen_at > @window_start
 ORDER BY l.id;
+
+-- name: get-previous-cycles
+-- For each earlier cycle that planned someone's previous digest: its snapshot's xmin (every listing first
+-- stored before it was seen), and for each listing of the window, in the order get-window-listings reads
+-- them (same transaction), whether its snapshot saw it, by PostgreSQL's own rule.
+SELECT c.id,
+       pg_snapshot_xmin(c.snapshot)::text::bigint AS xmin,
+       ARRAY(SELECT pg_visible_in_snapshot(l.first_xid, c.snapshot) FROM listings l
+             WHERE l.first_seen_at > @window_start ORDER BY l.id) AS saw
+FROM planning_cycles c
+WHERE c.id = ANY(@cycle_ids);
 
 -- name: create-match-window
 -- The listings one match may find: first seen inside the window and first stored by transaction @since_xid
@@ -60,15 +71,6 @@ WHERE t.id = ANY(@topic_ids);
 
 -- name: insert-planning-cycle
 INSERT INTO planning_cycles (planned_at, snapshot) VALUES (@planned_at, @snapshot::pg_snapshot) RETURNING id;
-
--- name: get-cycle-snapshots
--- What earlier cycles could see, for the people whose latest digest they planned.
-SELECT c.id,
-       pg_snapshot_xmin(c.snapshot)::text::bigint AS xmin,
-       pg_snapshot_xmax(c.snapshot)::text::bigint AS xmax,
-       ARRAY(SELECT x::text::bigint FROM pg_snapshot_xip(c.snapshot) AS x) AS in_progress
-FROM planning_cycles c
-WHERE c.id = ANY(@cycle_ids);
 
 -- name: create-plan-staging
 CREATE TEMP TABLE plan_staging (

@@ -13,8 +13,11 @@ namespace Digest.Data.Repositories;
 public sealed record PlanningPerson(long Id, DeliverySchedule Schedule, Instant? ConfirmedAt, short MaxItems, long[] TopicIds, long? LastCycleId,
     DateOnly[] RecentPeriods);
 
-/// <summary>The listings one cycle may choose from, in id order, with the transaction that first stored each and its date for ageing.</summary>
-public sealed record PlanningWindow(string Snapshot, long[] ListingIds, long[] FirstXids, Instant[] DatedAt);
+/// <summary>
+/// The listings one cycle may choose from, in id order, with their dates for ageing, and what each earlier
+/// cycle that planned someone's previous digest saw of them.
+/// </summary>
+public sealed record PlanningWindow(string Snapshot, long[] ListingIds, Instant[] DatedAt, IReadOnlyDictionary<long, PreviousCycle> PreviousCycles);
 
 /// <summary>
 /// One digest ready to be stored: its person and period, its listings best first with their scores, the
@@ -23,14 +26,10 @@ public sealed record PlanningWindow(string Snapshot, long[] ListingIds, long[] F
 public sealed record PlannedDigest(long SubscriberId, DuePeriod Period, long[] ListingIds, float[] Scores, long[] TopicIds, int[] MatchedTopics);
 
 /// <summary>
-/// What an earlier cycle's database snapshot could see. A committed listing was visible to it when its first
-/// transaction had ended by then: older than every transaction running at the time (xmin), or older than the
-/// next id to be given out (xmax) and not among the ones still running.
+/// What an earlier cycle's snapshot saw: the xmin below which it saw every listing, and per window listing
+/// whether it saw it.
 /// </summary>
-public sealed record CycleSnapshot(long Xmin, long Xmax, long[] InProgress)
-{
-    public bool Saw(long firstXid) => firstXid < Xmin || (firstXid < Xmax && Array.IndexOf(InProgress, firstXid) < 0);
-}
+public sealed record PreviousCycle(long Xmin, bool[] Saw);
 
 /// <summary>The reads and writes of a planning cycle, each shaped for a million people: streamed in, copied out.</summary>
 public sealed class PlanningRepository(NpgsqlDataSource db, SqlCatalog sql)
@@ -70,19 +69,24 @@ public sealed class PlanningRepository(NpgsqlDataSource db, SqlCatalog sql)
     }
 
     /// <summary>
-    /// The listings first seen after <paramref name="windowStart"/> and the snapshot they were read in:
-    /// one repeatable-read transaction, so the snapshot sees exactly these listings.
+    /// The listings first seen after <paramref name="windowStart"/>, the snapshot they were read in, and what the
+    /// snapshots of <paramref name="previousCycles"/> saw of them: one repeatable-read transaction, so all of it
+    /// is about exactly these listings.
     /// </summary>
-    public async Task<PlanningWindow> WindowAsync(Instant windowStart, CancellationToken ct = default)
+    public async Task<PlanningWindow> WindowAsync(Instant windowStart, long[] previousCycles, CancellationToken ct = default)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
         var snapshot = await connection.ExecuteScalarAsync<string>(new CommandDefinition(sql[Sql.GetPlanningSnapshot], transaction: tx, cancellationToken: ct));
-        var rows = (await connection.QueryAsync<(long Id, long FirstXid, DateTime DatedAt)>(new CommandDefinition(sql[Sql.GetWindowListings],
-            new { window_start = windowStart.ToDateTimeUtc() }, tx, commandTimeout: 0, cancellationToken: ct))).ToList();
+        var window = new { window_start = windowStart.ToDateTimeUtc(), cycle_ids = previousCycles };
+        var rows = (await connection.QueryAsync<(long Id, DateTime DatedAt)>(new CommandDefinition(sql[Sql.GetWindowListings],
+            window, tx, commandTimeout: 0, cancellationToken: ct))).ToList();
+        var previous = await connection.QueryAsync<(long Id, long Xmin, bool[] Saw)>(new CommandDefinition(sql[Sql.GetPreviousCycles],
+            window, tx, commandTimeout: 0, cancellationToken: ct));
         await tx.CommitAsync(ct);
-        return new PlanningWindow(snapshot!, rows.Select(r => r.Id).ToArray(), rows.Select(r => r.FirstXid).ToArray(),
-            rows.Select(r => Instant.FromDateTimeUtc(DateTime.SpecifyKind(r.DatedAt, DateTimeKind.Utc))).ToArray());
+        return new PlanningWindow(snapshot!, rows.Select(r => r.Id).ToArray(),
+            rows.Select(r => Instant.FromDateTimeUtc(DateTime.SpecifyKind(r.DatedAt, DateTimeKind.Utc))).ToArray(),
+            previous.ToDictionary(p => p.Id, p => new PreviousCycle(p.Xmin, p.Saw)));
     }
 
     /// <summary>
@@ -113,14 +117,6 @@ public sealed class PlanningRepository(NpgsqlDataSource db, SqlCatalog sql)
         await using var connection = await db.OpenConnectionAsync(ct);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql[Sql.InsertPlanningCycle],
             new { planned_at = plannedAt.ToDateTimeUtc(), snapshot }, cancellationToken: ct));
-    }
-
-    public async Task<Dictionary<long, CycleSnapshot>> SnapshotsAsync(long[] cycleIds, CancellationToken ct = default)
-    {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<(long Id, long Xmin, long Xmax, long[] InProgress)>(new CommandDefinition(
-            sql[Sql.GetCycleSnapshots], new { cycle_ids = cycleIds }, cancellationToken: ct));
-        return rows.ToDictionary(r => r.Id, r => new CycleSnapshot(r.Xmin, r.Xmax, r.InProgress));
     }
 
     /// <summary>

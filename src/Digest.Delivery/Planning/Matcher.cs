@@ -10,12 +10,11 @@ namespace Digest.Delivery.Planning;
 internal sealed class Matcher(PlanningRepository planning, Dictionary<long, int> topicIndex, PlanningWindow window, Instant windowStart,
     CancellationToken ct)
 {
-    private readonly long[] _topicIds = topicIndex.OrderBy(t => t.Value).Select(t => t.Key).ToArray();
-
-    /// <summary>The topic id of each of the cycle's topic indexes.</summary>
-    public long[] TopicIds => _topicIds;
     private readonly Dictionary<long, int> _listingIndex = window.ListingIds.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
     private readonly HashSet<int> _matched = [];
+
+    /// <summary>The topic id of each of the cycle's topic indexes.</summary>
+    public long[] TopicIds { get; } = topicIndex.OrderBy(t => t.Value).Select(t => t.Key).ToArray();
 
     /// <summary>How many distinct topics were matched so far.</summary>
     public int Topics => _matched.Count;
@@ -25,9 +24,9 @@ internal sealed class Matcher(PlanningRepository planning, Dictionary<long, int>
     {
         var topics = people.SelectMany(p => p.Topics).Distinct().ToArray();
         _matched.UnionWith(topics);
-        var hits = new TopicHits(_topicIds.Length);
+        var hits = new TopicHits(TopicIds.Length);
         if (topics.Length == 0) return hits;
-        var halves = topics.Select(t => _topicIds[t]).Chunk(Math.Max(1, (topics.Length + 1) / 2));
+        var halves = topics.Select(t => TopicIds[t]).Chunk(Math.Max(1, (topics.Length + 1) / 2));
         await Task.WhenAll(halves.Select(half => planning.MatchAsync(half, windowStart, sinceXid, (topic, listingIds, relevances) =>
             hits.Set(topicIndex[topic], Keep(listingIds, relevances, out var kept), kept), ct)));
         return hits;
