@@ -13,6 +13,9 @@ need_docker_compose
 
 results="TestResults"
 rm -rf "$results"
+mkdir -p "$results"
+# The integration tests say there which PostgreSQL they ran on (Testcontainers or a throwaway local cluster).
+export DIGEST_TEST_RESULTS="$PWD/$results"
 echo "==> Building"
 dotnet build Digest.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 echo "==> Testing"
@@ -21,6 +24,7 @@ dotnet test Digest.sln -c Release --no-build -nologo --logger "trx" --logger "co
   --results-directory "$results"
 status=$?
 set -e
+[ -f "$results/database.txt" ] && cat "$results/database.txt"
 
 # Sum the counters of every TRX file: passed, failed (failed, error, timeout, aborted), skipped (not executed).
 summary=$(cat "$results"/*.trx 2>/dev/null | grep -o '<Counters [^>]*>' | awk '

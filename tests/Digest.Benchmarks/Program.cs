@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Digest.Benchmarks;
 using Digest.Data;
+using Digest.Host.Local;
 using Digest.Host.Startup;
 using Npgsql;
 

@@ -59,7 +59,7 @@ public sealed class DeliveryFailureTests
     [Fact]
     public async Task A_temporary_refusal_is_retried_later_and_then_delivered()
     {
-        var port = Digest.Data.LocalPostgres.FreePort();
+        var port = FreePort.Next();
         DigestTestHost host;
         string email;
         using (var busy = SmtpSink.Start(port, options: ["-r", "RCPT", "-b", "450 4.2.1 Mailbox busy, try again later"]))
@@ -84,7 +84,7 @@ public sealed class DeliveryFailureTests
     [Fact]
     public async Task A_relay_that_is_down_loses_nothing()
     {
-        var port = Digest.Data.LocalPostgres.FreePort();
+        var port = FreePort.Next();
         var (host, email, _) = await StartAsync(port);
         await using var _ = host;
 

@@ -17,7 +17,7 @@ public sealed class ObservabilityTests
     public async Task A_worker_is_not_ready_while_its_relay_is_down_and_says_why()
     {
         var settings = await DigestTestHost.SettingsAsync(await TestPostgres.CreateDatabaseAsync(), Path.GetTempPath());
-        settings["Smtp:Port"] = Digest.Data.LocalPostgres.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["Smtp:Port"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["Ingest:InboxDirectory"] = "";
         await using var worker = await RunningApp.StartAsync(settings, Role.Worker);
 

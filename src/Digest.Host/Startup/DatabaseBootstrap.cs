@@ -1,4 +1,4 @@
-using Digest.Data;
+using Digest.Host.Local;
 using Digest.Host.Options;
 using Npgsql;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Digest.Data;
 
 namespace Digest.IntegrationTests.Infrastructure;
 
@@ -30,7 +29,7 @@ public sealed class SmtpSink : IDisposable
     {
         var path = new[] { "/usr/sbin/smtp-sink", "/usr/bin/smtp-sink" }.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("smtp-sink not found: install Debian's postfix package (the test command does).");
-        if (port == 0) port = LocalPostgres.FreePort();
+        if (port == 0) port = FreePort.Next();
         string? folder = null;
         var psi = new ProcessStartInfo(path) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         if (Environment.UserName == "root") { psi.ArgumentList.Add("-u"); psi.ArgumentList.Add("nobody"); }

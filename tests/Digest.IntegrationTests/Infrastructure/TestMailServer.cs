@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json.Serialization;
-using Digest.Data;
 
 namespace Digest.IntegrationTests.Infrastructure;
 
@@ -69,8 +68,8 @@ public static class TestMailServer
         var maildev = RepoPaths.Of("deploy", "local", "node_modules", ".bin", "maildev");
         if (!File.Exists(maildev))
             throw new InvalidOperationException($"maildev is not installed at {maildev}: run the README's test command (it installs it), or `npm ci` in deploy/local.");
-        var smtp = LocalPostgres.FreePort();
-        var web = LocalPostgres.FreePort();
+        var smtp = FreePort.Next();
+        var web = FreePort.Next();
         // maildev runs under a shell loop that ends it when this test process is gone, however it ends.
         var parent = Environment.ProcessId;
         var psi = new ProcessStartInfo("bash")

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
-namespace Digest.Data;
+namespace Digest.Host.Local;
 
 /// <summary>
 /// A private PostgreSQL cluster in a folder of ours, for running and testing without a configured server.
@@ -181,11 +181,28 @@ public sealed partial class LocalPostgres
                 .FirstOrDefault();
             if (newest is not null) return newest;
         }
-        var (code, output) = Capture("pg_config", ["--bindir"], CancellationToken.None).GetAwaiter().GetResult();
-        if (code == 0 && File.Exists(Path.Combine(output.Trim(), "initdb"))) return output.Trim();
+        var bindir = PgConfigBinDir();
+        if (bindir is not null && File.Exists(Path.Combine(bindir, "initdb"))) return bindir;
         throw new InvalidOperationException(
             "No PostgreSQL server binaries found (looked in /usr/lib/postgresql/*/bin and pg_config --bindir). " +
             "Install PostgreSQL (Debian: apt-get install postgresql) or configure Database:ConnectionString.");
+    }
+
+    // Synchronous on purpose: it runs once, in the constructor, before anything asynchronous has started.
+    private static string? PgConfigBinDir()
+    {
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo("pg_config", "--bindir") { RedirectStandardOutput = true, UseShellExecute = false });
+            if (process is null) return null;
+            var output = process.StandardOutput.ReadToEnd().Trim();
+            process.WaitForExit();
+            return process.ExitCode == 0 ? output : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null; // no pg_config on the PATH
+        }
     }
 
     [GeneratedRegex(@"(?m)^port\s*=\s*(\d+)")]
