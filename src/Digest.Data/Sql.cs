@@ -32,6 +32,7 @@ public static class Sql
     public const string MarkDigestCancelled = "mark-digest-cancelled";
     public const string MarkDigestRetry = "mark-digest-retry";
     public const string MarkDigestFailed = "mark-digest-failed";
+    public const string CountQueuedDigests = "count-queued-digests";
     public const string SuppressAddress = "suppress-address";
     public const string EnsureAppKey = "ensure-app-key";
     public const string GetAppKey = "get-app-key";

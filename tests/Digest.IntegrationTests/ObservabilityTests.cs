@@ -48,11 +48,12 @@ public sealed class ObservabilityTests
         Assert.True(SentTotal(text) >= before + 1, text);
         Assert.Contains("# TYPE digest_digests_sent_total counter", text);
         Assert.Contains("# TYPE digest_send_seconds histogram", text);
-        Assert.Contains("digest_send_seconds_bucket{le=\"+Inf\"}", text);
+        Assert.Contains("digest_send_seconds_bucket{otel_scope_name=\"Digest\",le=\"0.25\"}", text);
+        Assert.Contains("digest_send_seconds_bucket{otel_scope_name=\"Digest\",le=\"+Inf\"}", text);
         Assert.Contains("# TYPE digest_queue_depth gauge", text);
     }
 
     private static double SentTotal(string metrics) =>
-        metrics.Split('\n').Where(l => l.StartsWith("digest_digests_sent_total ", StringComparison.Ordinal))
+        metrics.Split('\n').Where(l => l.StartsWith("digest_digests_sent_total{", StringComparison.Ordinal))
             .Select(l => double.Parse(l.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
 }

@@ -11,13 +11,20 @@ public static class DigestMetrics
     public const string MeterName = "Digest";
     private static readonly Meter Meter = new(MeterName);
 
+    // Durations here run from milliseconds (one send) to an hour (a large cycle); the exporter's default
+    // buckets are made for milliseconds.
+    private static readonly InstrumentAdvice<double> Seconds = new()
+    {
+        HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600],
+    };
+
     public static readonly Counter<long> ListingsIngested = Meter.CreateCounter<long>("digest_listings_ingested", "{listing}", "Listings stored as new, by source.");
     public static readonly Counter<long> ListingsRejected = Meter.CreateCounter<long>("digest_listings_rejected", "{listing}", "Items refused at ingest, by source.");
     public static readonly Counter<long> TopicsMatched = Meter.CreateCounter<long>("digest_topics_matched", "{topic}", "Distinct topics matched against new listings.");
     public static readonly Counter<long> DigestsPlanned = Meter.CreateCounter<long>("digest_digests_planned", "{digest}", "Digests planned, by outcome (ready, empty).");
     public static readonly Counter<long> DigestsSent = Meter.CreateCounter<long>("digest_digests_sent", "{digest}", "Digests the relay accepted.");
     public static readonly Counter<long> DigestsFailed = Meter.CreateCounter<long>("digest_digests_failed", "{digest}", "Send attempts that failed, by kind (retry, failed, suppressed).");
-    public static readonly Histogram<double> SendSeconds = Meter.CreateHistogram<double>("digest_send_seconds", "s", "Time to compose, render and hand one digest to the relay.");
-    public static readonly Histogram<double> CycleSeconds = Meter.CreateHistogram<double>("digest_cycle_seconds", "s", "Duration of one digest cycle (ingest, plan, send).");
-    public static readonly Histogram<double> DeliveryDelaySeconds = Meter.CreateHistogram<double>("digest_delivery_delay_seconds", "s", "From a digest's due time to the relay accepting it.");
+    public static readonly Histogram<double> SendSeconds = Meter.CreateHistogram<double>("digest_send_seconds", "s", "Time to compose, render and hand one digest to the relay.", tags: null, advice: Seconds);
+    public static readonly Histogram<double> CycleSeconds = Meter.CreateHistogram<double>("digest_cycle_seconds", "s", "Duration of one digest cycle (ingest, plan, send).", tags: null, advice: Seconds);
+    public static readonly Histogram<double> DeliveryDelaySeconds = Meter.CreateHistogram<double>("digest_delivery_delay_seconds", "s", "From a digest's due time to the relay accepting it.", tags: null, advice: Seconds);
 }

@@ -107,3 +107,7 @@ SELECT st.subscriber_id, st.label
 FROM subscriber_topics st
 WHERE st.subscriber_id = ANY(@subscriber_ids)
 ORDER BY st.subscriber_id, st.position;
+
+-- name: count-queued-digests
+-- The send queue's depth for the metrics gauge: digests ready or claimed by a worker.
+SELECT count(*) FROM digests WHERE status IN ('ready', 'sending');

@@ -1,42 +1,56 @@
 using Dapper;
 using Digest.Core.Observability;
+using Digest.Data;
 using Npgsql;
 
 namespace Digest.Host.Observability;
 
 /// <summary>
-/// How many digests wait to be sent (ready or claimed), read from the database at most every few seconds:
-/// a growing queue with a steady send rate is the first sign the relay or the workers fall behind.
+/// How many digests wait to be sent (ready or claimed): a growing queue with a steady send rate is the first
+/// sign the relay or the workers fall behind. Read from the database in the background every few seconds, so
+/// a scrape never waits on (or blocks a thread for) a query.
 /// </summary>
-public sealed class QueueDepthGauge : IDisposable
+public sealed class QueueDepthGauge : BackgroundService
 {
+    private static readonly TimeSpan Every = TimeSpan.FromSeconds(5);
     private readonly NpgsqlDataSource _db;
+    private readonly SqlCatalog _sql;
+    private readonly ILogger<QueueDepthGauge> _log;
     // Its own meter, disposed with the app: a gauge must not outlive the data source it reads.
     private readonly System.Diagnostics.Metrics.Meter _meter = new(DigestMetrics.MeterName);
     private long _value;
-    private DateTime _readAt = DateTime.MinValue;
 
-    public QueueDepthGauge(NpgsqlDataSource db)
+    public QueueDepthGauge(NpgsqlDataSource db, SqlCatalog sql, ILogger<QueueDepthGauge> log)
     {
         _db = db;
-        _meter.CreateObservableGauge("digest_queue_depth", Read, "{digest}", "Digests ready or being sent.");
+        _sql = sql;
+        _log = log;
+        _meter.CreateObservableGauge("digest_queue_depth", () => Interlocked.Read(ref _value), "{digest}", "Digests ready or being sent.");
     }
 
-    public void Dispose() => _meter.Dispose();
-
-    private long Read()
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (DateTime.UtcNow - _readAt < TimeSpan.FromSeconds(5)) return _value;
-        try
+        using var timer = new PeriodicTimer(Every);
+        do
         {
-            using var connection = _db.OpenConnection();
-            _value = connection.ExecuteScalar<long>("SELECT count(*) FROM digests WHERE status IN ('ready', 'sending')");
-            _readAt = DateTime.UtcNow;
+            try
+            {
+                await using var connection = await _db.OpenConnectionAsync(stoppingToken);
+                var value = await connection.ExecuteScalarAsync<long>(new CommandDefinition(_sql[Sql.CountQueuedDigests], cancellationToken: stoppingToken));
+                Interlocked.Exchange(ref _value, value);
+            }
+            catch (NpgsqlException e)
+            {
+                // The database is away: the gauge keeps its last value; /health/ready says why.
+                _log.LogDebug(e, "Queue depth not read");
+            }
         }
-        catch (NpgsqlException)
-        {
-            // A scrape while the database is away reports the last value; /health/ready says why.
-        }
-        return _value;
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    public override void Dispose()
+    {
+        _meter.Dispose();
+        base.Dispose();
     }
 }

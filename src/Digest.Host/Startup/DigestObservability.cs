@@ -1,9 +1,13 @@
+using Digest.Core.Observability;
 using Digest.Host.Observability;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace Digest.Host.Startup;
 
-/// <summary>Health, metrics and logs: what operators look at.</summary>
+/// <summary>Health, metrics, traces and logs: what operators look at.</summary>
 public static class DigestObservability
 {
     public static IServiceCollection AddDigestObservability(this IServiceCollection services, ILoggingBuilder logging, IConfiguration configuration, Role role)
@@ -23,15 +27,24 @@ public static class DigestObservability
         var checks = services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         // Only a node that sends needs the relay to be ready.
         if (role.HasFlag(Role.Worker)) checks.AddCheck<SmtpHealthCheck>("smtp", tags: ["ready"]);
-        services.AddSingleton<PrometheusExporter>();
-        services.AddSingleton<QueueDepthGauge>();
+        services.AddHostedService<QueueDepthGauge>();
+        AddOpenTelemetry(services, configuration);
         return services;
+    }
+
+    // Metrics: our "Digest" meter and Npgsql's, in Prometheus' format at /metrics. Traces (Npgsql's database
+    // spans) only go somewhere when an OTLP endpoint is configured, by OpenTelemetry's own variable.
+    private static void AddOpenTelemetry(IServiceCollection services, IConfiguration configuration)
+    {
+        var otel = services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("digest"))
+            .WithMetrics(m => m.AddMeter(DigestMetrics.MeterName).AddNpgsqlInstrumentation().AddPrometheusExporter());
+        if (!string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+            otel.WithTracing(t => t.AddNpgsql().AddOtlpExporter());
     }
 
     public static void MapDigestObservability(this WebApplication app)
     {
-        app.Services.GetRequiredService<QueueDepthGauge>();
-        var exporter = app.Services.GetRequiredService<PrometheusExporter>();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new()
         {
@@ -43,6 +56,6 @@ public static class DigestObservability
                     $"{e.Key}: {e.Value.Status}{(e.Value.Description is { } d ? " - " + d : "")}")) + "\n");
             },
         });
-        app.MapGet("/metrics", () => Results.Text(exporter.Scrape(), "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapPrometheusScrapingEndpoint("/metrics");
     }
 }
