@@ -70,6 +70,23 @@ public sealed class AdminTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Csv_rows_are_reported_by_the_line_they_start_on_and_broken_quoting_stops_the_import_with_its_line()
+    {
+        var spanning = Path.Combine(_host.Folder, "spanning.csv");
+        await File.WriteAllTextAsync(spanning, "email,topics\n\n\"ann@example.org\",\"grokking;\nlength generalization\"\nbad,grokking\n");
+        var broken = Path.Combine(_host.Folder, "broken.csv");
+        await File.WriteAllTextAsync(broken, "email,topics\nbo@example.org,grokking\ncy@example.org,gro\"kking\n");
+
+        var first = await Cli.RunAsync(_host.Settings, "subscriber", "import", spanning);
+        var second = await Cli.RunAsync(_host.Settings, "subscriber", "import", broken);
+
+        Assert.Contains("added 1, updated 0, rejected 1", first.Output);
+        Assert.Contains("line 5: 'bad' is not an email address", first.Error);
+        Assert.Contains("line 3: not readable as CSV", second.Error);
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM subscribers WHERE email = 'ann@example.org'"));
+    }
+
+    [Fact]
     public async Task A_csv_without_the_required_columns_is_refused_whole()
     {
         var response = await _web.Http.PostAsync("/api/admin/subscribers/import", new StringContent("mail,interests\na@example.org,x\n", Encoding.UTF8, "text/csv"));

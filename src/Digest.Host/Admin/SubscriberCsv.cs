@@ -1,4 +1,5 @@
 using System.Globalization;
+using CsvHelper;
 using Digest.Core.Schedule;
 using Digest.Core.Subscribers;
 using Digest.Core.Topics;
@@ -23,6 +24,14 @@ public sealed record ImportReport(int Added, int Updated, IReadOnlyList<RowError
 /// </summary>
 public sealed class SubscriberCsv(SubscriberRepository subscribers)
 {
+    // RFC 4180 with commas only (no separator guessing); the header row is read as a record of its own so a
+    // bad one is reported with its line; malformed quoting refuses the file instead of being "recovered".
+    private static readonly CsvReaderOptions Reading = new()
+    {
+        Separator = ',', HasHeader = false, TrackLineNumbers = true, MalformedData = CsvMalformedDataHandling.Throw,
+        IncludeValuesInExceptions = false,
+    };
+
     public static readonly string[] Columns = ["email", "topics", "frequency", "hour", "zone", "weekday", "max_items", "status"];
 
     public async Task<ImportReport> ImportAsync(TextReader csv, IProgress<int>? progress, CancellationToken ct)
@@ -31,31 +40,35 @@ public sealed class SubscriberCsv(SubscriberRepository subscribers)
         int added = 0, updated = 0, rows = 0;
         var rejected = new List<RowError>();
         Dictionary<string, int>? header = null;
-        IEnumerable<(int Line, IReadOnlyList<string> Fields)> records;
-        try
-        {
-            records = Csv.Read(csv).ToList();
-        }
-        catch (FormatException e)
-        {
-            return new ImportReport(0, 0, [new RowError(0, e.Message)]);
-        }
-        foreach (var (line, fields) in records)
+        await using var reader = CsvReader.Create(csv, Reading, true);
+        while (true)
         {
             ct.ThrowIfCancellationRequested();
+            try
+            {
+                if (!await reader.ReadAsync(ct)) break;
+            }
+            catch (CsvFormatException e)
+            {
+                rejected.Add(new RowError((int)e.LineNumber, "not readable as CSV: a quote inside an unquoted field, or a quoted field never closed"));
+                return new ImportReport(added, updated, rejected);
+            }
+            // The line the record starts on: a quoted field may span lines.
+            var start = (int)reader.LineNumber;
+            var fields = Enumerable.Range(0, reader.FieldCount).Select(reader.GetString).ToArray();
             if (header is null)
             {
                 header = fields.Select((f, i) => (Name: f.Trim().ToLowerInvariant(), i)).ToDictionary(x => x.Name, x => x.i);
                 var unknown = header.Keys.Except(Columns).ToList();
                 if (!header.ContainsKey("email") || !header.ContainsKey("topics") || unknown.Count > 0)
-                    return new ImportReport(0, 0, [new RowError(line, $"the header must name the columns email and topics, and may name {string.Join(", ", Columns.Skip(2))}" +
+                    return new ImportReport(0, 0, [new RowError(start, $"the header must name the columns email and topics, and may name {string.Join(", ", Columns.Skip(2))}" +
                         (unknown.Count > 0 ? $"; unknown: {string.Join(", ", unknown)}" : ""))]);
                 continue;
             }
             var (subscriber, topics, error) = ParseRow(header, fields);
             if (error is not null)
             {
-                rejected.Add(new RowError(line, error));
+                rejected.Add(new RowError(start, error));
                 continue;
             }
             var result = await subscribers.SaveAsync(subscriber!, topics!, ct);
@@ -66,10 +79,10 @@ public sealed class SubscriberCsv(SubscriberRepository subscribers)
         return new ImportReport(added, updated, rejected);
     }
 
-    private static (Subscriber?, List<(string, TopicQuery)>?, string?) ParseRow(Dictionary<string, int> header, IReadOnlyList<string> fields)
+    private static (Subscriber?, List<(string, TopicQuery)>?, string?) ParseRow(Dictionary<string, int> header, string[] fields)
     {
         string Get(string column, string fallback = "") =>
-            header.TryGetValue(column, out var i) && i < fields.Count && fields[i].Trim().Length > 0 ? fields[i].Trim() : fallback;
+            header.TryGetValue(column, out var i) && i < fields.Length && fields[i].Trim().Length > 0 ? fields[i].Trim() : fallback;
 
         if (!EmailAddress.TryNormalise(Get("email"), out var email, out var emailError)) return (null, null, emailError);
         var labels = Get("topics").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -85,15 +98,20 @@ public sealed class SubscriberCsv(SubscriberRepository subscribers)
     public async Task<int> ExportAsync(TextWriter output, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(output);
-        await output.WriteLineAsync(Csv.Row([.. Columns, "suppressed"]));
+        await using var csv = CsvWriter.Create(output, CsvWriterOptions.Default with { NewLine = "\n" }, true);
+        foreach (var column in Columns.Append("suppressed")) csv.WriteField(column);
+        await csv.EndRecordAsync(ct);
         var rows = await subscribers.ExportAsync(ct);
         foreach (var s in rows)
         {
-            await output.WriteLineAsync(Csv.Row([
+            foreach (var field in (string[])[
                 s.Email, string.Join("; ", s.Topics), s.Frequency, s.SendHour.ToString(CultureInfo.InvariantCulture), s.TimeZone,
                 ((IsoDayOfWeek)s.SendWeekday).ToString().ToLowerInvariant(), s.MaxItems.ToString(CultureInfo.InvariantCulture), s.Status,
-                s.Suppressed ? "yes" : "no"]));
+                s.Suppressed ? "yes" : "no"])
+                csv.WriteField(field);
+            await csv.EndRecordAsync(ct);
         }
+        await csv.FlushAsync(ct);
         return rows.Count;
     }
 }
