@@ -99,7 +99,7 @@ public class FeedFormatTests
 
         Assert.Equal("json-feed", format);
         var news = Assert.Single(items).Listing!;
-        Assert.Equal(("Launch", "We launched ."), (news.Title, news.Summary));
+        Assert.Equal(("Launch", "We launched."), (news.Title, news.Summary));
         Assert.Equal(NodaTime.Instant.FromUtc(2026, 11, 20, 7, 0), news.PublishedAt);
         Assert.Equal(["Zoë"], news.Authors);
     }
