@@ -39,7 +39,7 @@ public sealed class Ingestor(ListingReader reader, ListingRepository listings, S
     /// <param name="outcomes">When given, receives one entry per item (for a pusher's per-item answer).</param>
     public async Task<IngestReport> IngestAsync(Stream stream, string origin, string source, List<ItemOutcome>? outcomes = null, CancellationToken ct = default)
     {
-        var (format, text, error) = reader.Open(stream);
+        var (format, text, error) = await reader.OpenAsync(stream, ct);
         if (format is null || text is null) return IngestReport.Failed(origin, error ?? "unreadable");
         using (text)
         {

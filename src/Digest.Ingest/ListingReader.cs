@@ -15,15 +15,15 @@ public sealed class ListingReader(IEnumerable<IListingFormat> formats)
     ]);
 
     /// <summary>The format and a reader positioned at the start, or an error that says why the file cannot be read.</summary>
-    public (IListingFormat? Format, TextReader? Reader, string? Error) Open(Stream stream)
+    public async Task<(IListingFormat? Format, TextReader? Reader, string? Error)> OpenAsync(Stream stream, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var bytes = new byte[HeadLength];
-        var byteCount = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+        var byteCount = await stream.ReadAtLeastAsync(bytes, bytes.Length, throwOnEndOfStream: false, ct);
         var whole = new PrefixedStream(bytes.AsMemory(0, byteCount), stream);
         var reader = new StreamReader(whole, SniffEncoding(bytes.AsSpan(0, byteCount)), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         var buffer = new char[HeadLength];
-        var read = reader.ReadBlock(buffer, 0, buffer.Length);
+        var read = await reader.ReadBlockAsync(buffer.AsMemory(), ct);
         var head = new string(buffer, 0, read);
         if (string.IsNullOrWhiteSpace(head))
         {
@@ -73,6 +73,17 @@ public sealed class ListingReader(IEnumerable<IListingFormat> formats)
         public override int Read(Span<byte> buffer)
         {
             if (_prefix.IsEmpty) return rest.Read(buffer);
+            return FromPrefix(buffer);
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            _prefix.IsEmpty ? rest.ReadAsync(buffer, cancellationToken) : ValueTask.FromResult(FromPrefix(buffer.Span));
+
+        private int FromPrefix(Span<byte> buffer)
+        {
             var n = Math.Min(buffer.Length, _prefix.Length);
             _prefix.Span[..n].CopyTo(buffer);
             _prefix = _prefix[n..];
@@ -114,6 +125,19 @@ public sealed class ListingReader(IEnumerable<IListingFormat> formats)
             }
             return rest.Read(buffer, index, count);
         }
+
+        public override async ValueTask<int> ReadAsync(Memory<char> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_head is not null)
+            {
+                var n = _head.Read(buffer.Span);
+                if (n > 0) return n;
+                _head = null;
+            }
+            return await rest.ReadAsync(buffer, cancellationToken);
+        }
+
+        public override Task<int> ReadAsync(char[] buffer, int index, int count) => ReadAsync(buffer.AsMemory(index, count)).AsTask();
 
         public override int Read() => _head?.Peek() >= 0 ? _head.Read() : ReadRest();
 

@@ -8,25 +8,22 @@ namespace Digest.Ingest.Formats;
 /// <summary>Safe XML loading for feeds (no DTDs, no external entities) and the date forms feeds use.</summary>
 internal static class FeedXml
 {
-    public static XDocument Load(TextReader reader)
+    private static readonly XmlReaderSettings Settings = new()
     {
-        var settings = new XmlReaderSettings
-        {
-            DtdProcessing = DtdProcessing.Prohibit,
-            XmlResolver = null,
-            IgnoreComments = true,
-            MaxCharactersInDocument = 512L * 1024 * 1024,
-        };
-        using var xml = XmlReader.Create(reader, settings);
-        return XDocument.Load(xml);
-    }
+        DtdProcessing = DtdProcessing.Prohibit,
+        XmlResolver = null,
+        IgnoreComments = true,
+        MaxCharactersInDocument = 512L * 1024 * 1024,
+        Async = true,
+    };
 
     /// <summary>The document, or the rejection that says why the whole file is not XML.</summary>
-    public static (XDocument Document, ReadItem? Error) TryLoad(TextReader reader)
+    public static async Task<(XDocument Document, ReadItem? Error)> TryLoadAsync(TextReader reader, CancellationToken ct)
     {
         try
         {
-            return (Load(reader), null);
+            using var xml = XmlReader.Create(reader, Settings);
+            return (await XDocument.LoadAsync(xml, LoadOptions.None, ct), null);
         }
         catch (XmlException e)
         {

@@ -19,8 +19,7 @@ public abstract class XmlFeedFormat : IListingFormat
 
     public async IAsyncEnumerable<ReadItem> ReadAsync(TextReader reader, Instant now, [EnumeratorCancellation] CancellationToken ct)
     {
-        await Task.Yield();
-        var (document, error) = FeedXml.TryLoad(reader);
+        var (document, error) = await FeedXml.TryLoadAsync(reader, ct);
         if (error is not null)
         {
             yield return error.Value;

@@ -9,7 +9,7 @@ public class FeedFormatTests
 {
     private static async Task<(string Format, List<ReadItem> Items)> ReadAsync(byte[] bytes)
     {
-        var (format, reader, error) = ListingReader.Default().Open(new MemoryStream(bytes));
+        var (format, reader, error) = await ListingReader.Default().OpenAsync(new MemoryStream(bytes));
         Assert.True(format is not null, error);
         var items = new List<ReadItem>();
         using (reader)
@@ -142,9 +142,9 @@ public class FeedFormatTests
     }
 
     [Fact]
-    public void An_empty_file_says_so()
+    public async Task An_empty_file_says_so()
     {
-        var (format, _, error) = ListingReader.Default().Open(new MemoryStream([]));
+        var (format, _, error) = await ListingReader.Default().OpenAsync(new MemoryStream([]));
 
         Assert.Null(format);
         Assert.Equal("the file is empty", error);
