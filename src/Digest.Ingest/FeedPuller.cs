@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Digest.Core.Schedule;
 using Digest.Data.Repositories;
 using NodaTime;
 
@@ -68,7 +69,7 @@ public sealed class FeedPuller(HttpClient http, SourceRepository sources, Ingest
     }
 
     private int RetrySeconds(int failuresBefore) =>
-        (int)Math.Min(settings.RetryBaseSeconds * Math.Pow(2, failuresBefore) * (0.75 + Random.Shared.NextDouble() / 2), 6 * 3600);
+        (int)RetryBackoff.After(Duration.FromSeconds(settings.RetryBaseSeconds), failuresBefore + 1).TotalSeconds;
 
     /// <summary>Stops reading past a limit: a feed that streams forever cannot fill memory or disk.</summary>
     private sealed class LimitedStream(Stream inner, long limit) : Stream
