@@ -49,7 +49,7 @@ public static class Sql
     public const string ListSuppressions = "list-suppressions";
     public const string ResendDigest = "resend-digest";
     public const string DailyStats = "daily-stats";
-    public const string PreviewDigestItems = "preview-digest-items";
+    public const string PreviewDigestCandidates = "preview-digest-candidates";
     public const string FinishJobRun = "finish-job-run";
     public const string QueueNotice = "queue-notice";
     public const string ClaimNotices = "claim-notices";

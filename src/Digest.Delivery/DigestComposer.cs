@@ -1,4 +1,5 @@
 using System.Globalization;
+using Digest.Core.Ranking;
 using Digest.Core.Subscribers;
 using Digest.Core.Tokens;
 using Digest.Data.Repositories;
@@ -35,9 +36,19 @@ public sealed class DigestComposer(
     {
         ArgumentNullException.ThrowIfNull(subscriber);
         var now = clock.GetCurrentInstant();
-        var entries = await digests.PreviewAsync(subscriber, now, lookback, ct);
+        var entries = Rank(await digests.PreviewCandidatesAsync(subscriber, now, lookback, ct), now, subscriber.MaxItems);
         var period = subscriber.Schedule.NextPeriod(now).Date;
         return renderer.Render(await BuildModelAsync(entries, DateOnly.FromDateTime(period.ToDateTimeUnspecified()), subscriber, ct));
+    }
+
+    /// <summary>The best <paramref name="most"/> candidates in digest order, ranked as the planner ranks (DigestScore).</summary>
+    private static List<DigestEntry> Rank(IReadOnlyList<DigestCandidate> candidates, Instant now, int most)
+    {
+        var scored = candidates.Select(c => (Candidate: c, Score: DigestScore.Of(c.Relevance, c.TopicsMatched,
+            DigestScore.Freshness(now - Instant.FromDateTimeUtc(DateTime.SpecifyKind(c.DatedAt, DateTimeKind.Utc)))))).ToList();
+        scored.Sort((a, b) => DigestScore.Beats(a.Score, a.Candidate.ListingId, b.Score, b.Candidate.ListingId) ? -1
+            : DigestScore.Beats(b.Score, b.Candidate.ListingId, a.Score, a.Candidate.ListingId) ? 1 : 0);
+        return scored.Take(most).Select((s, i) => (DigestEntry)(s.Candidate with { Rank = (short)(i + 1) })).ToList();
     }
 
     private async Task<DigestEmail> BuildModelAsync(IReadOnlyList<DigestEntry> entries, DateOnly period, Subscriber subscriber, CancellationToken ct)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Digest.Core.Observability;
+using Digest.Core.Ranking;
 using Digest.Core.Schedule;
 using Digest.Data.Repositories;
 using Digest.Delivery.Planning;
@@ -97,7 +98,7 @@ public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
         log.LogInformation("Cycle {Cycle}: matched {Topics} distinct topics once each against {Listings} listings of the window: {Hits} hits in {Seconds:0.0} s",
             cycleId, matcher.Topics, window.ListingIds.Length, returning.Count + first.Count, watch.Elapsed.TotalSeconds);
 
-        var freshness = window.DatedAt.Select(d => 1 / (1 + (now - d).TotalSeconds / 604800.0)).ToArray();
+        var freshness = window.DatedAt.Select(d => DigestScore.Freshness(now - d)).ToArray();
         int ready = 0, empty = 0, already = 0;
         Task<(int, int, int)>? saving = null;
         foreach (var batch in due.Chunk(BatchSize))

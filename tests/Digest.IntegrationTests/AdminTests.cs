@@ -149,6 +149,25 @@ public sealed class AdminTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Preview_holds_the_listings_the_planner_then_plans_in_the_same_order()
+    {
+        var email = $"order-{Guid.NewGuid():N}@example.org";
+        await Cli.RunAsync(_host.Settings, "subscriber", "add", email, "--topic", "grokking", "--topic", "transformer OR generalization", "--max-items", "6");
+
+        var preview = (await Cli.RunAsync(_host.Settings, "digests", "preview", email)).Output;
+        await Cli.RunAsync(_host.Settings, "send-now", "--all");
+        await using var db = new NpgsqlConnection(_host.ConnectionString);
+        var planned = (await db.QueryAsync<string>(
+            "SELECT l.title FROM digests d JOIN subscribers s ON s.id = d.subscriber_id, unnest(d.listing_ids) WITH ORDINALITY x(id, k) " +
+            "JOIN listings l ON l.id = x.id WHERE s.email = @email ORDER BY x.k", new { email })).ToList();
+
+        Assert.Equal(6, planned.Count);
+        var positions = planned.Select(t => preview.IndexOf(System.Net.WebUtility.HtmlEncode(t), StringComparison.Ordinal)).ToList();
+        Assert.All(positions, p => Assert.True(p >= 0, "every planned listing is in the preview"));
+        Assert.Equal(positions.Order(), positions);
+    }
+
+    [Fact]
     public async Task Sources_are_added_listed_and_refused_through_the_api()
     {
         var bad = await _web.Http.PostAsJsonAsync("/api/admin/sources", new { name = "x", url = "file:///etc/passwd" });

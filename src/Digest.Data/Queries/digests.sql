@@ -50,27 +50,25 @@ FROM digests
 WHERE due_at >= now() - make_interval(days => @days)
 GROUP BY 1 ORDER BY 1 DESC;
 
--- name: preview-digest-items
--- What a person's next digest would hold now, without planning it: the planner's window (listings their
--- previous cycle did not see yet), matching and ranking (see DigestRanking), read-only.
+-- name: preview-digest-candidates
+-- What a person's next digest could hold now, without planning it: the planner's window (listings their
+-- previous cycle did not see yet) and matching, read-only, with what DigestScore ranks them by (the relevance
+-- summed over their matching topics, how many match, the date that ages them).
 WITH previous AS (
     SELECT c.snapshot FROM digests d JOIN planning_cycles c ON c.id = d.cycle_id
     WHERE d.subscriber_id = @subscriber_id ORDER BY d.cycle_id DESC LIMIT 1)
 SELECT l.id AS listing_id, l.title, l.url, l.authors, l.published_at,
-       ts_headline('digest_english', l.summary, string_agg('(' || t.query::text || ')', ' | ')::tsquery,
-                   'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=22, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "') AS snippet,
+       digest_snippet(l.summary, string_agg('(' || t.query::text || ')', ' | ')::tsquery) AS snippet,
        array_agg(st.label ORDER BY st.position) AS matched_topics,
-       (row_number() OVER (ORDER BY sum(ts_rank('{0.1, 0.2, 0.4, 1.0}', v.search, t.query)::float8) * count(*)
-            / (1 + extract(epoch FROM (@now - coalesce(l.published_at, l.first_seen_at)))::float8 / 604800.0) DESC, l.id))::smallint AS rank
+       sum(digest_relevance(v.search, t.query))::float8 AS relevance, count(*)::int AS topics_matched,
+       coalesce(l.published_at, l.first_seen_at) AS dated_at
 FROM listings l
 CROSS JOIN LATERAL (SELECT listing_search(l.title, l.summary) AS search OFFSET 0) v
 JOIN subscriber_topics st ON st.subscriber_id = @subscriber_id
 JOIN topics t ON t.id = st.topic_id AND v.search @@ t.query
 WHERE l.first_seen_at > @window_start
   AND NOT coalesce((SELECT pg_visible_in_snapshot(l.first_xid, p.snapshot) FROM previous p), false)
-GROUP BY l.id
-ORDER BY rank
-LIMIT @max_items;
+GROUP BY l.id;
 
 -- name: get-batch-recipients
 -- The people a claimed batch goes to, read once for the batch just before it is sent: a person who paused,
@@ -87,12 +85,10 @@ WHERE s.id = ANY(@subscriber_ids);
 SELECT d.id AS digest_id, l.id AS listing_id, l.title, l.url, l.authors, l.published_at, x.rank::smallint AS rank,
        ARRAY(SELECT st.label FROM subscriber_topics st WHERE st.subscriber_id = d.subscriber_id AND st.topic_id = ANY(m.topic_ids)
              ORDER BY st.position) AS matched_topics,
-       coalesce(ts_headline('digest_english', l.summary,
-                    (SELECT string_agg('(' || t.query::text || ')', ' | ')::tsquery
-                     FROM subscriber_topics st JOIN topics t ON t.id = st.topic_id
-                     WHERE st.subscriber_id = d.subscriber_id AND st.topic_id = ANY(m.topic_ids)),
-                    'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=22, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "'),
-                left(l.summary, 240)) AS snippet
+       digest_snippet(l.summary,
+                      (SELECT string_agg('(' || t.query::text || ')', ' | ')::tsquery
+                       FROM subscriber_topics st JOIN topics t ON t.id = st.topic_id
+                       WHERE st.subscriber_id = d.subscriber_id AND st.topic_id = ANY(m.topic_ids))) AS snippet
 FROM digests d
 CROSS JOIN LATERAL unnest(d.listing_ids, d.matched_topics) WITH ORDINALITY AS x(listing_id, matched, rank)
 CROSS JOIN LATERAL (SELECT ARRAY(SELECT t.topic_id FROM unnest(d.topic_ids) WITH ORDINALITY AS t(topic_id, k)

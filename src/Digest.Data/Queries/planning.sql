@@ -57,14 +57,13 @@ ANALYZE match_window;
 
 -- name: match-topics
 -- Each distinct topic matched once against the match window, one row per topic with its hits in two
--- parallel arrays: millions of hits cross the wire as thousands of rows. Relevance weighs title hits (A)
--- above abstract hits (B). ts_rank, not ts_rank_cd: with topics of a few words the covers add little, and
--- over millions of hits it costs a third less.
+-- parallel arrays: millions of hits cross the wire as thousands of rows. Relevance is digest_relevance
+-- (ts_rank, not ts_rank_cd: with topics of a few words the covers add little, and it costs a third less).
 SELECT t.id AS topic_id, hits.listing_ids, hits.relevances
 FROM topics t
 CROSS JOIN LATERAL (
     SELECT coalesce(array_agg(w.id), '{}') AS listing_ids,
-           coalesce(array_agg(ts_rank('{0.1, 0.2, 0.4, 1.0}', w.search, t.query)), '{}') AS relevances
+           coalesce(array_agg(digest_relevance(w.search, t.query)), '{}') AS relevances
     FROM match_window w
     WHERE w.search @@ t.query) hits
 WHERE t.id = ANY(@topic_ids);

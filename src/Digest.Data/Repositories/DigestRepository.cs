@@ -9,7 +9,7 @@ namespace Digest.Data.Repositories;
 public sealed record ClaimedDigest(long Id, long SubscriberId, DateOnly Period, int Attempts, DateTime DueAt);
 
 /// <summary>One listing of a digest as the email shows it.</summary>
-public sealed class DigestEntry
+public record DigestEntry
 {
     public long ListingId { get; init; }
     public string Title { get; init; } = "";
@@ -21,6 +21,14 @@ public sealed class DigestEntry
     public short Rank { get; init; }
     /// <summary>Set when entries of a whole batch are read at once.</summary>
     public long DigestId { get; init; }
+}
+
+/// <summary>A listing a person's next digest could hold, with what it is ranked by (see DigestScore).</summary>
+public sealed record DigestCandidate : DigestEntry
+{
+    public double Relevance { get; init; }
+    public int TopicsMatched { get; init; }
+    public DateTime DatedAt { get; init; }
 }
 
 /// <summary>What sending a claimed batch needs, read in three queries instead of three per digest.</summary>
@@ -85,17 +93,15 @@ public sealed class DigestRepository(NpgsqlDataSource db, SqlCatalog sql)
             labels.ToLookup(l => l.SubscriberId, l => l.Label));
     }
 
-    /// <summary>What <paramref name="subscriber"/>'s next digest would hold now, without planning anything.</summary>
-    public async Task<IReadOnlyList<DigestEntry>> PreviewAsync(Subscriber subscriber, Instant now, Duration lookback, CancellationToken ct = default)
+    /// <summary>What <paramref name="subscriber"/>'s next digest could hold now, unranked, without planning anything.</summary>
+    public async Task<IReadOnlyList<DigestCandidate>> PreviewCandidatesAsync(Subscriber subscriber, Instant now, Duration lookback, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(subscriber);
         await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<DigestEntry>(new CommandDefinition(sql[Sql.PreviewDigestItems], new
+        var rows = await connection.QueryAsync<DigestCandidate>(new CommandDefinition(sql[Sql.PreviewDigestCandidates], new
         {
             subscriber_id = subscriber.Id,
             window_start = (now - lookback).ToDateTimeUtc(),
-            now = now.ToDateTimeUtc(),
-            max_items = subscriber.MaxItems,
         }, cancellationToken: ct));
         return rows.ToList();
     }

@@ -1,12 +1,11 @@
+using Digest.Core.Ranking;
 using Digest.Data.Repositories;
 
 namespace Digest.Delivery.Planning;
 
 /// <summary>
-/// Picks one person's digest from the cycle's topic hits. The score of a listing is its relevance summed
-/// over the person's matching topics, times how many of them match, divided by 1 + its age in weeks
-/// (preview-digest-items computes the same in SQL); the best <c>MaxItems</c> are kept, ties going to the
-/// older listing (lower id). Listings the person's previous cycle already saw are not candidates: they
+/// Picks one person's digest from the cycle's topic hits, scored by <see cref="DigestScore"/> (window indexes
+/// follow listing ids, so ties go to the older listing); the best <c>MaxItems</c> are kept. Listings the person's previous cycle already saw are not candidates: they
 /// were offered then, so no listing reaches anyone twice.
 /// It also notes which of the person's topics matched each listing (bit i: their i-th topic; a person has at
 /// most 20), for the email. One instance per thread: it keeps a slot per window listing and clears only what
@@ -60,11 +59,11 @@ internal sealed class DigestRanking(long[] listingIds, double[] freshness, long[
         var kept = 0;
         foreach (var listing in _touched)
         {
-            var score = _sum[listing] * _count[listing] * freshness[listing];
+            var score = DigestScore.Of(_sum[listing], _count[listing], freshness[listing]);
             _count[listing] = 0;
-            if (kept == most && !Beats(score, listing, _bestScore[kept - 1], _best[kept - 1])) continue;
+            if (kept == most && !DigestScore.Beats(score, listing, _bestScore[kept - 1], _best[kept - 1])) continue;
             var at = kept < most ? kept++ : kept - 1;
-            while (at > 0 && Beats(score, listing, _bestScore[at - 1], _best[at - 1]))
+            while (at > 0 && DigestScore.Beats(score, listing, _bestScore[at - 1], _best[at - 1]))
             {
                 (_bestScore[at], _best[at]) = (_bestScore[at - 1], _best[at - 1]);
                 at--;
@@ -74,7 +73,4 @@ internal sealed class DigestRanking(long[] listingIds, double[] freshness, long[
         _touched.Clear();
         return kept;
     }
-
-    private static bool Beats(double score, int listing, double otherScore, int other) =>
-        score > otherScore || (score == otherScore && listing < other);
 }
