@@ -4,6 +4,11 @@ namespace Digest.Data;
 public static class Sql
 {
     public const string CreateListingStaging = "create-listing-staging";
+    public const string CopyListingStaging = "copy-listing-staging";
+    public const string CopyPlanStaging = "copy-plan-staging";
+    public const string DatabaseExists = "database-exists";
+    public const string CreateDatabaseStatement = "create-database-statement";
+    public const string Ping = "ping";
     public const string UpsertStagedListings = "upsert-staged-listings";
     public const string CountListings = "count-listings";
     public const string InsertSourceRun = "insert-source-run";

@@ -60,7 +60,11 @@ public sealed class SqlCatalog
     private static void Add(string file, string? name, StringBuilder body, Dictionary<string, string> into)
     {
         if (name is null) return;
-        if (!into.TryAdd(name, body.ToString().Trim()))
+        // The comment under a name is for readers of the file; the statement starts at its first keyword
+        // (Npgsql's COPY requires that).
+        var lines = body.ToString().Trim().Split('\n');
+        var statement = string.Join('\n', lines.SkipWhile(l => l.TrimStart().StartsWith("--", StringComparison.Ordinal))).Trim();
+        if (!into.TryAdd(name, statement))
             throw new InvalidOperationException($"SQL name '{name}' is defined twice (second time in {file}).");
     }
 }

@@ -5,6 +5,10 @@ CREATE TEMP TABLE IF NOT EXISTS listing_staging (
     authors text[], tags text[], published_at timestamptz, extras jsonb
 ) ON COMMIT DELETE ROWS;
 
+-- name: copy-listing-staging
+-- The batch's rows, written in binary by the ingest (column order is the writer's).
+COPY listing_staging (identity_key, external_id, url, title, summary, authors, tags, published_at, extras) FROM STDIN (FORMAT BINARY);
+
 -- name: upsert-staged-listings
 -- Inserts the staged batch, or fills in what an earlier copy of the same listing lacked: one set-based
 -- statement per batch. Returns one row per identity inserted or enriched: inserted = true for new ones.

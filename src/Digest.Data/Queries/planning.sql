@@ -76,6 +76,10 @@ CREATE TEMP TABLE plan_staging (
     subscriber_id bigint, period date, due_at timestamptz, listing_ids bigint[], scores real[], topic_ids bigint[], matched_topics integer[]
 ) ON COMMIT DROP;
 
+-- name: copy-plan-staging
+-- A batch of planned digests, written in binary by the planner (column order is the writer's).
+COPY plan_staging (subscriber_id, period, due_at, listing_ids, scores, topic_ids, matched_topics) FROM STDIN (FORMAT BINARY);
+
 -- name: insert-planned-digests
 -- A batch of planned digests, each with its ranked listings. The unique (subscriber, period) makes planning
 -- safe to repeat after a crash: a person who already has this period's digest keeps it.

@@ -41,7 +41,7 @@ public sealed class ListingRepository(NpgsqlDataSource db, SqlCatalog sql)
         await using var tx = await connection.BeginTransactionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(sql[Sql.CreateListingStaging], transaction: tx, cancellationToken: ct));
         await using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY listing_staging (identity_key, external_id, url, title, summary, authors, tags, published_at, extras) FROM STDIN (FORMAT BINARY)", ct))
+            sql[Sql.CopyListingStaging], ct))
         {
             foreach (var listing in batch)
             {

@@ -130,7 +130,7 @@ public sealed class PlanningRepository(NpgsqlDataSource db, SqlCatalog sql)
         await using var tx = await connection.BeginTransactionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(sql[Sql.CreatePlanStaging], transaction: tx, cancellationToken: ct));
         await using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY plan_staging (subscriber_id, period, due_at, listing_ids, scores, topic_ids, matched_topics) FROM STDIN (FORMAT BINARY)", ct))
+            sql[Sql.CopyPlanStaging], ct))
         {
             foreach (var digest in batch)
             {

@@ -1,3 +1,5 @@
+using Dapper;
+using Digest.Data;
 using Digest.Host.Local;
 using Digest.Host.Options;
 using Npgsql;
@@ -29,15 +31,15 @@ public static class DatabaseBootstrap
     /// <summary>Creates a database if it is missing. Two processes racing here is fine: the loser sees 42P04.</summary>
     public static async Task EnsureDatabaseAsync(string serverConnection, string database, CancellationToken ct)
     {
+        var sql = SqlCatalog.Load();
         await using var connection = new NpgsqlConnection(serverConnection);
         await connection.OpenAsync(ct);
-        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection);
-        exists.Parameters.AddWithValue(database);
-        if (await exists.ExecuteScalarAsync(ct) is not null) return;
+        var name = new { name = database };
+        if (await connection.ExecuteScalarAsync<int?>(new CommandDefinition(sql[Sql.DatabaseExists], name, cancellationToken: ct)) is not null) return;
         try
         {
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
-            await create.ExecuteNonQueryAsync(ct);
+            var create = await connection.ExecuteScalarAsync<string>(new CommandDefinition(sql[Sql.CreateDatabaseStatement], name, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(create!, cancellationToken: ct));
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
         {
