@@ -82,8 +82,25 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("'not-an-address' is not an email address", result.Error);
         Assert.Contains("The quote at position 1 is never closed", result.Error);
-        Assert.Contains("--zone 'Mars/Base' is not an IANA time zone", result.Error);
-        Assert.Contains("--hour must be between 0 and 23", result.Error);
+        Assert.Contains("--zone: zone 'Mars/Base' is not an IANA time zone", result.Error);
+        Assert.Contains("--hour: hour '25' is not 0-23", result.Error);
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM subscribers"));
+    }
+
+    [Fact]
+    public async Task Subscriber_add_holds_to_the_sign_up_rules_for_topic_count_weekday_and_size()
+    {
+        var many = Enumerable.Range(1, 21).SelectMany(i => new[] { "--topic", $"topic{i}" }).ToArray();
+
+        var tooMany = await Cli.RunAsync(_settings, ["subscriber", "add", "many@example.org", .. many]);
+        var badDay = await Cli.RunAsync(_settings, "subscriber", "add", "day@example.org", "--topic", "grokking", "--weekly", "--weekday", "none", "--max-items", "0");
+        var help = await Cli.RunAsync(_settings, "subscriber", "add", "--help");
+
+        Assert.Equal(2, tooMany.ExitCode);
+        Assert.Contains("--topic: 21 topics; at most 20", tooMany.Error);
+        Assert.Contains("--weekday: weekday 'none' is not monday-sunday", badDay.Error);
+        Assert.Contains("--max-items: max_items '0' is not 1-50", badDay.Error);
+        Assert.DoesNotContain("None", help.Output);
         Assert.Equal(0, await CountAsync("SELECT count(*) FROM subscribers"));
     }
 

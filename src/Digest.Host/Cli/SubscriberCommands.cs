@@ -1,10 +1,7 @@
 using System.CommandLine;
-using Digest.Core.Schedule;
 using Digest.Core.Subscribers;
-using Digest.Core.Topics;
 using Digest.Data.Repositories;
 using Digest.Host.Startup;
-using NodaTime;
 
 namespace Digest.Host.Cli;
 
@@ -14,27 +11,22 @@ internal static class SubscriberCommands
     {
         var email = new Argument<string>("EMAIL") { Description = "The person's email address." };
         var topics = new Option<string[]>("--topic") { Description = "A topic, in the topic language (repeat for several).", Required = true };
-        var hour = new Option<int>("--hour") { Description = "Hour of the day (0-23) to send, in --zone.", DefaultValueFactory = _ => 8 };
-        var zone = new Option<string>("--zone") { Description = "IANA time zone, e.g. Europe/Berlin.", DefaultValueFactory = _ => "UTC" };
+        var hour = new Option<string>("--hour") { Description = "Hour of the day (0-23) to send, in --zone (default 8)." };
+        var zone = new Option<string>("--zone") { Description = "IANA time zone, e.g. Europe/Berlin (default UTC)." };
         var weekly = new Option<bool>("--weekly") { Description = "Weekly instead of daily." };
-        var weekday = new Option<IsoDayOfWeek>("--weekday") { Description = "Day of a weekly digest.", DefaultValueFactory = _ => IsoDayOfWeek.Monday };
-        var maxItems = new Option<int>("--max-items") { Description = "Most listings per digest.", DefaultValueFactory = _ => Subscriber.DefaultMaxItems };
+        var weekday = new Option<string>("--weekday") { Description = "Day of a weekly digest: monday to sunday (default monday)." };
+        var maxItems = new Option<string>("--max-items") { Description = $"Most listings per digest, 1-{Subscriber.MaxMaxItems} (default {Subscriber.DefaultMaxItems})." };
         var pending = new Option<bool>("--pending") { Description = "Leave unconfirmed (default: confirmed, as the operator vouches for the address)." };
         var add = new Command("add", "Add a person with their topics, or update one already known.")
             { email, topics, hour, zone, weekly, weekday, maxItems, pending };
         add.SetAction(async (parse, ct) =>
         {
+            // The same rules as the sign-up form and the CSV import (SubscriptionChoices), each error named by its option.
             var errors = new List<string>();
             if (!EmailAddress.TryNormalise(parse.GetValue(email), out var address, out var emailError)) errors.Add(emailError);
-            var parsed = new List<(string, TopicQuery)>();
-            foreach (var topic in parse.GetValue(topics)!)
-            {
-                if (TopicParser.TryParse(topic, out var query, out var error)) parsed.Add((topic.Trim(), query!));
-                else errors.Add($"Topic \"{topic}\": {error!.Message}");
-            }
-            if (parse.GetValue(hour) is < 0 or > 23) errors.Add("--hour must be between 0 and 23.");
-            if (!DeliverySchedule.IsKnownZone(parse.GetValue(zone))) errors.Add($"--zone '{parse.GetValue(zone)}' is not an IANA time zone (like Europe/Berlin).");
-            if (parse.GetValue(maxItems) is < 1 or > Subscriber.MaxMaxItems) errors.Add($"--max-items must be between 1 and {Subscriber.MaxMaxItems}.");
+            var (choices, refused) = SubscriptionChoices.Parse(new SubscriptionChoices.Input(parse.GetValue(topics)!,
+                parse.GetValue(weekly) ? "weekly" : "daily", parse.GetValue(hour), parse.GetValue(zone), parse.GetValue(weekday), parse.GetValue(maxItems)));
+            errors.AddRange(refused.Select(e => $"--{Option(e.Field)}: {e.Message}"));
             if (errors.Count > 0)
             {
                 foreach (var e in errors) Console.Error.WriteLine(e);
@@ -45,16 +37,22 @@ internal static class SubscriberCommands
             {
                 Email = address,
                 Status = parse.GetValue(pending) ? SubscriberStatus.Pending : SubscriberStatus.Active,
-                Schedule = new DeliverySchedule(parse.GetValue(weekly) ? DigestFrequency.Weekly : DigestFrequency.Daily,
-                    parse.GetValue(hour), parse.GetValue(zone)!, parse.GetValue(weekday)),
-                MaxItems = parse.GetValue(maxItems),
+                Schedule = choices!.Schedule,
+                MaxItems = choices.MaxItems,
             };
-            var result = await host.Services.GetRequiredService<SubscriberRepository>().SaveAsync(subscriber, parsed, ct);
-            Console.WriteLine($"{(result.Created ? "Added" : "Updated")} subscriber {result.Id} <{address}> with {parsed.Count} topic(s).");
+            var result = await host.Services.GetRequiredService<SubscriberRepository>().SaveAsync(subscriber, choices.Topics.ToList(), ct);
+            Console.WriteLine($"{(result.Created ? "Added" : "Updated")} subscriber {result.Id} <{address}> with {choices.Topics.Count} topic(s).");
             return 0;
         });
         var group = new Command("subscriber", "Manage subscribers.") { add };
         foreach (var command in SubscriberAdminCommands.Create(overrides)) group.Subcommands.Add(command);
         return group;
     }
+
+    private static string Option(string field) => field switch
+    {
+        "topics" => "topic",
+        "max_items" => "max-items",
+        _ => field,
+    };
 }
