@@ -92,13 +92,3 @@ internal static class SourcesCommands
         return command;
     }
 }
-
-/// <summary>What a source's name and address must look like, checked at every door.</summary>
-public static class SourceRules
-{
-    public static string? Check(string? name, string? url) =>
-        string.IsNullOrEmpty(name) || !System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z0-9][a-z0-9._-]{0,62}$")
-            ? $"'{name}' is not a source name: use lower case letters, digits, '.', '_' or '-' (at most 63)."
-            : !Digest.Ingest.Formats.ListingRules.IsWebLink(url ?? "") ? $"'{url}' is not an http(s) address."
-            : null;
-}

@@ -3,6 +3,7 @@ using Digest.Data.Repositories;
 using Digest.Delivery;
 using Digest.Host.Admin;
 using Digest.Host.Options;
+using Digest.Ingest;
 using Microsoft.Extensions.Options;
 
 namespace Digest.Host.Web;
@@ -39,7 +40,7 @@ public static class AdminApi
 
     private static async Task<IResult> AddSource(SourceRequest body, SourceRepository sources, CancellationToken ct)
     {
-        if (Cli.SourceRules.Check(body.Name, body.Url) is { } error) return Results.BadRequest(new { error });
+        if (SourceRules.Check(body.Name, body.Url) is { } error) return Results.BadRequest(new { error });
         return await sources.AddAsync(body.Name!, body.Url!, ct)
             ? Results.Created($"/api/admin/sources/{body.Name}/runs", new { name = body.Name })
             : Results.Conflict(new { error = $"A source named '{body.Name}' exists already." });

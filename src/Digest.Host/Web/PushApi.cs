@@ -25,7 +25,7 @@ public static class PushApi
         if (!BearerKey.Matches(request, key))
             return Results.Json(new { error = "A valid push key is needed (Authorization: Bearer KEY)." }, statusCode: StatusCodes.Status401Unauthorized);
         var name = string.IsNullOrWhiteSpace(source) ? "push" : source.Trim();
-        if (Cli.SourceRules.Check(name, "https://push") is { } bad) return Results.BadRequest(new { error = bad });
+        if (SourceRules.Check(name, "https://push") is { } bad) return Results.BadRequest(new { error = bad });
 
         var started = clock.GetCurrentInstant();
         var outcomes = new List<ItemOutcome>();
