@@ -31,22 +31,21 @@ public sealed class JsonLinesFormat : IListingFormat
 
     private static ReadItem Parse(string line, int lineNumber)
     {
+        JsonDocument doc;
         try
         {
-            using var doc = JsonDocument.Parse(line);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
-                return ReadItem.Rejected("expected a JSON object", lineNumber);
-            var listing = FromJson(doc.RootElement);
-            var problem = ListingRules.Validate(listing);
-            return problem is null ? ReadItem.Ok(listing, lineNumber) : ReadItem.Rejected(problem, lineNumber);
+            doc = JsonDocument.Parse(line);
         }
         catch (JsonException e)
         {
             return ReadItem.Rejected($"not valid JSON ({e.Message.Split(" Path:")[0].TrimEnd('.')})", lineNumber);
         }
-        catch (FormatException e)
+        using (doc)
         {
-            return ReadItem.Rejected(e.Message, lineNumber);
+            var root = doc.RootElement;
+            return root.ValueKind != JsonValueKind.Object
+                ? ReadItem.Rejected("expected a JSON object", lineNumber)
+                : ListingRules.Check(() => FromJson(root), lineNumber);
         }
     }
 
