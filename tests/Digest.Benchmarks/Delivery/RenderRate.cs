@@ -15,7 +15,7 @@ internal static class RenderRate
 {
     private const int Listings = 1_000;
 
-    public static void Measure(BenchmarkContext context, string templates, int count)
+    public static void Measure(BenchmarkContext context, string templates, int count, bool oneCore = false)
     {
         var models = Enumerable.Range(1, Listings).Select(Digest).ToArray();
         // Twice each, alternating, on fresh renderers: the first timed pass in a process came out 20-40 %
@@ -32,15 +32,26 @@ internal static class RenderRate
         }
         context.Report("renders (HTML + text), all cores", $"{Span(kept)} renders/s ({bytes / 1024:N0} KB each; items rendered once per cycle)");
         context.Report("renders, every item rendered in place", $"{Span(inPlace)} renders/s");
+        if (!oneCore) return;
+        var single = new ParallelOptions { MaxDegreeOfParallelism = 1 };
+        var oneKept = new List<double>();
+        var oneInPlace = new List<double>();
+        for (var round = 0; round < 2; round++)
+        {
+            oneInPlace.Add(Rate(new DigestRenderer(templates, itemFragments: 0), models, count / 2, single).PerSecond);
+            oneKept.Add(Rate(new DigestRenderer(templates), models, count / 2, single).PerSecond);
+        }
+        context.Report("renders (HTML + text), one core", $"{Span(oneKept)} renders/s (items rendered once per cycle)");
+        context.Report("renders, one core, every item in place", $"{Span(oneInPlace)} renders/s");
     }
 
     private static string Span(List<double> rates) => $"{rates.Min():N0}–{rates.Max():N0}";
 
-    private static (double PerSecond, long Bytes) Rate(DigestRenderer renderer, DigestEmail[] models, int count)
+    private static (double PerSecond, long Bytes) Rate(DigestRenderer renderer, DigestEmail[] models, int count, ParallelOptions? options = null)
     {
         long bytes = 0;
         var watch = Stopwatch.StartNew();
-        Parallel.For(0, count, () => 0L, (i, _, local) =>
+        Parallel.For(0, count, options ?? new ParallelOptions(), () => 0L, (i, _, local) =>
         {
             var r = renderer.Render(models[i % models.Length]);
             return local + r.Html.Length + r.Text.Length;
