@@ -30,8 +30,7 @@ internal sealed class PartialInclude(Func<string, object> wrap, ItemPartial? ite
 
     public object? Invoke(TemplateContext context, ScriptNode? callerContext, ScriptArray arguments, ScriptBlockStatement? blockStatement)
     {
-        if (item is not null && arguments.Count == 1 && context.ObjectToString(arguments[0]) == ItemName
-            && context.GetValue(ItemVariable) is DigestEmailItem listing)
+        if (item is not null && arguments.Count == 1 && arguments[0] is ItemName && context.GetValue(ItemVariable) is DigestEmailItem listing)
             return wrap(item.Render(listing));
         return wrap(context.ObjectToString(_include.Invoke(context, callerContext, arguments, blockStatement)) ?? "");
     }
