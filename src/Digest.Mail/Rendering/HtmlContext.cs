@@ -7,7 +7,7 @@ using Scriban.Runtime;
 namespace Digest.Mail.Rendering;
 
 /// <summary>HTML that our own code made and that goes into the output as it is; everything else is escaped.</summary>
-public sealed record RawHtml(string Html)
+internal sealed record RawHtml(string Html)
 {
     public override string ToString() => Html;
 }
