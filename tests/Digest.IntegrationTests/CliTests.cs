@@ -149,6 +149,27 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_template_that_does_not_parse_fails_at_start_with_its_file_line_and_column()
+    {
+        var templates = Path.Combine(_folder, "templates");
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "templates", "email"), "*", SearchOption.AllDirectories))
+        {
+            var copy = Path.Combine(templates, Path.GetRelativePath(Path.Combine(AppContext.BaseDirectory, "templates", "email"), file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
+        var broken = Path.Combine(templates, "digest.txt.sbn");
+        File.WriteAllText(broken, "{{ site_name }}\n\n  {{ for item in items }}no end\n");
+
+        var result = await Cli.RunAsync(new Dictionary<string, string?>(_settings) { ["Templates:Directory"] = templates }, "send-now", "--all");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Templates:Directory", result.Error);
+        Assert.Contains(broken + "(3,", result.Error);
+        Assert.DoesNotContain("   at ", result.Error);
+    }
+
+    [Fact]
     public async Task An_unknown_verb_or_missing_argument_is_a_usage_error()
     {
         var unknown = await Cli.RunAsync(_settings, "frobnicate");

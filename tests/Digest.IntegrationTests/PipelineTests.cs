@@ -11,7 +11,7 @@ using NodaTime;
 
 namespace Digest.IntegrationTests;
 
-/// <summary>The whole pipeline on real parts: files in, PostgreSQL matching, Handlebars, SMTP out, message read back from maildev.</summary>
+/// <summary>The whole pipeline on real parts: files in, PostgreSQL matching, Scriban templates, SMTP out, message read back from maildev.</summary>
 public sealed partial class PipelineTests : IAsyncLifetime
 {
     private DigestTestHost _host = null!;

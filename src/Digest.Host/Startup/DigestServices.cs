@@ -56,7 +56,7 @@ public static class DigestServices
     {
         services.AddValidatedOptions<SmtpOptions>(SmtpOptions.Section);
         services.AddValidatedOptions<SiteOptions>(SiteOptions.Section);
-        services.AddOptions<TemplateOptions>().BindConfiguration(TemplateOptions.Section);
+        services.AddValidatedOptions<TemplateOptions>(TemplateOptions.Section);
         services.AddSingleton(sp => new DigestRenderer(sp.GetRequiredService<IOptions<TemplateOptions>>().Value.Resolve()));
         services.AddSingleton(sp => new NoticeRenderer(sp.GetRequiredService<IOptions<TemplateOptions>>().Value.Resolve()));
         services.AddSingleton<IMailTransport>(sp =>

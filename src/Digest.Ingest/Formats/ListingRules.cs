@@ -40,8 +40,7 @@ public static class ListingRules
         }
     }
 
-    public static bool IsWebLink(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
+    public static bool IsWebLink(string url) => WebLink.IsWeb(url);
 
     /// <summary>Control characters out, runs of white space folded to one space, ends trimmed.</summary>
     public static string Clean(string? text)

@@ -1,3 +1,5 @@
+using Digest.Core.Listings;
+
 namespace Digest.Mail.Rendering;
 
 /// <summary>A piece of a snippet: plain text, or a word that matched one of the person's topics.</summary>
@@ -8,7 +10,8 @@ public sealed record DigestEmailItem
 {
     public required int Rank { get; init; }
     public required string Title { get; init; }
-    public string? Url { get; init; }
+    /// <summary>The listing's link, kept only when it is http or https: a scraped javascript: URL must not become a live link.</summary>
+    public string? Url { get; init => field = WebLink.IsWeb(value) ? value : null; }
     public string? Authors { get; init; }
     public string? Published { get; init; }
     public IReadOnlyList<SnippetPart> Snippet { get; init; } = [];

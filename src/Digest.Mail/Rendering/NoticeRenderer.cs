@@ -1,31 +1,23 @@
-using HandlebarsDotNet;
-
 namespace Digest.Mail.Rendering;
 
 /// <summary>
-/// Renders notices from templates/email/notices/{kind}.html.hbs and .txt.hbs, compiled once. HTML escapes
-/// every value; text escapes nothing. Few are sent, so the simple string-returning templates are enough.
+/// Renders notices from templates/email/notices/{kind}.html.sbn and .txt.sbn on the digests' machinery:
+/// parsed once, HTML escaped, text as it is.
 /// </summary>
 public sealed class NoticeRenderer
 {
     public static readonly string[] Kinds = ["confirm", "already-subscribed"];
-    private readonly Dictionary<string, (HandlebarsTemplate<object, object> Html, HandlebarsTemplate<object, object> Text)> _templates = [];
+    private readonly EmailTemplates _templates;
 
-    public NoticeRenderer(string templatesDirectory)
-    {
-        var folder = Path.Combine(templatesDirectory, "notices");
-        var html = Handlebars.Create(new HandlebarsConfiguration());
-        var text = Handlebars.Create(new HandlebarsConfiguration { NoEscape = true });
-        foreach (var kind in Kinds)
-            _templates[kind] = (html.Compile(TemplateFile.Read(Path.Combine(folder, kind + ".html.hbs"))),
-                text.Compile(TemplateFile.Read(Path.Combine(folder, kind + ".txt.hbs"))));
-    }
+    public NoticeRenderer(string templatesDirectory) =>
+        _templates = new EmailTemplates(templatesDirectory, [.. Kinds.Select(Template)]);
 
     public RenderedEmail Render(NoticeEmail notice)
     {
         ArgumentNullException.ThrowIfNull(notice);
-        if (!_templates.TryGetValue(notice.Kind, out var templates)) throw new ArgumentException($"No notice template '{notice.Kind}'.", nameof(notice));
-        // The text part gets the digests' treatment: no template indentation left, CRLF line ends.
-        return new RenderedEmail(notice.Subject, templates.Html(notice), TextPart.Normalise(templates.Text(notice)));
+        if (!_templates.Has(Template(notice.Kind))) throw new ArgumentException($"No notice template '{notice.Kind}'.", nameof(notice));
+        return _templates.Render(Template(notice.Kind), notice.Subject, notice);
     }
+
+    private static string Template(string kind) => "notices/" + kind;
 }

@@ -15,37 +15,53 @@ internal static class RenderRate
 {
     private const int Listings = 1_000;
 
-    public static void Measure(BenchmarkContext context, string templates, int count)
+    public static void Measure(BenchmarkContext context, string templates, int count, bool oneCore = false)
     {
         var models = Enumerable.Range(1, Listings).Select(Digest).ToArray();
         // Twice each, alternating, on fresh renderers: the first timed pass in a process came out 20-40 %
         // slower than the second whichever renderer went first (JIT tiers, GC heap sizing), so show both.
-        var inPlace = new List<double>();
-        var kept = new List<double>();
-        long bytes = 0;
+        var inPlace = new List<Pass>();
+        var kept = new List<Pass>();
         for (var round = 0; round < 2; round++)
         {
-            inPlace.Add(Rate(new DigestRenderer(templates, itemFragments: 0), models, count).PerSecond);
-            var (perSecond, size) = Rate(new DigestRenderer(templates), models, count);
-            kept.Add(perSecond);
-            bytes = size;
+            inPlace.Add(Rate(new DigestRenderer(templates, itemFragments: 0), models, count));
+            kept.Add(Rate(new DigestRenderer(templates), models, count));
         }
-        context.Report("renders (HTML + text), all cores", $"{Span(kept)} renders/s ({bytes / 1024:N0} KB each; items rendered once per cycle)");
-        context.Report("renders, every item rendered in place", $"{Span(inPlace)} renders/s");
+        context.Report("renders (HTML + text), all cores", $"{Span(kept)} ({kept[^1].Bytes / 1024:N0} KB each; items rendered once per cycle)");
+        context.Report("renders, every item rendered in place", Span(inPlace));
+        if (!oneCore) return;
+        var single = new ParallelOptions { MaxDegreeOfParallelism = 1 };
+        var oneKept = new List<Pass>();
+        var oneInPlace = new List<Pass>();
+        for (var round = 0; round < 2; round++)
+        {
+            oneInPlace.Add(Rate(new DigestRenderer(templates, itemFragments: 0), models, count / 2, single));
+            oneKept.Add(Rate(new DigestRenderer(templates), models, count / 2, single));
+        }
+        context.Report("renders (HTML + text), one core", $"{Span(oneKept)} (items rendered once per cycle)");
+        context.Report("renders, one core, every item in place", Span(oneInPlace));
     }
 
-    private static string Span(List<double> rates) => $"{rates.Min():N0}–{rates.Max():N0}";
+    // CPU time per render beside the rate: on a machine shared with other work the rate says how much of the
+    // machine this process got, the CPU time what a render costs (the process's, garbage collection included).
+    private static string Span(List<Pass> passes) =>
+        $"{passes.Min(p => p.PerSecond):N0}–{passes.Max(p => p.PerSecond):N0} renders/s, {passes.Min(p => p.CpuMicroseconds):N0}–{passes.Max(p => p.CpuMicroseconds):N0} µs CPU each";
 
-    private static (double PerSecond, long Bytes) Rate(DigestRenderer renderer, DigestEmail[] models, int count)
+    private sealed record Pass(double PerSecond, double CpuMicroseconds, long Bytes);
+
+    private static Pass Rate(DigestRenderer renderer, DigestEmail[] models, int count, ParallelOptions? options = null)
     {
         long bytes = 0;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
-        Parallel.For(0, count, () => 0L, (i, _, local) =>
+        Parallel.For(0, count, options ?? new ParallelOptions(), () => 0L, (i, _, local) =>
         {
             var r = renderer.Render(models[i % models.Length]);
             return local + r.Html.Length + r.Text.Length;
         }, local => Interlocked.Add(ref bytes, local));
-        return (count / watch.Elapsed.TotalSeconds, bytes / count);
+        var elapsed = watch.Elapsed.TotalSeconds;
+        var used = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds;
+        return new Pass(count / elapsed, used / count, bytes / count);
     }
 
     // Digest s repeats digest s + 1,000 item for item, as in the seeded outbox.

@@ -5,7 +5,8 @@ namespace Digest.Tests.Mail;
 /// <summary>
 /// Guards the exact bytes of both parts while the renderer is made faster: the expected files under
 /// Fixtures/rendered were written by the renderer before any speed work (Handlebars.Net 2.4.3, the
-/// templates in templates/email). Set DIGEST_WRITE_RENDERED to a folder to write the current output there.
+/// templates in templates/email); the move to Scriban changed only how the HTML part encodes characters
+/// (HtmlEncoder: '=' and '`' as they are, '+' and line breaks as character references), not what it shows. Set DIGEST_WRITE_RENDERED to a folder to write the current output there.
 /// </summary>
 public class RenderedOutputTests
 {
