@@ -5,7 +5,7 @@ namespace Digest.Core.Topics;
 /// <summary>
 /// Compiles a topic to the text form read by <c>to_tsquery('digest_english', …)</c>. Every word becomes a quoted
 /// lexeme, so PostgreSQL stems it but never reads it as an operator; the text is passed as a parameter.
-/// Title-only terms carry weight A, which is the weight the listing's title has in its search vector.
+/// Title-only terms carry weight A, which is the weight listing_search (SQL) gives the title's words.
 /// </summary>
 internal static class TsQueryCompiler
 {

@@ -11,10 +11,9 @@ public sealed record UpsertResult(int Inserted, int Duplicate, IReadOnlySet<stri
 /// <summary>Stores listings. Identity decides sameness; an existing listing is only ever enriched, never replaced.</summary>
 public sealed class ListingRepository(NpgsqlDataSource db, SqlCatalog sql)
 {
-
     /// <summary>
     /// Stores a batch: binary COPY into a staging table, then one set-based upsert, in one transaction.
-    /// The search vector is a generated column, so the index is current when the transaction commits.
+    /// Nothing about search is stored: each planning cycle makes the search vectors of its window itself.
     /// </summary>
     public async Task<UpsertResult> UpsertAsync(IReadOnlyList<Listing> batch, string source, CancellationToken ct = default)
     {

@@ -13,7 +13,7 @@ public sealed class DigestRenderer
 
     /// <param name="templatesDirectory">templates/email or an operator's copy of it.</param>
     /// <param name="itemFragments">How many rendered items each part keeps for reuse (0: render every item in place).
-    /// About 3 KB (HTML) and 1 KB (text) each, for the shipped templates.</param>
+    /// Each costs the size of one rendered item in memory.</param>
     public DigestRenderer(string templatesDirectory, int itemFragments = DefaultItemFragments) =>
         _templates = new EmailTemplates(templatesDirectory, [Digest], itemFragments);
 

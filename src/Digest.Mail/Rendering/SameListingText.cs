@@ -23,8 +23,8 @@ internal sealed class SameListingText : IEqualityComparer<DigestEmailItem>
             && SameTopics(x.MatchedTopics, y.MatchedTopics);
     }
 
-    // Only what tells listings apart cheaply: hashing all the text cost about 1 us per item, as much as
-    // rendering it. Items of one listing at one rank share a bucket and Equals tells them apart.
+    // Only what tells listings apart cheaply: hashing all the text costs as much as rendering the item.
+    // Items of one listing at one rank share a bucket and Equals tells them apart.
     public int GetHashCode(DigestEmailItem obj)
     {
         ArgumentNullException.ThrowIfNull(obj);

@@ -7,8 +7,8 @@ namespace Digest.Mail.Rendering;
 /// Templates indent for readability; the text part should not carry that indentation into the mail:
 /// trailing spaces go, runs of blank lines fold to one, lines end in CRLF. Lines break where
 /// MemoryExtensions.EnumerateLines breaks them (CR, LF, CRLF, FF, NEL, LS, PS).
-/// One pass into a pooled buffer: measured 6.9 -> 4.4 us for a 5.6 KB text part in the same run (StringBuilder
-/// and EnumerateLines before).
+/// One pass into a pooled buffer: it runs once per message, so it is kept cheaper than a StringBuilder and
+/// EnumerateLines (the README's delivery figures).
 /// </summary>
 public static class TextPart
 {
