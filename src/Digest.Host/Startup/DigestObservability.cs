@@ -38,7 +38,9 @@ public static class DigestObservability
     {
         var otel = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("digest"))
-            .WithMetrics(m => m.AddMeter(DigestMetrics.MeterName).AddNpgsqlInstrumentation().AddPrometheusExporter());
+            .WithMetrics(m => m.AddMeter(DigestMetrics.MeterName).AddNpgsqlInstrumentation()
+                // No cached answer: a scrape right after a send must count it.
+                .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         if (!string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
             otel.WithTracing(t => t.AddNpgsql().AddOtlpExporter());
     }
