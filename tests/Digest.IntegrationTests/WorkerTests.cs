@@ -5,7 +5,7 @@ using Npgsql;
 
 namespace Digest.IntegrationTests;
 
-/// <summary>The worker role: Quartz's persistent, clustered store on our database runs the digest cycle on its own.</summary>
+/// <summary>The worker role: Hangfire on our database runs the recurring jobs (inbox, planning, sending) on its own.</summary>
 public sealed class WorkerTests
 {
     [Fact]
@@ -14,7 +14,10 @@ public sealed class WorkerTests
         var connectionString = await TestPostgres.CreateDatabaseAsync();
         var folder = Directory.CreateTempSubdirectory("digest-worker-").FullName;
         var settings = await DigestTestHost.SettingsAsync(connectionString, folder);
-        settings["Delivery:CycleSeconds"] = "5";
+        settings["Scheduling:InboxCron"] = "*/5 * * * * *";
+        // Planning a few seconds after each inbox scan, so the dropped file is in before the person is planned.
+        settings["Scheduling:PlanCron"] = "3/5 * * * * *";
+        WorkerProcesses.LookOften(settings);
         var email = $"worker-{Guid.NewGuid():N}@example.org";
         Assert.Equal(0, (await Cli.RunAsync(settings, "subscriber", "add", email, "--topic", "grokking", "--hour", "0")).ExitCode);
         // Confirmed two days ago, so today's midnight send time is due now.
@@ -33,7 +36,7 @@ public sealed class WorkerTests
 
         Assert.True(File.Exists(Path.Combine(inbox, "processed", "page.txt")));
         await using (var db = new NpgsqlConnection(connectionString))
-            Assert.Equal(1, await db.ExecuteScalarAsync<long>("SELECT count(*) FROM qrtz_triggers"));
+            Assert.Equal(2, await db.ExecuteScalarAsync<long>("SELECT count(DISTINCT job) FROM job_runs WHERE job IN ('inbox-folder', 'digest-plan') AND error IS NULL"));
         Directory.Delete(folder, recursive: true);
     }
 }

@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Dapper;
+using Digest.Core.Schedule;
+using Digest.Core.Subscribers;
+using Digest.Core.Topics;
+using Digest.Data.Repositories;
+using Digest.Host.Startup;
+using Digest.Ingest;
+using Digest.IntegrationTests.Infrastructure;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace Digest.IntegrationTests;
+
+/// <summary>
+/// Hangfire as operators depend on it, with real worker processes on one database: a node killed in the middle of
+/// a job, a job that keeps failing, and the dashboard and `digest digests stats` that show it.
+/// </summary>
+public sealed class SchedulingTests(ITestOutputHelper output)
+{
+    private static async Task<long> CountAsync(string connectionString, string sql)
+    {
+        await using var db = new NpgsqlConnection(connectionString);
+        return await db.ExecuteScalarAsync<long>(sql);
+    }
+
+    [Fact]
+    public async Task A_planning_run_on_a_killed_node_is_run_again_by_another_node_and_every_digest_is_sent_once()
+    {
+        const int people = 30;
+        using var sink = SmtpSink.Start(keep: true);
+        await using var host = await DigestTestHost.StartAsync(extra: new Dictionary<string, string?>
+        {
+            ["Smtp:Port"] = sink.Port.ToString(CultureInfo.InvariantCulture),
+            ["Ingest:InboxDirectory"] = "",
+            ["Scheduling:PlanCron"] = "*/5 * * * * *",
+            ["Scheduling:SendCron"] = "*/5 * * * * *",
+            ["Scheduling:InvisibilitySeconds"] = "15",
+        });
+        WorkerProcesses.LookOften(host.Settings);
+        await DuePeopleAsync(host, people);
+
+        // Planning waits for this lock, so the first planning run is caught in the middle of its work.
+        var held = new NpgsqlConnection(host.ConnectionString);
+        await held.OpenAsync();
+        await held.ExecuteAsync("SELECT pg_advisory_lock(7365013)");
+        var workers = WorkerProcesses.Start(host.Settings, 3);
+        try
+        {
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            Run? caught = null;
+            while (caught is null && DateTime.UtcNow < deadline)
+            {
+                await using var db = new NpgsqlConnection(host.ConnectionString);
+                caught = await db.QueryFirstOrDefaultAsync<Run>("SELECT node AS Node, run_id AS RunId FROM job_runs WHERE job = 'digest-plan' AND finished_at IS NULL");
+                if (caught is null) await Task.Delay(250);
+            }
+            Assert.NotNull(caught);
+            var pid = int.Parse(caught.Node.Split('/')[^1], CultureInfo.InvariantCulture);
+            var victim = Assert.Single(workers, w => w.Id == pid);
+            victim.Kill();
+            await victim.WaitForExitAsync();
+            await held.DisposeAsync();
+
+            deadline = DateTime.UtcNow.AddMinutes(3);
+            while ((sink.Recipients().Count < people || await RerunsAsync(host.ConnectionString, caught.RunId) == 0) && DateTime.UtcNow < deadline)
+                await Task.Delay(500);
+
+            await using var check = new NpgsqlConnection(host.ConnectionString);
+            var runs = (await check.QueryAsync<(string Node, DateTime Started, DateTime? Finished, string? Error)>(
+                "SELECT node, started_at, finished_at, error FROM job_runs WHERE run_id = @id ORDER BY id", new { id = caught.RunId })).ToList();
+            foreach (var r in runs) output.WriteLine($"run {caught.RunId}: {r.Node} started {r.Started:HH:mm:ss} finished {r.Finished:HH:mm:ss} {r.Error}");
+            Assert.Equal(2, runs.Count);
+            Assert.NotEqual(runs[0].Node, runs[1].Node);
+            Assert.NotNull(runs[1].Finished);
+            Assert.Null(runs[1].Error);
+            // Taken over only once its claim ran out, not while the killed node might still have been working.
+            Assert.True(runs[1].Started - runs[0].Started >= TimeSpan.FromSeconds(10), "waited for the invisibility timeout");
+
+            var received = sink.Recipients();
+            Assert.Equal(people, received.Count);
+            Assert.Equal(people, received.Distinct().Count());
+        }
+        finally
+        {
+            await held.DisposeAsync();
+            await WorkerProcesses.StopAsync(workers);
+        }
+    }
+
+    [Fact]
+    public async Task A_job_that_throws_is_retried_then_ends_failed_in_the_dashboard_and_in_digests_stats()
+    {
+        const string key = "jobs-admin-key-0123456789";
+        var folder = Directory.CreateTempSubdirectory("digest-failing-").FullName;
+        var notAFolder = Path.Combine(folder, "inbox-is-a-file");
+        await File.WriteAllTextAsync(notAFolder, "the inbox cannot be created here");
+        var settings = await DigestTestHost.SettingsAsync(await TestPostgres.CreateDatabaseAsync(), folder);
+        settings["Ingest:InboxDirectory"] = notAFolder;
+        settings["Admin:ApiKey"] = key;
+        settings["Scheduling:InboxCron"] = "*/5 * * * * *";
+        settings["Scheduling:RetryAttempts"] = "1";
+        settings["Scheduling:RetryDelaySeconds"] = "1";
+        WorkerProcesses.LookOften(settings);
+        var connectionString = settings["Database:ConnectionString"]!;
+
+        var workers = WorkerProcesses.Start(settings, 1);
+        try
+        {
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (await CountAsync(connectionString, "SELECT count(*) FROM hangfire.job WHERE statename = 'Failed'") == 0 && DateTime.UtcNow < deadline)
+                await Task.Delay(500);
+        }
+        finally
+        {
+            await WorkerProcesses.StopAsync(workers);
+        }
+        // The failed job ran twice (the attempt and its one retry), each time recorded with the error.
+        var attempts = await CountAsync(connectionString, """
+            SELECT count(*) FROM job_runs WHERE job = 'inbox-folder' AND error IS NOT NULL
+              AND run_id = (SELECT id::text FROM hangfire.job WHERE statename = 'Failed' ORDER BY id LIMIT 1)
+            """);
+        Assert.Equal(2, attempts);
+
+        var stats = await Cli.RunAsync(settings, "digests", "stats");
+        output.WriteLine(stats.Output);
+        Assert.Equal(0, stats.ExitCode);
+        Assert.Matches(@"jobs: .* [1-9]\d* failed", stats.Output);
+        Assert.Contains("InboxJob.RunAsync", stats.Output);
+        Assert.Contains("inbox-is-a-file", stats.Output);
+
+        await using var web = await RunningApp.StartAsync(settings, Role.Web);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await web.Http.GetAsync("/admin/jobs/jobs/failed")).StatusCode);
+        using (var wrong = new HttpRequestMessage(HttpMethod.Get, "/admin/jobs/jobs/failed"))
+        {
+            wrong.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "not-the-key");
+            Assert.Equal(HttpStatusCode.Unauthorized, (await web.Http.SendAsync(wrong)).StatusCode);
+        }
+        using (var bearer = new HttpRequestMessage(HttpMethod.Get, "/admin/jobs/jobs/failed"))
+        {
+            bearer.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            var page = await web.Http.SendAsync(bearer);
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Contains("Ingest the inbox folder", await page.Content.ReadAsStringAsync());
+        }
+        using (var basic = new HttpRequestMessage(HttpMethod.Get, "/admin/jobs"))
+        {
+            // What a browser sends after asking for the key: any user name, the key as password.
+            basic.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:" + key)));
+            Assert.Equal(HttpStatusCode.OK, (await web.Http.SendAsync(basic)).StatusCode);
+        }
+        Directory.Delete(folder, recursive: true);
+    }
+
+    private sealed record Run(string Node, string RunId);
+
+    private static async Task<long> RerunsAsync(string connectionString, string runId)
+    {
+        await using var db = new NpgsqlConnection(connectionString);
+        return await db.ExecuteScalarAsync<long>("SELECT count(*) FROM job_runs WHERE run_id = @runId AND finished_at IS NOT NULL", new { runId });
+    }
+
+    /// <summary>People due now (confirmed two days ago, midnight send time) with a topic that matches the fixture's listings.</summary>
+    private static async Task DuePeopleAsync(DigestTestHost host, int people)
+    {
+        await host.Get<Ingestor>().IngestFileAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "papers-page-1.txt"), "test");
+        var repository = host.Get<SubscriberRepository>();
+        var topic = TopicParser.Parse("grokking");
+        var schedule = DeliverySchedule.Default with { SendHour = 0 };
+        for (var i = 0; i < people; i++)
+            await repository.SaveAsync(new Subscriber { Email = $"takeover-{i}-{Guid.NewGuid():N}@example.org", Status = SubscriberStatus.Active, Schedule = schedule }, [("grokking", topic)]);
+        await using var db = new NpgsqlConnection(host.ConnectionString);
+        await db.ExecuteAsync("UPDATE subscribers SET confirmed_at = now() - interval '2 days'");
+    }
+}
