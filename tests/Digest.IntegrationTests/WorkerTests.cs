@@ -15,14 +15,10 @@ public sealed class WorkerTests
         var folder = Directory.CreateTempSubdirectory("digest-worker-").FullName;
         var settings = await DigestTestHost.SettingsAsync(connectionString, folder);
         settings["Scheduling:InboxCron"] = "*/5 * * * * *";
-        // Planning a few seconds after each inbox scan, so the dropped file is in before the person is planned.
-        settings["Scheduling:PlanCron"] = "3/5 * * * * *";
+        settings["Scheduling:PlanCron"] = "*/5 * * * * *";
         WorkerProcesses.LookOften(settings);
         var email = $"worker-{Guid.NewGuid():N}@example.org";
         Assert.Equal(0, (await Cli.RunAsync(settings, "subscriber", "add", email, "--topic", "grokking", "--hour", "0")).ExitCode);
-        // Confirmed two days ago, so today's midnight send time is due now.
-        await using (var db = new NpgsqlConnection(connectionString))
-            await db.ExecuteAsync("UPDATE subscribers SET confirmed_at = now() - interval '2 days'");
         var inbox = Path.Combine(folder, "inbox");
         Directory.CreateDirectory(inbox);
         File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "papers-page-1.txt"), Path.Combine(inbox, "page.txt"));
@@ -30,6 +26,12 @@ public sealed class WorkerTests
 
         await using (var worker = await RunningApp.StartAsync(settings, Role.Worker))
         {
+            // Once the file is in, the person becomes due: confirmed two days ago, so today's midnight send time is
+            // due now (the inbox and planning jobs run side by side, so planning could otherwise come first).
+            var deadline = DateTime.UtcNow.AddMinutes(1);
+            while (!File.Exists(Path.Combine(inbox, "processed", "page.txt")) && DateTime.UtcNow < deadline) await Task.Delay(200);
+            await using (var db = new NpgsqlConnection(connectionString))
+                await db.ExecuteAsync("UPDATE subscribers SET confirmed_at = now() - interval '2 days'");
             var mail = Assert.Single(await TestMailServer.WaitForAsync(email, timeout: TimeSpan.FromSeconds(60)));
             Assert.Contains("Grokking at the Edge of Numerical Stability", mail.Text);
         }
