@@ -77,8 +77,8 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
         output.WriteLine($"{runs} runs of {occurrences} occurrences over {seconds} s on {nodes} node(s), every 5 s");
         Assert.True(occurrences >= 4, "the job kept running");
         Assert.Equal(occurrences, runs);
-        // At most one occurrence per 5 s between the first and the last run: never one per node.
-        Assert.True(occurrences <= seconds / 5 + 1, $"{occurrences} occurrences in {seconds} s");
+        // At most one occurrence per 5 s between the first and the last run (give or take a queue poll): never one per node.
+        Assert.True(occurrences <= (seconds + 3) / 5 + 1, $"{occurrences} occurrences in {seconds} s");
         // Every worker registered the recurring jobs; they exist once.
         Assert.Equal(5, await CountAsync(connectionString, "SELECT count(*) FROM hangfire.set WHERE key = 'recurring-jobs'"));
     }
