@@ -31,22 +31,62 @@ public sealed class SchedulingTests(ITestOutputHelper output)
     [Fact]
     public async Task A_planning_run_on_a_killed_node_is_run_again_by_another_node_and_every_digest_is_sent_once()
     {
+        var (runs, received, people) = await StopMidPlanningAsync(graceful: false, invisibilitySeconds: 15);
+
+        Assert.Equal(2, runs.Count);
+        Assert.NotEqual(runs[0].Node, runs[1].Node);
+        Assert.Null(runs[0].Finished);
+        Assert.NotNull(runs[1].Finished);
+        Assert.Null(runs[1].Error);
+        // Taken over only once its claim ran out, not while the killed node might still have been working.
+        Assert.True(runs[1].Started - runs[0].Started >= TimeSpan.FromSeconds(10), "waited for the invisibility timeout");
+        Assert.Equal(people, received.Count);
+        Assert.Equal(people, received.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_planning_run_on_a_node_stopped_with_sigterm_says_so_and_is_run_again_at_once_by_another_node()
+    {
+        // A claim that would hold for ten minutes: a run again within the test can only come from the stopping
+        // node handing the job back.
+        var (runs, received, people) = await StopMidPlanningAsync(graceful: true, invisibilitySeconds: 600);
+
+        Assert.Equal(2, runs.Count);
+        Assert.NotEqual(runs[0].Node, runs[1].Node);
+        Assert.NotNull(runs[0].Finished);
+        Assert.Contains("stopped with its node", runs[0].Error);
+        Assert.NotNull(runs[1].Finished);
+        Assert.Null(runs[1].Error);
+        Assert.Equal(people, received.Count);
+        Assert.Equal(people, received.Distinct().Count());
+    }
+
+    private sealed record Run(string Node, string RunId);
+
+    private sealed record RunRow(string Node, DateTime Started, DateTime? Finished, string? Error);
+
+    /// <summary>
+    /// Three workers; the first planning run is caught waiting for the planning lock (held here), its node is stopped
+    /// (SIGKILL, or SIGTERM when graceful), the lock let go. Returns every run of that occurrence and who got mail.
+    /// </summary>
+    private async Task<(List<RunRow> Runs, IReadOnlyList<string> Received, int People)> StopMidPlanningAsync(bool graceful, int invisibilitySeconds)
+    {
         const int people = 30;
         using var sink = SmtpSink.Start(keep: true);
         await using var host = await DigestTestHost.StartAsync(extra: new Dictionary<string, string?>
         {
             ["Smtp:Port"] = sink.Port.ToString(CultureInfo.InvariantCulture),
             ["Ingest:InboxDirectory"] = "",
-            // Sparse, so the taken-over run is not crowded out by the next occurrence (one run of a job at a time).
+            // Sparse, so the run taken over is not crowded out by the next occurrence (one run of a job at a time).
             ["Scheduling:PlanCron"] = "*/30 * * * * *",
             ["Scheduling:SendCron"] = "*/5 * * * * *",
-            ["Scheduling:InvisibilitySeconds"] = "15",
+            ["Scheduling:InvisibilitySeconds"] = invisibilitySeconds.ToString(CultureInfo.InvariantCulture),
         });
         WorkerProcesses.LookOften(host.Settings);
         await DuePeopleAsync(host, people);
 
         // Planning waits for this lock, so the first planning run is caught in the middle of its work.
-        var held = new NpgsqlConnection(host.ConnectionString);
+        await using var held = new NpgsqlConnection(host.ConnectionString);
         await held.OpenAsync();
         await held.ExecuteAsync("SELECT pg_advisory_lock(7365013)");
         var workers = WorkerProcesses.Start(host.Settings, 3);
@@ -63,8 +103,12 @@ public sealed class SchedulingTests(ITestOutputHelper output)
             Assert.NotNull(caught);
             var pid = int.Parse(caught.Node.Split('/')[^1], CultureInfo.InvariantCulture);
             var victim = Assert.Single(workers, w => w.Id == pid);
-            victim.Kill();
-            await victim.WaitForExitAsync();
+            if (graceful) await WorkerProcesses.StopAsync([victim]);
+            else
+            {
+                victim.Kill();
+                await victim.WaitForExitAsync();
+            }
             // Unlocked by hand: a pooled connection's session, and its locks, outlive Dispose.
             await held.ExecuteAsync("SELECT pg_advisory_unlock(7365013)");
 
@@ -75,23 +119,25 @@ public sealed class SchedulingTests(ITestOutputHelper output)
             await using var check = new NpgsqlConnection(host.ConnectionString);
             foreach (var r in await check.QueryAsync<(string, string, DateTime, DateTime?, string?)>("SELECT node, run_id, started_at, finished_at, coalesce(error, summary) FROM job_runs WHERE job = 'digest-plan' ORDER BY id"))
                 output.WriteLine($"digest-plan run {r}");
-            var runs = (await check.QueryAsync<(string Node, DateTime Started, DateTime? Finished, string? Error)>(
-                "SELECT node, started_at, finished_at, error FROM job_runs WHERE run_id = @id ORDER BY id", new { id = caught.RunId })).ToList();
-            Assert.Equal(2, runs.Count);
-            Assert.NotEqual(runs[0].Node, runs[1].Node);
-            Assert.NotNull(runs[1].Finished);
-            Assert.Null(runs[1].Error);
-            // Taken over only once its claim ran out, not while the killed node might still have been working.
-            Assert.True(runs[1].Started - runs[0].Started >= TimeSpan.FromSeconds(10), "waited for the invisibility timeout");
-
-            var received = sink.Recipients();
-            Assert.Equal(people, received.Count);
-            Assert.Equal(people, received.Distinct().Count());
+            var runs = (await check.QueryAsync<RunRow>(
+                "SELECT node AS Node, started_at AS Started, finished_at AS Finished, error AS Error FROM job_runs WHERE run_id = @id ORDER BY id", new { id = caught.RunId })).ToList();
+            return (runs, sink.Recipients(), people);
         }
         finally
         {
-            await held.DisposeAsync();
-            await WorkerProcesses.StopAsync(workers);
+            await WorkerProcesses.StopAsync(workers.Where(w => !IsGone(w)));
+        }
+    }
+
+    private static bool IsGone(Process process)
+    {
+        try
+        {
+            return process.HasExited;
+        }
+        catch (InvalidOperationException)
+        {
+            return true; // disposed after a graceful stop
         }
     }
 
@@ -159,8 +205,6 @@ public sealed class SchedulingTests(ITestOutputHelper output)
         }
         Directory.Delete(folder, recursive: true);
     }
-
-    private sealed record Run(string Node, string RunId);
 
     private static async Task<long> RerunsAsync(string connectionString, string runId)
     {
