@@ -142,6 +142,45 @@ public sealed class SchedulingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Three_nodes_starting_on_an_empty_database_install_the_job_schema_once_without_errors()
+    {
+        var settings = await DigestTestHost.SettingsAsync(await TestPostgres.CreateDatabaseAsync(), Path.GetTempPath());
+        var connectionString = settings["Database:ConnectionString"]!;
+        await using (var db = new NpgsqlConnection(connectionString))
+            await db.ExecuteAsync("DROP SCHEMA public CASCADE; CREATE SCHEMA public; DROP SCHEMA IF EXISTS hangfire CASCADE");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Cli.RunAsync(settings, "migrate")));
+
+        foreach (var r in results)
+        {
+            Assert.Equal(0, r.ExitCode);
+            Assert.DoesNotContain("23505", r.Output + r.Error);
+            Assert.DoesNotContain("duplicate key", r.Output + r.Error);
+        }
+        Assert.True(await CountAsync(connectionString, "SELECT max(version) FROM hangfire.schema") > 0);
+        Assert.Equal(Digest.Data.Migrator.All().Count, await CountAsync(connectionString, "SELECT count(*) FROM schema_migrations"));
+    }
+
+    [Fact]
+    public async Task Migrate_on_a_database_that_ran_quartz_drops_its_tables()
+    {
+        var settings = await DigestTestHost.SettingsAsync(await TestPostgres.CreateDatabaseAsync(), Path.GetTempPath());
+        var connectionString = settings["Database:ConnectionString"]!;
+        await using (var db = new NpgsqlConnection(connectionString))
+            await db.ExecuteAsync("""
+                CREATE TABLE qrtz_job_details (sched_name text, job_name text, PRIMARY KEY (sched_name, job_name));
+                CREATE TABLE qrtz_triggers (sched_name text, trigger_name text, job_name text,
+                    FOREIGN KEY (sched_name, job_name) REFERENCES qrtz_job_details);
+                CREATE TABLE qrtz_locks (sched_name text, lock_name text);
+                DELETE FROM schema_migrations WHERE name = '0012_drop_quartz';
+                """);
+
+        Assert.Equal(0, (await Cli.RunAsync(settings, "migrate")).ExitCode);
+
+        Assert.Equal(0, await CountAsync(connectionString, "SELECT count(*) FROM pg_tables WHERE tablename LIKE 'qrtz%'"));
+    }
+
+    [Fact]
     public async Task A_job_that_throws_is_retried_then_ends_failed_in_the_dashboard_and_in_digests_stats()
     {
         const string key = "jobs-admin-key-0123456789";
