@@ -142,6 +142,33 @@ public sealed class SchedulingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_confirmation_mail_goes_out_within_seconds_through_a_send_job_the_web_role_enqueues()
+    {
+        var folder = Directory.CreateTempSubdirectory("digest-notice-").FullName;
+        var settings = await DigestTestHost.SettingsAsync(await TestPostgres.CreateDatabaseAsync(), folder);
+        // No recurring job runs in this test (send-due included): only the web role's enqueue can send the mail.
+        WorkerProcesses.LookOften(settings);
+        Assert.Equal(0, (await Cli.RunAsync(settings, "migrate")).ExitCode);
+        var worker = WorkerProcesses.Start(settings, 1);
+        try
+        {
+            await using var web = await RunningApp.StartAsync(settings, Role.Web);
+            using var client = new FormClient(web.Address);
+            var email = $"notice-{Guid.NewGuid():N}@example.org";
+            var (status, _) = await client.SubmitAsync("/", "/subscribe", [("email", email), .. FormClient.Choices("grokking")]);
+            Assert.Equal(HttpStatusCode.OK, status);
+
+            var mail = Assert.Single(await TestMailServer.WaitForAsync(email, timeout: TimeSpan.FromSeconds(60)));
+            Assert.Equal("Confirm your Digest subscription", mail.Subject);
+        }
+        finally
+        {
+            await WorkerProcesses.StopAsync(worker);
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Three_nodes_starting_on_an_empty_database_install_the_job_schema_once_without_errors()
     {
         var settings = await DigestTestHost.SettingsAsync(await TestPostgres.CreateDatabaseAsync(), Path.GetTempPath());

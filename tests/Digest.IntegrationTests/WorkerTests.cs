@@ -1,5 +1,4 @@
 using Dapper;
-using Digest.Host.Startup;
 using Digest.IntegrationTests.Infrastructure;
 using Npgsql;
 
@@ -24,7 +23,9 @@ public sealed class WorkerTests
         File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "papers-page-1.txt"), Path.Combine(inbox, "page.txt"));
         File.SetLastWriteTimeUtc(Path.Combine(inbox, "page.txt"), DateTime.UtcNow.AddMinutes(-1));
 
-        await using (var worker = await RunningApp.StartAsync(settings, Role.Worker))
+        // A separate process, as in production: Hangfire keeps some settings process-wide.
+        var worker = WorkerProcesses.Start(settings, 1);
+        try
         {
             // Once the file is in, the person becomes due: confirmed two days ago, so today's midnight send time is
             // due now (the inbox and planning jobs run side by side, so planning could otherwise come first).
@@ -32,8 +33,12 @@ public sealed class WorkerTests
             while (!File.Exists(Path.Combine(inbox, "processed", "page.txt")) && DateTime.UtcNow < deadline) await Task.Delay(200);
             await using (var db = new NpgsqlConnection(connectionString))
                 await db.ExecuteAsync("UPDATE subscribers SET confirmed_at = now() - interval '2 days'");
-            var mail = Assert.Single(await TestMailServer.WaitForAsync(email, timeout: TimeSpan.FromSeconds(60)));
+            var mail = Assert.Single(await TestMailServer.WaitForAsync(email, timeout: TimeSpan.FromSeconds(90)));
             Assert.Contains("Grokking at the Edge of Numerical Stability", mail.Text);
+        }
+        finally
+        {
+            await WorkerProcesses.StopAsync(worker);
         }
 
         Assert.True(File.Exists(Path.Combine(inbox, "processed", "page.txt")));
