@@ -169,6 +169,18 @@ public sealed class SchedulingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_worker_configured_with_a_setting_from_before_hangfire_stops_at_start_and_names_the_new_one()
+    {
+        var settings = await DigestTestHost.SettingsAsync(await TestPostgres.CreateDatabaseAsync(), Path.GetTempPath());
+        settings["Delivery:CycleSeconds"] = "60";
+
+        var result = await Cli.RunAsync(settings, "run", "--role", "worker", "--urls", "http://127.0.0.1:0");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Delivery:CycleSeconds is no longer used: set Scheduling:PlanCron", result.Error);
+    }
+
+    [Fact]
     public async Task Three_nodes_starting_on_an_empty_database_install_the_job_schema_once_without_errors()
     {
         var settings = await DigestTestHost.SettingsAsync(await TestPostgres.CreateDatabaseAsync(), Path.GetTempPath());

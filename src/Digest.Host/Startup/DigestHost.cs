@@ -29,7 +29,7 @@ public static class DigestHost
         builder.Services.AddDigestData(boot).AddDigestIngest().AddDigestMail(boot).AddDigestDelivery();
         builder.Services.AddDigestObservability(builder.Logging, builder.Configuration, role);
         builder.Services.AddDigestJobStorage(boot);
-        if (role.HasFlag(Role.Worker)) builder.Services.AddDigestScheduling();
+        if (role.HasFlag(Role.Worker)) builder.Services.AddDigestScheduling(builder.Configuration);
         if (role.HasFlag(Role.Web)) builder.Services.AddDigestPages();
 
         var app = builder.Build();

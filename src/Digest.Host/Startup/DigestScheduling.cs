@@ -47,9 +47,18 @@ public static class DigestScheduling
         return services;
     }
 
+    /// <summary>Settings of the scheduler before Hangfire, and what replaced them: a deployment that still sets one stops at start.</summary>
+    private static readonly (string Old, string Now)[] Replaced =
+    [
+        ("Delivery:CycleSeconds", "Scheduling:PlanCron, Scheduling:InboxCron and Scheduling:FeedsCron (cron expressions)"),
+        ("Delivery:SendPollSeconds", "Scheduling:SendCron and Scheduling:QueuePollSeconds"),
+    ];
+
     /// <summary>The worker role: a Hangfire server and the recurring jobs, registered by every worker at start.</summary>
-    public static IServiceCollection AddDigestScheduling(this IServiceCollection services)
+    public static IServiceCollection AddDigestScheduling(this IServiceCollection services, IConfiguration configuration)
     {
+        foreach (var (old, now) in Replaced)
+            if (configuration[old] is not null) throw new InvalidOperationException($"{old} is no longer used: set {now} instead.");
         services.AddHangfireServer((sp, server) =>
         {
             var o = sp.GetRequiredService<IOptions<SchedulingOptions>>().Value;
