@@ -56,6 +56,9 @@ public static class Sql
     public const string DailyStats = "daily-stats";
     public const string PreviewDigestCandidates = "preview-digest-candidates";
     public const string FinishJobRun = "finish-job-run";
+    public const string TryLockJob = "try-lock-job";
+    public const string UnlockJob = "unlock-job";
+    public const string AnySendable = "any-sendable";
     public const string QueueNotice = "queue-notice";
     public const string ClaimNotices = "claim-notices";
     public const string FinishNotice = "finish-notice";

@@ -1,11 +1,10 @@
 using Dapper;
-using Digest.Host.Startup;
 using Digest.IntegrationTests.Infrastructure;
 using Npgsql;
 
 namespace Digest.IntegrationTests;
 
-/// <summary>The worker role: Quartz's persistent, clustered store on our database runs the digest cycle on its own.</summary>
+/// <summary>The worker role: Hangfire on our database runs the recurring jobs (inbox, planning, sending) on its own.</summary>
 public sealed class WorkerTests
 {
     [Fact]
@@ -14,26 +13,37 @@ public sealed class WorkerTests
         var connectionString = await TestPostgres.CreateDatabaseAsync();
         var folder = Directory.CreateTempSubdirectory("digest-worker-").FullName;
         var settings = await DigestTestHost.SettingsAsync(connectionString, folder);
-        settings["Delivery:CycleSeconds"] = "5";
+        settings["Scheduling:InboxCron"] = "*/5 * * * * *";
+        settings["Scheduling:PlanCron"] = "*/5 * * * * *";
+        WorkerProcesses.LookOften(settings);
         var email = $"worker-{Guid.NewGuid():N}@example.org";
         Assert.Equal(0, (await Cli.RunAsync(settings, "subscriber", "add", email, "--topic", "grokking", "--hour", "0")).ExitCode);
-        // Confirmed two days ago, so today's midnight send time is due now.
-        await using (var db = new NpgsqlConnection(connectionString))
-            await db.ExecuteAsync("UPDATE subscribers SET confirmed_at = now() - interval '2 days'");
         var inbox = Path.Combine(folder, "inbox");
         Directory.CreateDirectory(inbox);
         File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "papers-page-1.txt"), Path.Combine(inbox, "page.txt"));
         File.SetLastWriteTimeUtc(Path.Combine(inbox, "page.txt"), DateTime.UtcNow.AddMinutes(-1));
 
-        await using (var worker = await RunningApp.StartAsync(settings, Role.Worker))
+        // A separate process, as in production: Hangfire keeps some settings process-wide.
+        var worker = WorkerProcesses.Start(settings, 1);
+        try
         {
-            var mail = Assert.Single(await TestMailServer.WaitForAsync(email, timeout: TimeSpan.FromSeconds(60)));
+            // Once the file is in, the person becomes due: confirmed two days ago, so today's midnight send time is
+            // due now (the inbox and planning jobs run side by side, so planning could otherwise come first).
+            var deadline = DateTime.UtcNow.AddMinutes(1);
+            while (!File.Exists(Path.Combine(inbox, "processed", "page.txt")) && DateTime.UtcNow < deadline) await Task.Delay(200);
+            await using (var db = new NpgsqlConnection(connectionString))
+                await db.ExecuteAsync("UPDATE subscribers SET confirmed_at = now() - interval '2 days'");
+            var mail = Assert.Single(await TestMailServer.WaitForAsync(email, timeout: TimeSpan.FromSeconds(90)));
             Assert.Contains("Grokking at the Edge of Numerical Stability", mail.Text);
+        }
+        finally
+        {
+            await WorkerProcesses.StopAsync(worker);
         }
 
         Assert.True(File.Exists(Path.Combine(inbox, "processed", "page.txt")));
         await using (var db = new NpgsqlConnection(connectionString))
-            Assert.Equal(1, await db.ExecuteScalarAsync<long>("SELECT count(*) FROM qrtz_triggers"));
+            Assert.Equal(2, await db.ExecuteScalarAsync<long>("SELECT count(DISTINCT job) FROM job_runs WHERE job IN ('inbox-folder', 'digest-plan') AND error IS NULL"));
         Directory.Delete(folder, recursive: true);
     }
 }

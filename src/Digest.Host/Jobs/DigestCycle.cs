@@ -9,10 +9,9 @@ namespace Digest.Host.Jobs;
 public sealed record CycleSummary(int FilesIngested, int ListingsInserted, PlanSummary Plan, SendSummary Send, int NoticesSent = 0, int SignupsExpired = 0);
 
 /// <summary>
-/// One turn of the pipeline: ingest the inbox, plan due digests, forget expired sign-ups, and (for the CLI)
-/// send digests and notices. Each step is
-/// safe to repeat. The worker's scheduled job runs it without sending: every worker node's
-/// <see cref="OutboxSender"/> sends, so sending scales with the nodes while planning runs on one at a time.
+/// One turn of the whole pipeline in this process, for the CLI's `send-now` (no Hangfire server needed): pull due
+/// feeds, ingest the inbox, plan due digests, forget expired sign-ups, send digests and notices. Each step is safe
+/// to repeat and safe beside running workers, which do the same steps as separate recurring jobs.
 /// </summary>
 public sealed class DigestCycle(
     InboxFolder inbox,
@@ -25,7 +24,7 @@ public sealed class DigestCycle(
     NodaTime.IClock clock,
     IOptions<IngestOptions> ingest)
 {
-    public async Task<CycleSummary> RunAsync(bool everyone, CancellationToken ct, bool send = true)
+    public async Task<CycleSummary> RunAsync(bool everyone, CancellationToken ct)
     {
         var pulled = await feeds.PullDueAsync(ct);
         var files = 0;
@@ -38,8 +37,8 @@ public sealed class DigestCycle(
         }
         var plan = await planner.PlanAsync(everyone, ct);
         var expired = await subscriptions.ExpireUnconfirmedAsync(clock.GetCurrentInstant() - signup.ConfirmLifetime, ct);
-        var sent = send ? await sender.SendDueAsync(ct) : new SendSummary(0, 0, 0, 0);
-        var noticed = send ? await notices.SendDueAsync(ct) : 0;
+        var sent = await sender.SendDueAsync(ct);
+        var noticed = await notices.SendDueAsync(ct);
         return new CycleSummary(files, inserted, plan, sent, noticed, expired);
     }
 }

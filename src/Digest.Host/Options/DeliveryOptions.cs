@@ -7,14 +7,6 @@ public sealed class DeliveryOptions
 {
     public const string Section = "Delivery";
 
-    /// <summary>Seconds between runs of the digest cycle (ingest the inbox, plan due digests, send).</summary>
-    [Range(5, 86400)]
-    public int CycleSeconds { get; set; } = 60;
-
-    /// <summary>How long a worker's sender waits after finding the outbox empty before it looks again.</summary>
-    [Range(1, 300)]
-    public int SendPollSeconds { get; set; } = 5;
-
     /// <summary>How many digests one worker claims at a time.</summary>
     [Range(1, 1000)]
     public int BatchSize { get; set; } = 50;

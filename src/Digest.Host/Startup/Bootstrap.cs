@@ -5,7 +5,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace Digest.Host.Startup;
 
-/// <summary>What must be known before the services are built: the database to use, migrated, and the link-signing key.</summary>
+/// <summary>What must be known before the services are built: the database to use, migrated (Hangfire's schema too), and the link-signing key.</summary>
 public sealed record Bootstrapped(string ConnectionString, byte[] LinkKey);
 
 public static class Bootstrap
@@ -18,6 +18,7 @@ public static class Bootstrap
         var connectionString = await DatabaseBootstrap.ResolveAsync(database, ct);
         await using var dataSource = DataSourceFactory.Create(connectionString, "digest-bootstrap");
         await new Migrator(dataSource).MigrateAsync(ct);
+        await JobStorageSchema.InstallAsync(dataSource, ct);
         var site = configuration.GetSection(SiteOptions.Section).Get<SiteOptions>() ?? new SiteOptions();
         var key = await LinkKeyAsync(site, dataSource, catalog, ct);
         return new Bootstrapped(connectionString, key);

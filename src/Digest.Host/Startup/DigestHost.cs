@@ -4,8 +4,8 @@ using Digest.Host.Observability;
 namespace Digest.Host.Startup;
 
 /// <summary>
-/// Builds the one program in its roles. The web role serves pages and health; the worker role runs the
-/// scheduled cycle through Quartz. CLI verbs use the same services without either.
+/// Builds the one program in its roles. The web role serves pages, health and the jobs dashboard; the worker role
+/// runs the recurring and send jobs on a Hangfire server. CLI verbs use the same services without either.
 /// </summary>
 public static class DigestHost
 {
@@ -28,7 +28,8 @@ public static class DigestHost
         var boot = await Bootstrap.PrepareAsync(builder.Configuration, ct);
         builder.Services.AddDigestData(boot).AddDigestIngest().AddDigestMail(boot).AddDigestDelivery();
         builder.Services.AddDigestObservability(builder.Logging, builder.Configuration, role);
-        if (role.HasFlag(Role.Worker)) builder.Services.AddDigestScheduling(boot, builder.Configuration);
+        builder.Services.AddDigestJobStorage(boot);
+        if (role.HasFlag(Role.Worker)) builder.Services.AddDigestScheduling(builder.Configuration);
         if (role.HasFlag(Role.Web)) builder.Services.AddDigestPages();
 
         var app = builder.Build();
@@ -43,11 +44,12 @@ public static class DigestHost
             app.MapUnsubscribePages();
             app.MapAdminApi();
             app.MapPushApi();
+            app.MapJobsDashboard();
         }
         return app;
     }
 
-    /// <summary>The services without web or scheduler, for CLI verbs.</summary>
+    /// <summary>The services without web or Hangfire server, for CLI verbs (the job storage is there to read job states).</summary>
     public static async Task<IHost> BuildCliAsync(IReadOnlyDictionary<string, string?>? overrides = null, CancellationToken ct = default)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
@@ -58,6 +60,7 @@ public static class DigestHost
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var boot = await Bootstrap.PrepareAsync(builder.Configuration, ct);
         builder.Services.AddDigestData(boot).AddDigestIngest().AddDigestMail(boot).AddDigestDelivery();
+        builder.Services.AddDigestJobStorage(boot);
         return builder.Build();
     }
 }

@@ -1,45 +1,72 @@
+using Digest.Data.Repositories;
 using Digest.Host.Jobs;
 using Digest.Host.Options;
-using Npgsql;
-using Quartz;
+using Hangfire;
+using Hangfire.AspNetCore;
+using Hangfire.Common;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Microsoft.Extensions.Options;
 
 namespace Digest.Host.Startup;
 
+/// <summary>
+/// Hangfire on our PostgreSQL database (schema "hangfire", installed by <see cref="JobStorageSchema"/>). Every role
+/// gets the storage, to enqueue jobs and read their state; only the worker role runs a Hangfire server.
+/// </summary>
 public static class DigestScheduling
 {
-    /// <summary>
-    /// Quartz with its persistent, clustered store in our PostgreSQL database. Every node registers the
-    /// job type; the recurring trigger is written once by <see cref="RecurringTriggers"/>, never by each
-    /// node's start-up (two nodes scheduling the same trigger make it fire on both).
-    /// </summary>
-    public static IServiceCollection AddDigestScheduling(this IServiceCollection services, Bootstrapped boot, IConfiguration configuration)
+    /// <summary>The job storage and client: the web role enqueues sends, the CLI reads job statistics.</summary>
+    public static IServiceCollection AddDigestJobStorage(this IServiceCollection services, Bootstrapped boot)
     {
-        var cycle = TimeSpan.FromSeconds(configuration.GetSection(DeliveryOptions.Section).Get<DeliveryOptions>()?.CycleSeconds ?? 60);
-        services.AddQuartz(q =>
+        services.AddValidatedOptions<SchedulingOptions>(SchedulingOptions.Section);
+        // Storage, activator and filters are this host's own services, registered before AddHangfire so that its
+        // process-wide defaults (JobStorage.Current, JobActivator.Current) never join two hosts in one process.
+        services.AddSingleton<JobStorage>(sp =>
         {
-            q.ConfigureScheduler(s =>
+            sp.GetRequiredService<IGlobalConfiguration>();
+            var o = sp.GetRequiredService<IOptions<SchedulingOptions>>().Value;
+            var options = new PostgreSqlStorageOptions
             {
-                s.InstanceName = "digest";
-                s.GenerateInstanceId = true;
-            });
-            q.UsePersistentStore(store =>
-            {
-                store.UsePostgres(boot.ConnectionString);
-                store.UseSystemTextJsonSerializer(_ => { });
-                store.UseClustering(c => c.CheckinInterval = TimeSpan.FromSeconds(10));
-                // Quartz creates its qrtz_ tables in our database on first start.
-                store.ProvisionSchema();
-                // A firing later than half an interval counts as misfired, and the trigger's misfire
-                // instruction (fire once now, then keep the interval) applies. Without this, a node that
-                // comes back after downtime fires every missed run in a burst (Quartz's default allows 60 s).
-                store.ConfigureStore(o => o.MisfireThreshold = TimeSpan.FromSeconds(Math.Clamp(cycle.TotalSeconds / 2, 1, 60)));
-            });
-            q.AddJob<DigestCycleJob>(j => j.WithIdentity(DigestCycleJob.Key).StoreDurably());
+                SchemaName = JobStorageSchema.Name,
+                PrepareSchemaIfNecessary = false,
+                UseSlidingInvisibilityTimeout = true,
+                InvisibilityTimeout = TimeSpan.FromSeconds(o.InvisibilitySeconds),
+                QueuePollInterval = TimeSpan.FromSeconds(o.QueuePollSeconds),
+            };
+            return new PostgreSqlStorage(new NpgsqlConnectionFactory(boot.ConnectionString, options), options);
         });
-        services.AddSingleton<RecurringTriggers>();
-        services.AddHostedService(sp => sp.GetRequiredService<RecurringTriggers>());
-        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
-        services.AddHostedService<OutboxSender>();
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddSingleton<IJobFilterProvider>(sp => new DigestJobFilters(JobFilterProviders.Providers, sp.GetRequiredService<IOptions<SchedulingOptions>>().Value));
+        services.AddHangfire(c => c
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
+        services.AddSingleton<OutboxRepository>();
+        services.AddSingleton<SendFanOut>();
+        return services;
+    }
+
+    /// <summary>Settings of the scheduler before Hangfire, and what replaced them: a deployment that still sets one stops at start.</summary>
+    private static readonly (string Old, string Now)[] Replaced =
+    [
+        ("Delivery:CycleSeconds", "Scheduling:PlanCron, Scheduling:InboxCron and Scheduling:FeedsCron (cron expressions)"),
+        ("Delivery:SendPollSeconds", "Scheduling:SendCron and Scheduling:QueuePollSeconds"),
+    ];
+
+    /// <summary>The worker role: a Hangfire server and the recurring jobs, registered by every worker at start.</summary>
+    public static IServiceCollection AddDigestScheduling(this IServiceCollection services, IConfiguration configuration)
+    {
+        foreach (var (old, now) in Replaced)
+            if (configuration[old] is not null) throw new InvalidOperationException($"{old} is no longer used: set {now} instead.");
+        services.AddHangfireServer((sp, server) =>
+        {
+            var o = sp.GetRequiredService<IOptions<SchedulingOptions>>().Value;
+            server.WorkerCount = o.WorkerCount;
+            server.SchedulePollingInterval = TimeSpan.FromSeconds(o.SchedulePollSeconds);
+        });
+        services.AddSingleton<JobRunner>();
+        services.AddHostedService<RecurringJobs>();
         return services;
     }
 }

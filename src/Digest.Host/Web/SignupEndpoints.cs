@@ -48,7 +48,7 @@ public static class SignupEndpoints
             """, status: status);
     }
 
-    private static async Task<IResult> Subscribe(HttpContext context, SubscriptionRepository subscriptions, SiteSettings site, SignupSettings signup, ILoggerFactory logs)
+    private static async Task<IResult> Subscribe(HttpContext context, SubscriptionRepository subscriptions, SiteSettings site, SignupSettings signup, Jobs.SendFanOut senders, ILoggerFactory logs)
     {
         var form = await Forms.ReadAsync(context);
         if (form is null) return Forms.Expired(site.Name);
@@ -59,7 +59,20 @@ public static class SignupEndpoints
         if (!EmailAddress.TryNormalise(email, out _, out var emailError)) allErrors.Insert(0, new("email", emailError));
         if (allErrors.Count > 0) return SignupPage(context, site, email, values, allErrors, StatusCodes.Status400BadRequest);
         var outcome = await subscriptions.SignUpAsync(email, choices!, signup.ResendAfter, context.RequestAborted);
-        logs.CreateLogger("Digest.Signup").LogInformation("Sign-up: {Outcome}", outcome);
+        var log = logs.CreateLogger("Digest.Signup");
+        log.LogInformation("Sign-up: {Outcome}", outcome);
+        if (outcome is SignupOutcome.ConfirmationQueued or SignupOutcome.AlreadySubscribedNoticeQueued)
+        {
+            try
+            {
+                senders.NoticeStored();
+            }
+            catch (Hangfire.BackgroundJobClientException e)
+            {
+                // The notice is stored: the next send-due occurrence sends it, only later.
+                log.LogWarning(e, "Could not start a send job for the notice; the next send-due run sends it");
+            }
+        }
         // The same answer for every outcome: new, pending, subscribed, suppressed, or too soon after the last mail.
         return Html(site.Name, "Check your inbox", $"""
             <h1>Check your inbox</h1>
