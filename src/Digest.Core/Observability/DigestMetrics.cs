@@ -25,6 +25,6 @@ public static class DigestMetrics
     public static readonly Counter<long> DigestsSent = Meter.CreateCounter<long>("digest_digests_sent", "{digest}", "Digests the relay accepted.");
     public static readonly Counter<long> DigestsFailed = Meter.CreateCounter<long>("digest_digests_failed", "{digest}", "Send attempts that failed, by kind (retry, failed, suppressed).");
     public static readonly Histogram<double> SendSeconds = Meter.CreateHistogram<double>("digest_send_seconds", "s", "Time to compose, render and hand one digest to the relay.", tags: null, advice: Seconds);
-    public static readonly Histogram<double> CycleSeconds = Meter.CreateHistogram<double>("digest_cycle_seconds", "s", "Duration of one digest cycle (ingest, plan, send).", tags: null, advice: Seconds);
+    public static readonly Histogram<double> CycleSeconds = Meter.CreateHistogram<double>("digest_cycle_seconds", "s", "Duration of one planning run (match, rank and store due digests).", tags: null, advice: Seconds);
     public static readonly Histogram<double> DeliveryDelaySeconds = Meter.CreateHistogram<double>("digest_delivery_delay_seconds", "s", "From a digest's due time to the relay accepting it.", tags: null, advice: Seconds);
 }
