@@ -1,4 +1,5 @@
 using System.Text;
+using Dapper;
 using Npgsql;
 
 namespace Digest.Data;
@@ -35,31 +36,20 @@ public sealed class Migrator(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<string>> MigrateAsync(CancellationToken ct = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await Execute(connection, $"SELECT pg_advisory_lock({LockId})", ct);
+        var sql = SqlCatalog.Load();
+        await connection.ExecuteAsync(new CommandDefinition(sql[Sql.TakeSchemaLock], new { lock_id = LockId }, cancellationToken: ct));
         try
         {
-            await Execute(connection, """
-                CREATE TABLE IF NOT EXISTS schema_migrations (
-                    version    integer PRIMARY KEY,
-                    name       text NOT NULL,
-                    applied_at timestamptz NOT NULL DEFAULT now())
-                """, ct);
-            var applied = new HashSet<int>();
-            await using (var cmd = new NpgsqlCommand("SELECT version FROM schema_migrations", connection))
-            await using (var reader = await cmd.ExecuteReaderAsync(ct))
-                while (await reader.ReadAsync(ct)) applied.Add(reader.GetInt32(0));
+            await connection.ExecuteAsync(new CommandDefinition(sql[Sql.CreateSchemaMigrations], cancellationToken: ct));
+            var applied = (await connection.QueryAsync<int>(new CommandDefinition(sql[Sql.AppliedMigrations], cancellationToken: ct))).ToHashSet();
 
             var done = new List<string>();
             foreach (var migration in All().Where(m => !applied.Contains(m.Version)))
             {
                 await using var tx = await connection.BeginTransactionAsync(ct);
-                await Execute(connection, migration.Sql, ct);
-                await using (var record = new NpgsqlCommand("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", connection))
-                {
-                    record.Parameters.AddWithValue(migration.Version);
-                    record.Parameters.AddWithValue(migration.Name);
-                    await record.ExecuteNonQueryAsync(ct);
-                }
+                await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: tx, cancellationToken: ct));
+                await connection.ExecuteAsync(new CommandDefinition(sql[Sql.RecordMigration], new { version = migration.Version, name = migration.Name },
+                    transaction: tx, cancellationToken: ct));
                 await tx.CommitAsync(ct);
                 done.Add(migration.Name);
             }
@@ -67,13 +57,7 @@ public sealed class Migrator(NpgsqlDataSource dataSource)
         }
         finally
         {
-            await Execute(connection, $"SELECT pg_advisory_unlock({LockId})", CancellationToken.None);
+            await connection.ExecuteAsync(new CommandDefinition(sql[Sql.ReleaseSchemaLock], new { lock_id = LockId }));
         }
-    }
-
-    private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, connection);
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 }

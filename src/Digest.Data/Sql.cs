@@ -9,6 +9,11 @@ public static class Sql
     public const string DatabaseExists = "database-exists";
     public const string CreateDatabaseStatement = "create-database-statement";
     public const string Ping = "ping";
+    public const string TakeSchemaLock = "take-schema-lock";
+    public const string ReleaseSchemaLock = "release-schema-lock";
+    public const string CreateSchemaMigrations = "create-schema-migrations";
+    public const string AppliedMigrations = "applied-migrations";
+    public const string RecordMigration = "record-migration";
     public const string UpsertStagedListings = "upsert-staged-listings";
     public const string CountListings = "count-listings";
     public const string InsertSourceRun = "insert-source-run";

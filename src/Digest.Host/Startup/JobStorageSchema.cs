@@ -1,3 +1,5 @@
+using Dapper;
+using Digest.Data;
 using Hangfire.PostgreSql;
 using Npgsql;
 
@@ -17,9 +19,9 @@ public static class JobStorageSchema
     public static async Task InstallAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
+        var sql = SqlCatalog.Load();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({LockId})", connection))
-            await take.ExecuteNonQueryAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(sql[Sql.TakeSchemaLock], new { lock_id = LockId }, cancellationToken: ct));
         try
         {
             // Hangfire's installer is synchronous: it runs once per start, before any request or job.
@@ -27,8 +29,7 @@ public static class JobStorageSchema
         }
         finally
         {
-            await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({LockId})", connection);
-            await release.ExecuteNonQueryAsync(CancellationToken.None);
+            await connection.ExecuteAsync(new CommandDefinition(sql[Sql.ReleaseSchemaLock], new { lock_id = LockId }));
         }
     }
 }
