@@ -8,7 +8,11 @@ using NodaTime;
 
 namespace Digest.Delivery;
 
-public sealed record SendSummary(int Sent, int Cancelled, int Retrying, int Failed);
+public sealed record SendSummary(int Sent, int Cancelled, int Retrying, int Failed)
+{
+    /// <summary>Set when the relay refused us (e.g. our login) and sending stopped: the reason, for the operator.</summary>
+    public string? StoppedBecause { get; init; }
+}
 
 /// <summary>
 /// Sends planned digests: claim a batch, re-check each recipient, render, hand to the transport, record.
@@ -44,7 +48,10 @@ public sealed class DigestSender(
                 new ParallelOptions { MaxDegreeOfParallelism = settings.SendConcurrency, CancellationToken = ct },
                 async (i, token) => results[i] = await SendOneAsync(batch[i], loaded, token));
             total = results.Aggregate(total, Add);
+            if (total.StoppedBecause is not null) break;
         }
+        if (total.StoppedBecause is { } reason)
+            log.LogError("Sending stopped, digests left in the outbox: {Reason}", reason);
         if (total != new SendSummary(0, 0, 0, 0))
             log.LogInformation("Sending done: {Sent} sent, {Cancelled} cancelled, {Retrying} to retry, {Failed} failed",
                 total.Sent, total.Cancelled, total.Retrying, total.Failed);
@@ -87,6 +94,12 @@ public sealed class DigestSender(
 
     private async Task<SendSummary> FailedAsync(ClaimedDigest digest, Subscriber subscriber, DeliveryException e, CancellationToken ct)
     {
+        if (e.StopsSending)
+        {
+            // The relay refuses us, not this digest: it goes back with its attempt unspent, and sending stops.
+            await digests.ReleaseAsync(digest.Id, e.Message, clock.GetCurrentInstant() + settings.RetryAfter(1), ct);
+            return new SendSummary(0, 0, 1, 0) { StoppedBecause = e.Message };
+        }
         if (e.RecipientRejected)
         {
             // The relay refused the address for good: stop all mail to it (bulk-sender rules require it).
@@ -118,5 +131,8 @@ public sealed class DigestSender(
     }
 
     private static SendSummary Add(SendSummary a, SendSummary b) =>
-        new(a.Sent + b.Sent, a.Cancelled + b.Cancelled, a.Retrying + b.Retrying, a.Failed + b.Failed);
+        new(a.Sent + b.Sent, a.Cancelled + b.Cancelled, a.Retrying + b.Retrying, a.Failed + b.Failed)
+        {
+            StoppedBecause = a.StoppedBecause ?? b.StoppedBecause,
+        };
 }

@@ -17,6 +17,18 @@ RETURNING d.id, d.subscriber_id, d.period, d.attempts, d.due_at;
 UPDATE digests SET status = 'sent', sent_at = now(), lease_until = NULL, message_id = @message_id, last_error = NULL
 WHERE id = @id;
 
+-- name: mark-digests-sent
+-- The commit point of several sends at once: after this, none of them is ever sent again.
+UPDATE digests d SET status = 'sent', sent_at = now(), lease_until = NULL, message_id = s.message_id, last_error = NULL
+FROM unnest(@ids::bigint[], @message_ids::text[]) AS s(id, message_id)
+WHERE d.id = s.id;
+
+-- name: release-digest
+-- The relay refuses us, not this digest (e.g. a wrong password): hand it back without spending the attempt.
+UPDATE digests SET status = 'ready', lease_until = NULL, attempts = greatest(attempts - 1, 0), last_error = @error,
+                   next_attempt_at = @next_attempt_at
+WHERE id = @id;
+
 -- name: mark-digest-cancelled
 -- The person paused, unsubscribed or is suppressed since planning: nothing goes out.
 UPDATE digests SET status = 'cancelled', lease_until = NULL, last_error = @reason WHERE id = @id;
