@@ -28,7 +28,6 @@ public static class Sql
     public const string CreatePlanStaging = "create-plan-staging";
     public const string InsertPlannedDigests = "insert-planned-digests";
     public const string ClaimDigests = "claim-digests";
-    public const string MarkDigestSent = "mark-digest-sent";
     public const string MarkDigestsSent = "mark-digests-sent";
     public const string ReleaseDigest = "release-digest";
     public const string MarkDigestCancelled = "mark-digest-cancelled";

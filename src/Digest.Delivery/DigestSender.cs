@@ -17,9 +17,9 @@ public sealed record SendSummary(int Sent, int Cancelled, int Retrying, int Fail
 /// <summary>
 /// Sends planned digests: claim a batch, re-check each recipient, render, hand to the transport, record.
 ///
-/// Delivery guarantee: at least once, with duplicates limited to the messages in flight when a worker
-/// dies. The three points that decide it are marked below (claim, send, commit). Every message of one
-/// digest carries the same Message-ID, so a duplicate after a crash is recognisable as one.
+/// Delivery guarantee: at least once, with duplicates limited to the messages in flight and those accepted but not yet
+/// committed when a worker dies. The three points that decide it are marked below (claim, send, commit). Every
+/// message of one digest carries the same Message-ID, so a duplicate after a crash is recognisable as one.
 /// </summary>
 public sealed class DigestSender(
     DigestRepository digests,
@@ -43,10 +43,20 @@ public sealed class DigestSender(
             // One read for the whole batch (recipients, entries, topic labels): three queries, not three per digest.
             var loaded = await digests.LoadBatchAsync(batch, ct);
             var results = new SendSummary[batch.Count];
-            // As many in flight as the transport has connections; each digest is still sent, then committed, alone.
-            await Parallel.ForEachAsync(Enumerable.Range(0, batch.Count),
-                new ParallelOptions { MaxDegreeOfParallelism = settings.SendConcurrency, CancellationToken = ct },
-                async (i, token) => results[i] = await SendOneAsync(batch[i], loaded, token));
+            // COMMIT (see SendOneAsync), for several digests at once: after a digest's commit it is 'sent' and no worker
+            // sends it again. A commit gathers at most as many digests as there are connections and waits at most
+            // CommitAfter; what has gathered is committed when the batch ends, also when it ends by cancellation or
+            // an error. A crash leaves the uncommitted ones 'sending' until their lease ends, and they are sent once
+            // more: still at least once, with duplicates bounded by the messages in flight plus those accepted and
+            // not yet committed (under two connections' worth and CommitAfter's), each with its Message-ID unchanged.
+            // One UPDATE for many digests instead of one per digest is what lets the sender keep up with the relay.
+            await using (var commits = new SentCommits(digests, settings.SendConcurrency, CommitAfter))
+            {
+                // As many in flight as the transport has connections.
+                await Parallel.ForEachAsync(Enumerable.Range(0, batch.Count),
+                    new ParallelOptions { MaxDegreeOfParallelism = settings.SendConcurrency, CancellationToken = ct },
+                    async (i, token) => results[i] = await SendOneAsync(batch[i], loaded, commits, token));
+            }
             total = results.Aggregate(total, Add);
             if (total.StoppedBecause is not null) break;
         }
@@ -58,7 +68,10 @@ public sealed class DigestSender(
         return total;
     }
 
-    private async Task<SendSummary> SendOneAsync(ClaimedDigest digest, SendBatch loaded, CancellationToken ct)
+    /// <summary>The longest a digest the relay accepted waits for its commit.</summary>
+    private static readonly TimeSpan CommitAfter = TimeSpan.FromMilliseconds(100);
+
+    private async Task<SendSummary> SendOneAsync(ClaimedDigest digest, SendBatch loaded, SentCommits commits, CancellationToken ct)
     {
         var recipient = loaded.Recipient(digest);
         if (recipient is null) return new SendSummary(0, 0, 0, 0);
@@ -76,7 +89,7 @@ public sealed class DigestSender(
         var message = composer.Compose(digest, recipient.Subscriber, loaded.Entries(digest), loaded.TopicLabels(digest));
         try
         {
-            // SEND. A crash after the relay accepted the message but before the commit below means
+            // SEND. A crash after the relay accepted the message but before the batch's commit means
             // this digest is sent again when its lease ends: the one duplicate a crash can cause.
             await transport.SendAsync(message, ct);
         }
@@ -84,9 +97,8 @@ public sealed class DigestSender(
         {
             return await FailedAsync(digest, recipient.Subscriber, e, ct);
         }
-        // COMMIT. From here on the digest is 'sent' and no worker will send it again.
-        await digests.MarkSentAsync(digest.Id, message.MessageId, CancellationToken.None);
-        DigestMetrics.DigestsSent.Add(1);
+        // COMMIT, gathered with others (see above).
+        await commits.AddAsync(digest.Id, message.MessageId);
         DigestMetrics.SendSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         DigestMetrics.DeliveryDelaySeconds.Record(Math.Max(0, (clock.GetCurrentInstant() - NodaTime.Instant.FromDateTimeUtc(DateTime.SpecifyKind(digest.DueAt, DateTimeKind.Utc))).TotalSeconds));
         return new SendSummary(1, 0, 0, 0);

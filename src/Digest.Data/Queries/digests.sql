@@ -12,11 +12,6 @@ WHERE d.id IN (
     LIMIT @batch_size)
 RETURNING d.id, d.subscriber_id, d.period, d.attempts, d.due_at;
 
--- name: mark-digest-sent
--- The commit point of a send: after this row changes, the digest is never sent again.
-UPDATE digests SET status = 'sent', sent_at = now(), lease_until = NULL, message_id = @message_id, last_error = NULL
-WHERE id = @id;
-
 -- name: mark-digests-sent
 -- The commit point of several sends at once: after this, none of them is ever sent again.
 UPDATE digests d SET status = 'sent', sent_at = now(), lease_until = NULL, message_id = s.message_id, last_error = NULL

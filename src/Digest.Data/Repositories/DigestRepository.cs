@@ -113,11 +113,7 @@ public sealed class DigestRepository(NpgsqlDataSource db, SqlCatalog sql)
         return (await connection.QueryAsync<DailyStats>(new CommandDefinition(sql[Sql.DailyStats], new { days }, cancellationToken: ct))).ToList();
     }
 
-    /// <summary>Delivery guarantee, part 3: the commit point. After it, this digest is never sent again.</summary>
-    public Task MarkSentAsync(long id, string messageId, CancellationToken ct = default) =>
-        Execute(Sql.MarkDigestSent, new { id, message_id = messageId }, ct);
-
-    /// <summary>The commit point for several digests in one statement; see <see cref="MarkSentAsync"/>.</summary>
+    /// <summary>Delivery guarantee, part 3: the commit point, for several digests in one statement. After it, none of them is sent again.</summary>
     public Task MarkSentAsync(IReadOnlyList<(long Id, string MessageId)> sent, CancellationToken ct = default) =>
         Execute(Sql.MarkDigestsSent, new { ids = sent.Select(s => s.Id).ToArray(), message_ids = sent.Select(s => s.MessageId).ToArray() }, ct);
 
