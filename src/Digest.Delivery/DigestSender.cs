@@ -34,14 +34,14 @@ public sealed class DigestSender(
     public async Task<SendSummary> SendDueAsync(CancellationToken ct = default)
     {
         var total = new SendSummary(0, 0, 0, 0);
-        while (!ct.IsCancellationRequested)
+        var next = ClaimAndLoadAsync(ct);
+        while (true)
         {
-            // CLAIM. A crash after this line: these digests stay 'sending' until the lease ends, then
-            // another worker claims them again. Nothing is lost; nothing was sent yet.
-            var batch = await digests.ClaimAsync(settings.BatchSize, settings.Lease, ct);
-            if (batch.Count == 0) break;
-            // One read for the whole batch (recipients, entries, topic labels): three queries, not three per digest.
-            var loaded = await digests.LoadBatchAsync(batch, ct);
+            var (batch, loaded) = await next;
+            if (loaded is null) break;
+            // The next batch is claimed and read while this one is sent: the database's work overlaps the relay's.
+            // Should sending end by an error or cancellation, that batch stays claimed, unsent, until its lease ends.
+            next = ct.IsCancellationRequested ? Task.FromResult(Nothing) : ClaimAndLoadAsync(ct);
             var results = new SendSummary[batch.Count];
             // COMMIT (see SendOneAsync), for several digests at once: after a digest's commit it is 'sent' and no worker
             // sends it again. A commit gathers at most as many digests as there are connections and waits at most
@@ -58,7 +58,14 @@ public sealed class DigestSender(
                     async (i, token) => results[i] = await SendOneAsync(batch[i], loaded, commits, token));
             }
             total = results.Aggregate(total, Add);
-            if (total.StoppedBecause is not null) break;
+            if (total.StoppedBecause is not null)
+            {
+                // The batch claimed ahead goes back untouched: the relay refuses us, not these digests.
+                var (ahead, _) = await next;
+                foreach (var digest in ahead)
+                    await digests.ReleaseAsync(digest.Id, total.StoppedBecause, clock.GetCurrentInstant() + settings.RetryAfter(1), ct);
+                break;
+            }
         }
         if (total.StoppedBecause is { } reason)
             log.LogError("Sending stopped, digests left in the outbox: {Reason}", reason);
@@ -66,6 +73,19 @@ public sealed class DigestSender(
             log.LogInformation("Sending done: {Sent} sent, {Cancelled} cancelled, {Retrying} to retry, {Failed} failed",
                 total.Sent, total.Cancelled, total.Retrying, total.Failed);
         return total;
+    }
+
+    private static readonly (IReadOnlyList<ClaimedDigest>, SendBatch?) Nothing = ([], null);
+
+    private async Task<(IReadOnlyList<ClaimedDigest> Batch, SendBatch? Loaded)> ClaimAndLoadAsync(CancellationToken ct)
+    {
+        // CLAIM. A crash after this line: these digests stay 'sending' until the lease ends, then
+        // another worker claims them again. Nothing is lost; nothing was sent yet.
+        var batch = await digests.ClaimAsync(settings.BatchSize, settings.Lease, ct);
+        if (batch.Count == 0) return Nothing;
+        // One read for the whole batch (recipients, entries, topic labels): three queries, not three per digest.
+        var loaded = await digests.LoadBatchAsync(batch, ct);
+        return (batch, loaded);
     }
 
     /// <summary>The longest a digest the relay accepted waits for its commit.</summary>
@@ -76,7 +96,7 @@ public sealed class DigestSender(
         var recipient = loaded.Recipient(digest);
         if (recipient is null) return new SendSummary(0, 0, 0, 0);
         // Re-read when the batch is sent (after the claim): a person who paused, unsubscribed or bounced after
-        // planning gets nothing. A change in the second or so a batch takes to send can still miss one digest.
+        // planning gets nothing. A change in the time two batches take to send (one is read ahead) can still miss one digest.
         var reason = recipient.Suppressed ? "address suppressed"
             : recipient.Subscriber.Status != SubscriberStatus.Active ? $"subscriber is {recipient.Subscriber.Status.ToString().ToLowerInvariant()}"
             : null;

@@ -80,7 +80,7 @@ ORDER BY rank
 LIMIT @max_items;
 
 -- name: get-batch-recipients
--- The people a claimed batch goes to, read once for the batch just before it is sent: a person who paused,
+-- The people a claimed batch goes to, read once for the batch shortly before it is sent: a person who paused,
 -- unsubscribed or bounced after planning gets nothing.
 SELECT s.id, s.email, s.status, s.frequency, s.send_hour, s.send_weekday, s.time_zone, s.max_items, s.created_at, s.confirmed_at,
        EXISTS (SELECT 1 FROM suppressions x WHERE x.email_key = s.email_key) AS suppressed
