@@ -25,8 +25,6 @@ public sealed class SmtpTransport : IMailTransport, IAsyncDisposable
         for (var i = 0; i < options.PoolSize; i++) _pool.Writer.TryWrite(null);
     }
 
-    public SmtpRelayStatus Status => _status;
-
     public async Task SendAsync(EmailMessage message, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -46,6 +44,7 @@ public sealed class SmtpTransport : IMailTransport, IAsyncDisposable
             // may have left the connection mid-command, so it is not reused.
             if (e is not (MailKit.Net.Smtp.SmtpCommandException or DeliveryException)) slot.Drop();
             if (failure is DeliveryException { StopsSending: true } stop) _status.Stop(stop);
+            if (ReferenceEquals(failure, e)) throw;
             throw failure;
         }
         finally
