@@ -8,6 +8,7 @@ source deploy/local/prerequisites.sh
 need_postgres
 need_maildev
 need_smtp_sink
+need_aiosmtpd
 need_chromium
 need_docker_compose
 

@@ -38,6 +38,19 @@ need_smtp_sink() {
   fi
 }
 
+# An SMTP server that speaks STARTTLS, implicit TLS, AUTH and SMTPUTF8 for the sending tests, with openssl
+# for its throwaway certificate. Debian's package, run with the system python (not any other on the PATH).
+need_aiosmtpd() {
+  if ! /usr/bin/python3 -c "import aiosmtpd" >/dev/null 2>&1; then
+    echo "==> Installing aiosmtpd (apt: python3-aiosmtpd)"
+    apt_install python3-aiosmtpd
+  fi
+  if ! command -v openssl >/dev/null 2>&1; then
+    echo "==> Installing openssl (apt)"
+    apt_install openssl
+  fi
+}
+
 need_docker_compose() {
   if ! command -v docker-compose >/dev/null 2>&1; then
     echo "==> Installing docker-compose (apt; only to validate docker-compose.yml, no engine needed)"

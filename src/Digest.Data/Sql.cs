@@ -38,7 +38,8 @@ public static class Sql
     public const string CreatePlanStaging = "create-plan-staging";
     public const string InsertPlannedDigests = "insert-planned-digests";
     public const string ClaimDigests = "claim-digests";
-    public const string MarkDigestSent = "mark-digest-sent";
+    public const string MarkDigestsSent = "mark-digests-sent";
+    public const string ReleaseDigest = "release-digest";
     public const string MarkDigestCancelled = "mark-digest-cancelled";
     public const string MarkDigestRetry = "mark-digest-retry";
     public const string MarkDigestFailed = "mark-digest-failed";
@@ -68,6 +69,7 @@ public static class Sql
     public const string ClaimNotices = "claim-notices";
     public const string FinishNotice = "finish-notice";
     public const string RetryNotice = "retry-notice";
+    public const string ReleaseNotice = "release-notice";
     public const string ListDataProtectionKeys = "list-data-protection-keys";
     public const string StoreDataProtectionKey = "store-data-protection-key";
     public const string FindSubscriberForSignup = "find-subscriber-for-signup";

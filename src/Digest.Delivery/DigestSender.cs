@@ -8,14 +8,18 @@ using NodaTime;
 
 namespace Digest.Delivery;
 
-public sealed record SendSummary(int Sent, int Cancelled, int Retrying, int Failed);
+public sealed record SendSummary(int Sent, int Cancelled, int Retrying, int Failed)
+{
+    /// <summary>Set when the relay refused us (e.g. our login) and sending stopped: the reason, for the operator.</summary>
+    public string? StoppedBecause { get; init; }
+}
 
 /// <summary>
 /// Sends planned digests: claim a batch, re-check each recipient, render, hand to the transport, record.
 ///
-/// Delivery guarantee: at least once, with duplicates limited to the messages in flight when a worker
-/// dies. The three points that decide it are marked below (claim, send, commit). Every message of one
-/// digest carries the same Message-ID, so a duplicate after a crash is recognisable as one.
+/// Delivery guarantee: at least once, with duplicates limited to the messages in flight and those accepted but not yet
+/// committed when a worker dies. The three points that decide it are marked below (claim, send, commit). Every
+/// message of one digest carries the same Message-ID, so a duplicate after a crash is recognisable as one.
 /// </summary>
 public sealed class DigestSender(
     DigestRepository digests,
@@ -30,33 +34,69 @@ public sealed class DigestSender(
     public async Task<SendSummary> SendDueAsync(CancellationToken ct = default)
     {
         var total = new SendSummary(0, 0, 0, 0);
-        while (!ct.IsCancellationRequested)
+        var next = ClaimAndLoadAsync(ct);
+        while (true)
         {
-            // CLAIM. A crash after this line: these digests stay 'sending' until the lease ends, then
-            // another worker claims them again. Nothing is lost; nothing was sent yet.
-            var batch = await digests.ClaimAsync(settings.BatchSize, settings.Lease, ct);
-            if (batch.Count == 0) break;
-            // One read for the whole batch (recipients, entries, topic labels): three queries, not three per digest.
-            var loaded = await digests.LoadBatchAsync(batch, ct);
+            var (batch, loaded) = await next;
+            if (loaded is null) break;
+            // The next batch is claimed and read while this one is sent: the database's work overlaps the relay's.
+            // Should sending end by an error or cancellation, that batch stays claimed, unsent, until its lease ends.
+            next = ct.IsCancellationRequested ? Task.FromResult(Nothing) : ClaimAndLoadAsync(ct);
             var results = new SendSummary[batch.Count];
-            // As many in flight as the transport has connections; each digest is still sent, then committed, alone.
-            await Parallel.ForEachAsync(Enumerable.Range(0, batch.Count),
-                new ParallelOptions { MaxDegreeOfParallelism = settings.SendConcurrency, CancellationToken = ct },
-                async (i, token) => results[i] = await SendOneAsync(batch[i], loaded, token));
+            // COMMIT (see SendOneAsync), for several digests at once: after a digest's commit it is 'sent' and no worker
+            // sends it again. A commit gathers at most as many digests as there are connections and waits at most
+            // CommitAfter; what has gathered is committed when the batch ends, also when it ends by cancellation or
+            // an error. A crash leaves the uncommitted ones 'sending' until their lease ends, and they are sent once
+            // more: still at least once, with duplicates bounded by the messages in flight plus those accepted and
+            // not yet committed (under two connections' worth and CommitAfter's), each with its Message-ID unchanged.
+            // One UPDATE for many digests instead of one per digest is what lets the sender keep up with the relay.
+            await using (var commits = new SentCommits(digests, settings.SendConcurrency, CommitAfter))
+            {
+                // As many in flight as the transport has connections.
+                await Parallel.ForEachAsync(Enumerable.Range(0, batch.Count),
+                    new ParallelOptions { MaxDegreeOfParallelism = settings.SendConcurrency, CancellationToken = ct },
+                    async (i, token) => results[i] = await SendOneAsync(batch[i], loaded, commits, token));
+            }
             total = results.Aggregate(total, Add);
+            if (total.StoppedBecause is not null)
+            {
+                // The batch claimed ahead goes back untouched: the relay refuses us, not these digests.
+                var (ahead, _) = await next;
+                foreach (var digest in ahead)
+                    await digests.ReleaseAsync(digest.Id, total.StoppedBecause, clock.GetCurrentInstant() + settings.RetryAfter(1), ct);
+                break;
+            }
         }
+        if (total.StoppedBecause is { } reason)
+            log.LogError("Sending stopped, digests left in the outbox: {Reason}", reason);
         if (total != new SendSummary(0, 0, 0, 0))
             log.LogInformation("Sending done: {Sent} sent, {Cancelled} cancelled, {Retrying} to retry, {Failed} failed",
                 total.Sent, total.Cancelled, total.Retrying, total.Failed);
         return total;
     }
 
-    private async Task<SendSummary> SendOneAsync(ClaimedDigest digest, SendBatch loaded, CancellationToken ct)
+    private static readonly (IReadOnlyList<ClaimedDigest>, SendBatch?) Nothing = ([], null);
+
+    private async Task<(IReadOnlyList<ClaimedDigest> Batch, SendBatch? Loaded)> ClaimAndLoadAsync(CancellationToken ct)
+    {
+        // CLAIM. A crash after this line: these digests stay 'sending' until the lease ends, then
+        // another worker claims them again. Nothing is lost; nothing was sent yet.
+        var batch = await digests.ClaimAsync(settings.BatchSize, settings.Lease, ct);
+        if (batch.Count == 0) return Nothing;
+        // One read for the whole batch (recipients, entries, topic labels): three queries, not three per digest.
+        var loaded = await digests.LoadBatchAsync(batch, ct);
+        return (batch, loaded);
+    }
+
+    /// <summary>The longest a digest the relay accepted waits for its commit.</summary>
+    private static readonly TimeSpan CommitAfter = TimeSpan.FromMilliseconds(100);
+
+    private async Task<SendSummary> SendOneAsync(ClaimedDigest digest, SendBatch loaded, SentCommits commits, CancellationToken ct)
     {
         var recipient = loaded.Recipient(digest);
         if (recipient is null) return new SendSummary(0, 0, 0, 0);
         // Re-read when the batch is sent (after the claim): a person who paused, unsubscribed or bounced after
-        // planning gets nothing. A change in the second or so a batch takes to send can still miss one digest.
+        // planning gets nothing. A change in the time two batches take to send (one is read ahead) can still miss one digest.
         var reason = recipient.Suppressed ? "address suppressed"
             : recipient.Subscriber.Status != SubscriberStatus.Active ? $"subscriber is {recipient.Subscriber.Status.ToString().ToLowerInvariant()}"
             : null;
@@ -69,7 +109,7 @@ public sealed class DigestSender(
         var message = composer.Compose(digest, recipient.Subscriber, loaded.Entries(digest), loaded.TopicLabels(digest));
         try
         {
-            // SEND. A crash after the relay accepted the message but before the commit below means
+            // SEND. A crash after the relay accepted the message but before the batch's commit means
             // this digest is sent again when its lease ends: the one duplicate a crash can cause.
             await transport.SendAsync(message, ct);
         }
@@ -77,9 +117,8 @@ public sealed class DigestSender(
         {
             return await FailedAsync(digest, recipient.Subscriber, e, ct);
         }
-        // COMMIT. From here on the digest is 'sent' and no worker will send it again.
-        await digests.MarkSentAsync(digest.Id, message.MessageId, CancellationToken.None);
-        DigestMetrics.DigestsSent.Add(1);
+        // COMMIT, gathered with others (see above).
+        await commits.AddAsync(digest.Id, message.MessageId);
         DigestMetrics.SendSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         DigestMetrics.DeliveryDelaySeconds.Record(Math.Max(0, (clock.GetCurrentInstant() - NodaTime.Instant.FromDateTimeUtc(DateTime.SpecifyKind(digest.DueAt, DateTimeKind.Utc))).TotalSeconds));
         return new SendSummary(1, 0, 0, 0);
@@ -87,6 +126,12 @@ public sealed class DigestSender(
 
     private async Task<SendSummary> FailedAsync(ClaimedDigest digest, Subscriber subscriber, DeliveryException e, CancellationToken ct)
     {
+        if (e.StopsSending)
+        {
+            // The relay refuses us, not this digest: it goes back with its attempt unspent, and sending stops.
+            await digests.ReleaseAsync(digest.Id, e.Message, clock.GetCurrentInstant() + settings.RetryAfter(1), ct);
+            return new SendSummary(0, 0, 1, 0) { StoppedBecause = e.Message };
+        }
         if (e.RecipientRejected)
         {
             // The relay refused the address for good: stop all mail to it (bulk-sender rules require it).
@@ -118,5 +163,8 @@ public sealed class DigestSender(
     }
 
     private static SendSummary Add(SendSummary a, SendSummary b) =>
-        new(a.Sent + b.Sent, a.Cancelled + b.Cancelled, a.Retrying + b.Retrying, a.Failed + b.Failed);
+        new(a.Sent + b.Sent, a.Cancelled + b.Cancelled, a.Retrying + b.Retrying, a.Failed + b.Failed)
+        {
+            StoppedBecause = a.StoppedBecause ?? b.StoppedBecause,
+        };
 }

@@ -37,21 +37,37 @@ public sealed class NoticeSender(
             // CLAIM: a crash after this leaves the batch 'sending' until its lease ends, then it is claimed again.
             var batch = await notices.ClaimAsync(delivery.BatchSize, delivery.Lease, ct);
             if (batch.Count == 0) break;
+            var stopped = false;
             foreach (var notice in batch)
-                if (await SendOneAsync(notice, ct)) sent++;
+            {
+                switch (await SendOneAsync(notice, stopped, ct))
+                {
+                    case Outcome.Sent: sent++; break;
+                    case Outcome.Stopped: stopped = true; break;
+                }
+            }
+            if (stopped) break;
         }
         return sent;
     }
 
-    private async Task<bool> SendOneAsync(ClaimedNotice notice, CancellationToken ct)
+    private enum Outcome { Sent, NotSent, Stopped }
+
+    private async Task<Outcome> SendOneAsync(ClaimedNotice notice, bool stopped, CancellationToken ct)
     {
+        if (stopped)
+        {
+            // The relay refused us on an earlier notice of this batch: the rest go back untouched.
+            await notices.ReleaseAsync(notice.Id, "sending stopped", clock.GetCurrentInstant() + delivery.RetryAfter(1), ct);
+            return Outcome.Stopped;
+        }
         var recipient = await notices.GetRecipientAsync(notice.Id, ct);
-        if (recipient is null) return false;
+        if (recipient is null) return Outcome.NotSent;
         var reason = WhyNot(notice, recipient);
         if (reason is not null)
         {
             await notices.FinishAsync(notice.Id, "cancelled", reason, ct);
-            return false;
+            return Outcome.NotSent;
         }
         var message = await ComposeAsync(notice, recipient.Subscriber, ct);
         try
@@ -61,12 +77,11 @@ public sealed class NoticeSender(
         }
         catch (DeliveryException e)
         {
-            await FailedAsync(notice, e, ct);
-            return false;
+            return await FailedAsync(notice, recipient.Subscriber, e, ct);
         }
         // COMMIT: never sent again.
         await notices.FinishAsync(notice.Id, "sent", null, CancellationToken.None);
-        return true;
+        return Outcome.Sent;
     }
 
     // Re-checked at send time: a confirmation goes only to someone still pending; a reminder only to someone subscribed.
@@ -116,16 +131,29 @@ public sealed class NoticeSender(
         };
     }
 
-    private async Task FailedAsync(ClaimedNotice notice, DeliveryException e, CancellationToken ct)
+    private async Task<Outcome> FailedAsync(ClaimedNotice notice, Subscriber subscriber, DeliveryException e, CancellationToken ct)
     {
+        if (e.StopsSending)
+        {
+            log.LogError("Sending notices stopped: {Error}", e.Message);
+            await notices.ReleaseAsync(notice.Id, e.Message, clock.GetCurrentInstant() + delivery.RetryAfter(1), ct);
+            return Outcome.Stopped;
+        }
+        if (e.RecipientRejected)
+        {
+            // The same rule as for digests: an address the relay refused for good gets no mail of any kind.
+            log.LogWarning("Notice {NoticeId} refused for good ({Error}); suppressing the address", notice.Id, e.Message);
+            await subscribers.SuppressAsync(subscriber.Email, $"bounced: {e.Message}", ct);
+        }
         if (e.Permanent || notice.Attempts >= delivery.MaxAttempts)
         {
             log.LogWarning("Notice {NoticeId} not sent ({Error}); giving up", notice.Id, e.Message);
             await notices.FinishAsync(notice.Id, "failed", e.Message, ct);
-            return;
+            return Outcome.NotSent;
         }
         var wait = delivery.RetryAfter(notice.Attempts);
         log.LogWarning("Notice {NoticeId} attempt {Attempt} failed ({Error}); retrying in {Wait}", notice.Id, notice.Attempts, e.Message, wait);
         await notices.RetryAsync(notice.Id, e.Message, clock.GetCurrentInstant() + wait, ct);
+        return Outcome.NotSent;
     }
 }

@@ -46,7 +46,7 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_sender_killed_mid_batch_and_restarted_delivers_every_digest_with_at_most_the_in_flight_ones_twice()
+    public async Task A_sender_killed_mid_batch_and_restarted_delivers_every_digest_with_at_most_the_in_flight_and_uncommitted_ones_twice()
     {
         const int people = 40;
         const int connections = 4;
@@ -81,7 +81,8 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
         var duplicates = received.Count - received.Distinct().Count();
         output.WriteLine($"{received.Count} messages for {people} digests: {duplicates} duplicate(s) after the kill, {beforeRestart} received before it");
         Assert.Equal(emails.Order(), received.Distinct().Order());
-        Assert.InRange(duplicates, 0, connections);
+        // In flight (one per connection) plus accepted but not yet committed (commits gather under two connections' worth).
+        Assert.InRange(duplicates, 0, 3 * connections);
         Assert.Equal(people, await CountAsync(host, "SELECT count(*) FROM digests WHERE status = 'sent'"));
     }
 

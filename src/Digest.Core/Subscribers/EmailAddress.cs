@@ -20,7 +20,7 @@ public static partial class EmailAddress
             "" => "Enter an email address.",
             { Length: > MaxLength } => $"An email address can be at most {MaxLength} characters.",
             _ when text.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0 => "An email address cannot contain line breaks.",
-            _ when !Shape().IsMatch(text) => $"'{text}' is not an email address like name@example.org.",
+            _ when !Shape().IsMatch(WithAsciiDomain(text)) => $"'{text}' is not an email address like name@example.org.",
             _ => "",
         };
         if (error.Length > 0) return false;
@@ -42,6 +42,23 @@ public static partial class EmailAddress
         normalised = text[..at] + "@" + text[(at + 1)..].ToLowerInvariant();
         return true;
     }
+
+    /// <summary>An internationalised domain (exämple.org) is checked in its ASCII form (xn--exmple-cua.org).</summary>
+    private static string WithAsciiDomain(string text)
+    {
+        var at = text.LastIndexOf('@');
+        if (at < 0 || System.Text.Ascii.IsValid(text.AsSpan(at + 1))) return text;
+        try
+        {
+            return text[..at] + "@" + Idn.GetAscii(text[(at + 1)..]);
+        }
+        catch (ArgumentException)
+        {
+            return text;
+        }
+    }
+
+    private static readonly System.Globalization.IdnMapping Idn = new();
 
     // local@domain.tld: no spaces, quotes, angle brackets or commas anywhere; a dot in the domain.
     [GeneratedRegex(@"^[^\s@""<>(),;:\\\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$", RegexOptions.CultureInvariant)]

@@ -12,9 +12,16 @@ WHERE d.id IN (
     LIMIT @batch_size)
 RETURNING d.id, d.subscriber_id, d.period, d.attempts, d.due_at;
 
--- name: mark-digest-sent
--- The commit point of a send: after this row changes, the digest is never sent again.
-UPDATE digests SET status = 'sent', sent_at = now(), lease_until = NULL, message_id = @message_id, last_error = NULL
+-- name: mark-digests-sent
+-- The commit point of several sends at once: after this, none of them is ever sent again.
+UPDATE digests d SET status = 'sent', sent_at = now(), lease_until = NULL, message_id = s.message_id, last_error = NULL
+FROM unnest(@ids::bigint[], @message_ids::text[]) AS s(id, message_id)
+WHERE d.id = s.id;
+
+-- name: release-digest
+-- The relay refuses us, not this digest (e.g. a wrong password): hand it back without spending the attempt.
+UPDATE digests SET status = 'ready', lease_until = NULL, attempts = greatest(attempts - 1, 0), last_error = @error,
+                   next_attempt_at = @next_attempt_at
 WHERE id = @id;
 
 -- name: mark-digest-cancelled
@@ -71,7 +78,7 @@ WHERE l.first_seen_at > @window_start
 GROUP BY l.id;
 
 -- name: get-batch-recipients
--- The people a claimed batch goes to, read once for the batch just before it is sent: a person who paused,
+-- The people a claimed batch goes to, read once for the batch shortly before it is sent: a person who paused,
 -- unsubscribed or bounced after planning gets nothing.
 SELECT s.id, s.email, s.status, s.frequency, s.send_hour, s.send_weekday, s.time_zone, s.max_items, s.created_at, s.confirmed_at,
        EXISTS (SELECT 1 FROM suppressions x WHERE x.email_key = s.email_key) AS suppressed

@@ -26,6 +26,12 @@ WHERE id = @id;
 UPDATE notices SET status = 'ready', lease_until = NULL, last_error = @error, next_attempt_at = @next_attempt_at
 WHERE id = @id;
 
+-- name: release-notice
+-- The relay refuses us, not this notice (e.g. a wrong password): hand it back without spending the attempt.
+UPDATE notices SET status = 'ready', lease_until = NULL, attempts = greatest(attempts - 1, 0), last_error = @error,
+                   next_attempt_at = @next_attempt_at
+WHERE id = @id;
+
 -- name: get-notice-recipient
 -- Who a claimed notice goes to, re-read at send time (a person may have confirmed, left or bounced since).
 SELECT s.id, s.email, s.status, s.frequency, s.send_hour, s.send_weekday, s.time_zone, s.max_items, s.created_at, s.confirmed_at,

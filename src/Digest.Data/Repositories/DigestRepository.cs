@@ -119,9 +119,13 @@ public sealed class DigestRepository(NpgsqlDataSource db, SqlCatalog sql)
         return (await connection.QueryAsync<DailyStats>(new CommandDefinition(sql[Sql.DailyStats], new { days }, cancellationToken: ct))).ToList();
     }
 
-    /// <summary>Delivery guarantee, part 3: the commit point. After it, this digest is never sent again.</summary>
-    public Task MarkSentAsync(long id, string messageId, CancellationToken ct = default) =>
-        Execute(Sql.MarkDigestSent, new { id, message_id = messageId }, ct);
+    /// <summary>Delivery guarantee, part 3: the commit point, for several digests in one statement. After it, none of them is sent again.</summary>
+    public Task MarkSentAsync(IReadOnlyList<(long Id, string MessageId)> sent, CancellationToken ct = default) =>
+        Execute(Sql.MarkDigestsSent, new { ids = sent.Select(s => s.Id).ToArray(), message_ids = sent.Select(s => s.MessageId).ToArray() }, ct);
+
+    /// <summary>Back to the outbox without spending the attempt: the failure was not this digest's.</summary>
+    public Task ReleaseAsync(long id, string error, Instant nextAttempt, CancellationToken ct = default) =>
+        Execute(Sql.ReleaseDigest, new { id, error, next_attempt_at = nextAttempt.ToDateTimeUtc() }, ct);
 
     public Task MarkCancelledAsync(long id, string reason, CancellationToken ct = default) =>
         Execute(Sql.MarkDigestCancelled, new { id, reason }, ct);

@@ -32,6 +32,14 @@ public sealed class NoticeRepository(NpgsqlDataSource db, SqlCatalog sql)
         return row is null ? null : new DigestRecipient(row.ToSubscriber(), row.Suppressed);
     }
 
+    /// <summary>Back to the outbox without spending the attempt: the failure was not this notice's.</summary>
+    public async Task ReleaseAsync(long id, string error, Instant next, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(sql[Sql.ReleaseNotice],
+            new { id, error, next_attempt_at = next.ToDateTimeUtc() }, cancellationToken: ct));
+    }
+
     public async Task RetryAsync(long id, string error, Instant next, CancellationToken ct = default)
     {
         await using var connection = await db.OpenConnectionAsync(ct);

@@ -18,6 +18,7 @@ internal static class SendNowCommand
             var s = summary.Send;
             Console.WriteLine($"Planned: {p.Ready} with news, {p.Empty} with nothing new (no email), {p.AlreadyPlanned} already planned, {p.NotDue} not due.");
             Console.WriteLine($"Sent: {s.Sent}, cancelled {s.Cancelled}, retrying {s.Retrying}, failed {s.Failed}.");
+            if (s.StoppedBecause is not null) Console.WriteLine($"Sending stopped: {s.StoppedBecause}");
             return s.Failed > 0 ? 1 : 0;
         });
         return sendNow;

@@ -4,8 +4,11 @@ using Microsoft.Extensions.Options;
 
 namespace Digest.Host.Observability;
 
-/// <summary>Ready only while the relay greets us (or the pickup folder is writable): a worker that cannot send should not claim digests.</summary>
-public sealed class SmtpHealthCheck(IOptions<SmtpOptions> options) : IHealthCheck
+/// <summary>
+/// Ready only while the relay greets us and takes our login (or the pickup folder is writable): a worker that cannot
+/// send should not claim digests. After the relay refused our login, says why without trying the password again.
+/// </summary>
+public sealed class SmtpHealthCheck(IOptions<SmtpOptions> options, SmtpRelayStatus status) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -16,17 +19,19 @@ public sealed class SmtpHealthCheck(IOptions<SmtpOptions> options) : IHealthChec
                 ? HealthCheckResult.Healthy()
                 : HealthCheckResult.Unhealthy($"The pickup folder {smtp.PickupDirectory} cannot be created.");
         }
+        if (status.StoppedBecause is { } reason) return HealthCheckResult.Unhealthy($"Sending has stopped: {reason}");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(Math.Min(5, smtp.TimeoutSeconds)));
         try
         {
-            await using var session = await SmtpSession.OpenAsync(smtp, "health-check", timeout.Token);
-            await session.QuitAsync(timeout.Token);
+            using var connection = await new SmtpConnector(smtp, "health-check").OpenAsync(timeout.Token);
+            await connection.QuitAsync();
             return HealthCheckResult.Healthy();
         }
-        catch (Exception e) when (e is DeliveryException or IOException or System.Net.Sockets.SocketException or OperationCanceledException)
+        catch (Exception e) when (SmtpFailures.Classify(e, smtp, cancellationToken) is DeliveryException failure)
         {
-            return HealthCheckResult.Unhealthy($"The SMTP relay {smtp.Host}:{smtp.Port} does not answer: {e.Message}");
+            if (failure.StopsSending) status.Stop(failure);
+            return HealthCheckResult.Unhealthy($"The SMTP relay {smtp.Host}:{smtp.Port} cannot be used: {failure.Message}");
         }
     }
 

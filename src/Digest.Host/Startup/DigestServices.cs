@@ -59,13 +59,13 @@ public static class DigestServices
         services.AddValidatedOptions<TemplateOptions>(TemplateOptions.Section);
         services.AddSingleton(sp => new DigestRenderer(sp.GetRequiredService<IOptions<TemplateOptions>>().Value.Resolve()));
         services.AddSingleton(sp => new NoticeRenderer(sp.GetRequiredService<IOptions<TemplateOptions>>().Value.Resolve()));
+        services.AddSingleton<SmtpRelayStatus>();
         services.AddSingleton<IMailTransport>(sp =>
         {
             var smtp = sp.GetRequiredService<IOptions<SmtpOptions>>().Value;
             if (smtp.Transport == "pickup") return new PickupFolderTransport(smtp.PickupDirectory);
-            return smtp.Client == "system"
-                ? new SystemNetMailTransport(smtp)
-                : new SmtpTransport(smtp, string.IsNullOrWhiteSpace(smtp.HeloName) ? System.Net.Dns.GetHostName() : smtp.HeloName);
+            return new SmtpTransport(smtp, string.IsNullOrWhiteSpace(smtp.HeloName) ? System.Net.Dns.GetHostName() : smtp.HeloName,
+                sp.GetRequiredService<SmtpRelayStatus>());
         });
         services.AddSingleton(new LinkTokens(boot.LinkKey));
         services.AddSingleton(sp =>

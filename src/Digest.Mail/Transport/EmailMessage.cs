@@ -5,7 +5,8 @@ public sealed record Mailbox(string Address, string? Name = null);
 
 /// <summary>
 /// One email as Digest sends it: a text part and an HTML part of the same content, and the headers.
-/// Transports turn it into MIME (<see cref="MimeWriter"/>) or into another library's message type.
+/// Plain data, so one message can be built once and handed to any transport; <see cref="MimeBuilder"/>
+/// turns it into MimeKit's message for each hand-over.
 /// </summary>
 public sealed record EmailMessage
 {
@@ -14,7 +15,10 @@ public sealed record EmailMessage
     public required string Subject { get; init; }
     public required string Text { get; init; }
     public required string Html { get; init; }
+
+    /// <summary>With its angle brackets, e.g. "&lt;digest-1@example.org&gt;"; the same on every attempt.</summary>
     public required string MessageId { get; init; }
+
     public required DateTimeOffset Date { get; init; }
 
     /// <summary>Further headers in order (List-Id, List-Unsubscribe, …). Values are ASCII.</summary>

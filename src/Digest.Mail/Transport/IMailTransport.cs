@@ -1,27 +1,48 @@
 namespace Digest.Mail.Transport;
 
 /// <summary>
-/// The one seam between Digest and the mail system. SMTP and a pickup folder implement it here;
-/// another library's transport can replace them without touching the senders.
+/// The one seam between Digest and the mail system. SMTP (MailKit) and a pickup folder implement it here;
+/// the senders never see which.
 /// </summary>
 public interface IMailTransport
 {
-    /// <summary>Hands one message over. Throws <see cref="DeliveryException"/> saying whether to retry.</summary>
+    /// <summary>Hands one message over. Throws <see cref="DeliveryException"/> saying what the failure means.</summary>
     Task SendAsync(EmailMessage message, CancellationToken ct);
 }
 
-/// <summary>
-/// A message was not accepted. <see cref="Permanent"/> failures are never retried; when the relay refused
-/// the recipient for good (<see cref="RecipientRejected"/>), the address is suppressed.
-/// </summary>
-public class DeliveryException(string message, bool permanent, int? smtpCode = null, Exception? inner = null, bool recipientRejected = false)
+/// <summary>What a failed hand-over means for this message and for the ones after it.</summary>
+public enum DeliveryFailure
+{
+    /// <summary>Trying again later may work (4xx, a broken connection, a timeout).</summary>
+    Temporary,
+
+    /// <summary>The relay refused this recipient's mailbox for good: stop mailing the address.</summary>
+    RecipientRejected,
+
+    /// <summary>This message can never be sent as it is (a 5xx about the message, an address the relay cannot carry).</summary>
+    Permanent,
+
+    /// <summary>
+    /// The relay refuses us, not the message (wrong password, TLS or AUTH not possible as configured): no message
+    /// can go until someone fixes the settings, so sending stops and the message keeps its attempts.
+    /// </summary>
+    SendingStopped,
+}
+
+/// <summary>A message was not accepted; <see cref="Failure"/> says whether to retry, suppress or stop.</summary>
+public class DeliveryException(string message, DeliveryFailure failure, int? smtpCode = null, Exception? inner = null)
     : Exception(message, inner)
 {
-    /// <summary>True when trying again cannot help (an SMTP 5xx).</summary>
-    public bool Permanent { get; } = permanent;
+    public DeliveryFailure Failure { get; } = failure;
+
+    /// <summary>True when trying this message again cannot help.</summary>
+    public bool Permanent => Failure is DeliveryFailure.Permanent or DeliveryFailure.RecipientRejected;
 
     /// <summary>True when the relay refused this recipient address for good: stop mailing it.</summary>
-    public bool RecipientRejected { get; } = recipientRejected;
+    public bool RecipientRejected => Failure == DeliveryFailure.RecipientRejected;
+
+    /// <summary>True when no message can be sent until the settings change.</summary>
+    public bool StopsSending => Failure == DeliveryFailure.SendingStopped;
 
     public int? SmtpCode { get; } = smtpCode;
 }

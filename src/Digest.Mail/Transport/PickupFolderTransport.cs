@@ -13,18 +13,18 @@ public sealed class PickupFolderTransport : IMailTransport
 
     public async Task SendAsync(EmailMessage message, CancellationToken ct)
     {
-        var bytes = MimeWriter.Write(message);
+        var mime = MimeBuilder.Build(message);
         var name = $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid():N}.eml";
         // Write under a temporary name, then rename: a reader of the folder never sees half a message.
         var temporary = Path.Combine(_directory, "." + name + ".tmp");
         try
         {
-            await File.WriteAllBytesAsync(temporary, bytes, ct);
+            await mime.WriteToAsync(temporary, ct);
             File.Move(temporary, Path.Combine(_directory, name));
         }
         catch (IOException e)
         {
-            throw new DeliveryException($"Could not write to the pickup folder: {e.Message}", permanent: false, inner: e);
+            throw new DeliveryException($"Could not write to the pickup folder: {e.Message}", DeliveryFailure.Temporary, inner: e);
         }
     }
 }

@@ -1,70 +1,124 @@
-using System.Net.Sockets;
 using System.Threading.Channels;
+using MimeKit;
 
 namespace Digest.Mail.Transport;
 
 /// <summary>
-/// SMTP with a pool of persistent <see cref="SmtpSession"/>s: up to Smtp:PoolSize messages in flight,
-/// each on its own connection, opened on first use and kept open. A session that fails is dropped and
-/// a new one opened for the next message, so one broken connection costs one attempt, not the pool.
+/// SMTP through MailKit with a pool of persistent connections: up to Smtp:PoolSize messages in flight, each on its
+/// own <see cref="SmtpConnection"/> (MailKit's client is not thread-safe), opened on first use and kept open.
+/// A connection the relay closed while it sat in the pool (a relay restart) is replaced before use, or, when that
+/// only shows while sending, once more on a fresh connection: the message does not spend an attempt on it.
 /// </summary>
 public sealed class SmtpTransport : IMailTransport, IAsyncDisposable
 {
-    private readonly SmtpOptions _options;
-    private readonly string _heloName;
-    private readonly Channel<SmtpSession?> _pool;
+    private readonly SmtpConnector _connector;
+    private readonly SmtpRelayStatus _status;
+    private readonly Channel<SmtpConnection?> _pool;
 
-    public SmtpTransport(SmtpOptions options, string heloName)
+    public SmtpTransport(SmtpOptions options, string heloName, SmtpRelayStatus? status = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _options = options;
-        _heloName = heloName;
-        _pool = Channel.CreateBounded<SmtpSession?>(options.PoolSize);
+        _connector = new SmtpConnector(options, heloName);
+        _status = status ?? new SmtpRelayStatus();
+        _pool = Channel.CreateBounded<SmtpConnection?>(options.PoolSize);
         // Slots, not connections: null means "open one when a message needs it".
         for (var i = 0; i < options.PoolSize; i++) _pool.Writer.TryWrite(null);
     }
 
-    public int Concurrency => _options.PoolSize;
-
     public async Task SendAsync(EmailMessage message, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var bytes = MimeWriter.Write(message);
-        var session = await _pool.Reader.ReadAsync(ct);
+        _status.ThrowIfStopped();
+        var mime = MimeBuilder.Build(message);
+        var slot = new Slot(await _pool.Reader.ReadAsync(ct));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSeconds));
+        timeout.CancelAfter(TimeSpan.FromSeconds(_connector.Options.TimeoutSeconds));
         try
         {
-            session ??= await SmtpSession.OpenAsync(_options, _heloName, timeout.Token);
-            await session.SendAsync(message.From.Address, message.To, bytes, timeout.Token);
-            _pool.Writer.TryWrite(session);
+            await SendOnAsync(slot, mime, message.To, timeout.Token);
         }
         catch (Exception e)
         {
-            if (session is not null) await session.DisposeAsync();
-            _pool.Writer.TryWrite(null);
-            throw Classify(e, ct);
+            var failure = SmtpFailures.Classify(e, _connector.Options, ct);
+            // After a refusal by the relay (or by our own check) the conversation is still in order; anything else
+            // may have left the connection mid-command, so it is not reused.
+            if (e is not (MailKit.Net.Smtp.SmtpCommandException or DeliveryException)) slot.Drop();
+            if (failure is DeliveryException { StopsSending: true } stop) _status.Stop(stop);
+            if (ReferenceEquals(failure, e)) throw;
+            throw failure;
+        }
+        finally
+        {
+            _pool.Writer.TryWrite(slot.Connection);
         }
     }
 
-    private Exception Classify(Exception e, CancellationToken ct) => e switch
+    private async Task SendOnAsync(Slot slot, MimeMessage mime, string to, CancellationToken ct)
     {
-        DeliveryException d => d,
-        OperationCanceledException when ct.IsCancellationRequested => e,
-        OperationCanceledException => new DeliveryException($"The SMTP relay did not answer within {_options.TimeoutSeconds} s.", permanent: false, inner: e),
-        SocketException s => new DeliveryException($"Cannot reach the SMTP relay at {_options.Host}:{_options.Port}: {s.Message}", permanent: false, inner: e),
-        IOException or System.Security.Authentication.AuthenticationException => new DeliveryException($"The connection to the SMTP relay broke: {e.Message}", permanent: false, inner: e),
-        _ => e,
-    };
+        if (slot.Connection is { LooksUsable: false }) slot.Drop();
+        var reused = slot.Connection is not null;
+        slot.Connection ??= await _connector.OpenAsync(ct);
+        try
+        {
+            await SendOneAsync(slot.Connection, mime, to, ct);
+        }
+        catch (Exception e) when (reused && SmtpFailures.IsBrokenConnection(e))
+        {
+            // The relay closed this pooled connection in a way the check above could not see yet. One fresh connection,
+            // same message. Should the relay have taken the message before the break, this sends it twice: within the
+            // at-least-once guarantee, and the copies share their Message-ID.
+            slot.Drop();
+            slot.Connection = await _connector.OpenAsync(ct);
+            await SendOneAsync(slot.Connection, mime, to, ct);
+        }
+    }
+
+    private static async Task SendOneAsync(SmtpConnection connection, MimeMessage mime, string to, CancellationToken ct)
+    {
+        // MailKit asks for SMTPUTF8 when an address needs it and the relay offers it, and writes IDN domains as
+        // punycode when it does not; only a non-ASCII local part has no ASCII form.
+        if (System.Text.Ascii.IsValid(to))
+        {
+            await connection.Client.SendAsync(mime, ct);
+            return;
+        }
+        if (!connection.SupportsSmtpUtf8 && !System.Text.Ascii.IsValid(to.AsSpan(0, Math.Max(0, to.LastIndexOf('@')))))
+            throw new DeliveryException(
+                $"The SMTP relay does not offer SMTPUTF8, so it cannot carry the address {to} (non-ASCII before the @).",
+                DeliveryFailure.Permanent);
+        // Headers follow the envelope: UTF-8 addresses (RFC 6532) with SMTPUTF8, else the domain as punycode.
+        await connection.Client.SendAsync(connection.SupportsSmtpUtf8 ? International : FormatOptions.Default, mime, ct);
+    }
+
+    private static readonly FormatOptions International = CreateInternational();
+
+    private static FormatOptions CreateInternational()
+    {
+        var options = FormatOptions.Default.Clone();
+        options.International = true;
+        return options;
+    }
 
     public async ValueTask DisposeAsync()
     {
         _pool.Writer.TryComplete();
-        await foreach (var session in _pool.Reader.ReadAllAsync())
+        await foreach (var connection in _pool.Reader.ReadAllAsync())
         {
-            if (session is null) continue;
-            await session.QuitAsync(CancellationToken.None);
-            await session.DisposeAsync();
+            if (connection is null) continue;
+            await connection.QuitAsync();
+            connection.Dispose();
+        }
+    }
+
+    /// <summary>The pool slot a send holds: whatever connection it ends with goes back to the pool.</summary>
+    private sealed class Slot(SmtpConnection? connection)
+    {
+        public SmtpConnection? Connection { get; set; } = connection;
+
+        public void Drop()
+        {
+            Connection?.Dispose();
+            Connection = null;
         }
     }
 }
