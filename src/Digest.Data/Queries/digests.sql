@@ -58,7 +58,7 @@ GROUP BY 1 ORDER BY 1 DESC;
 WITH previous AS (
     SELECT c.snapshot FROM digests d JOIN planning_cycles c ON c.id = d.cycle_id
     WHERE d.subscriber_id = @subscriber_id ORDER BY d.cycle_id DESC LIMIT 1)
-SELECT l.id AS listing_id, l.title, l.url, l.authors, l.published_at,
+SELECT l.id AS listing_id, l.title, l.url, l.authors, l.published_at, l.summary,
        digest_snippet(l.summary, string_agg('(' || t.positive_query::text || ')', ' | ')::tsquery) AS snippet,
        array_agg(st.label ORDER BY st.position) AS matched_topics,
        sum(digest_relevance(v.search, t.positive_query))::float8 AS relevance, count(*)::int AS topics_matched,
@@ -82,8 +82,9 @@ WHERE s.id = ANY(@subscriber_ids);
 -- name: get-batch-entries
 -- The listings of every digest of a claimed batch in rank order, with what the email shows of each: the
 -- person's topics that matched it when planned, by the labels they have now (a topic removed since is not
--- shown), and a snippet highlighting their words, never an excluded one (the abstract's start when none is left).
-SELECT d.id AS digest_id, l.id AS listing_id, l.title, l.url, l.authors, l.published_at, x.rank::smallint AS rank,
+-- shown), and a snippet highlighting their words, never an excluded one (the abstract's start when none is left),
+-- with the abstract it was cut from, so the email can mark an end cut mid-sentence.
+SELECT d.id AS digest_id, l.id AS listing_id, l.title, l.url, l.authors, l.published_at, l.summary, x.rank::smallint AS rank,
        ARRAY(SELECT st.label FROM subscriber_topics st WHERE st.subscriber_id = d.subscriber_id AND st.topic_id = ANY(m.topic_ids)
              ORDER BY st.position) AS matched_topics,
        digest_snippet(l.summary,
