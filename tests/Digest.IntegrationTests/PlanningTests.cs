@@ -79,6 +79,23 @@ public sealed class PlanningTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_listing_shows_a_date_when_any_of_its_copies_had_one_whatever_the_order()
+    {
+        var dated = Instant.FromUnixTimeSeconds((_today - Duration.FromDays(3)).ToUnixTimeSeconds());
+        // Two copies in one batch, the undated one first; and a copy dated only when stored again later.
+        await StoreAsync(Paper("same-batch", "Grokking in one batch", "Grokking."), Paper("same-batch", "Grokking in one batch", "Grokking.", published: dated));
+        await StoreAsync(Paper("later", "Grokking dated later", "Grokking."));
+        await StoreAsync(Paper("later", "Grokking dated later", "Grokking.", published: dated));
+        var id = await SubscribeAsync(10, "grokking");
+
+        await PlanAsync(days: 1);
+
+        var entries = await DigestAsync(id, days: 1);
+        Assert.Equal(2, entries.Count);
+        Assert.All(entries, e => Assert.Equal(dated.ToDateTimeUtc(), e.PublishedAt));
+    }
+
+    [Fact]
     public async Task A_listing_is_offered_once_even_when_stored_again_and_the_next_digest_holds_only_what_arrived_since()
     {
         await StoreAsync(Paper("a", "Grokking at the edge of stability", "Grokking, again."), Paper("b", "Training dynamics", "Some grokking."));
