@@ -141,6 +141,8 @@ public sealed class AdminTests : IAsyncLifetime
 
         Assert.Contains("Grokking at the Edge of Numerical Stability", html);
         Assert.Contains("Grokking at the Edge of Numerical Stability", cli.Output);
+        // A snippet cut from inside an abstract is marked so at its start or its end.
+        Assert.Matches("color:#374151;\">… |[^.!?] …</div>", html);
         Assert.Equal(0, await CountAsync("SELECT count(*) FROM digests"));
 
         await Cli.RunAsync(_host.Settings, "send-now", "--all");
