@@ -67,7 +67,7 @@ public sealed class DigestComposer(
             Url = e.Url,
             Authors = Authors(e.Authors),
             Published = e.PublishedAt?.ToString("d MMM yyyy", CultureInfo.InvariantCulture),
-            Snippet = Snippets.Split(e.Snippet),
+            Snippet = Snippets.Split(e.Snippet, e.Summary),
             MatchedTopics = e.MatchedTopics,
         }).ToList();
         var expires = clock.GetCurrentInstant() + site.LinkLifetime;

@@ -141,6 +141,8 @@ public sealed class AdminTests : IAsyncLifetime
 
         Assert.Contains("Grokking at the Edge of Numerical Stability", html);
         Assert.Contains("Grokking at the Edge of Numerical Stability", cli.Output);
+        // A snippet cut from inside an abstract is marked so at its start or its end.
+        Assert.Matches("color:#374151;\">… |[^.!?] …</div>", html);
         Assert.Equal(0, await CountAsync("SELECT count(*) FROM digests"));
 
         await Cli.RunAsync(_host.Settings, "send-now", "--all");
@@ -152,7 +154,7 @@ public sealed class AdminTests : IAsyncLifetime
     public async Task Preview_holds_the_listings_the_planner_then_plans_in_the_same_order()
     {
         var email = $"order-{Guid.NewGuid():N}@example.org";
-        await Cli.RunAsync(_host.Settings, "subscriber", "add", email, "--topic", "grokking", "--topic", "transformer OR generalization", "--max-items", "6");
+        await Cli.RunAsync(_host.Settings, "subscriber", "add", email, "--topic", "grokking", "--topic", "transformer OR generalization -medical", "--max-items", "6");
 
         var preview = (await Cli.RunAsync(_host.Settings, "digests", "preview", email)).Output;
         await Cli.RunAsync(_host.Settings, "send-now", "--all");

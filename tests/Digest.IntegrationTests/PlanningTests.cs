@@ -46,6 +46,56 @@ public sealed class PlanningTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_topic_with_an_exclusion_that_excludes_nothing_ranks_exactly_like_the_topic_without_it()
+    {
+        await StoreAsync(
+            Paper("abstract-only", "A study of training dynamics", "We observe grokking in small networks."),
+            Paper("title", "Grokking in small transformers", "We study training dynamics."),
+            Paper("abstract-twice", "Learning dynamics of small networks", "Grokking again: we observe grokking on modular arithmetic tasks."),
+            Paper("old-title", "Grokking revisited", "We study training dynamics.", published: _today - Duration.FromDays(60)));
+        var plain = await SubscribeAsync(10, "grokking");
+        var guarded = await SubscribeAsync(10, "grokking -medical");
+
+        await PlanAsync(days: 1);
+
+        var expected = (await DigestAsync(plain, days: 1)).Select(e => e.Title).ToList();
+        Assert.Equal("Grokking in small transformers", expected[0]);
+        Assert.Equal(expected, (await DigestAsync(guarded, days: 1)).Select(e => e.Title));
+    }
+
+    [Fact]
+    public async Task In_a_topic_with_an_exclusion_a_title_hit_outranks_an_abstract_hit_and_the_excluded_listing_is_never_offered()
+    {
+        // Stored first, so a ranking that scores every hit alike would put the abstract hit and the excluded one first.
+        await StoreAsync(
+            Paper("abstract-only", "A study of training dynamics", "We observe memorization in small networks."),
+            Paper("excluded", "Grokking in large language models", "An LLM groks arithmetic."),
+            Paper("title", "Grokking in small transformers", "We study training dynamics."));
+        var id = await SubscribeAsync(2, "memorization OR grokking -llm");
+
+        await PlanAsync(days: 1);
+
+        Assert.Equal(["Grokking in small transformers", "A study of training dynamics"], (await DigestAsync(id, days: 1)).Select(e => e.Title));
+    }
+
+    [Fact]
+    public async Task A_listing_shows_a_date_when_any_of_its_copies_had_one_whatever_the_order()
+    {
+        var dated = Instant.FromUnixTimeSeconds((_today - Duration.FromDays(3)).ToUnixTimeSeconds());
+        // Two copies in one batch, the undated one first; and a copy dated only when stored again later.
+        await StoreAsync(Paper("same-batch", "Grokking in one batch", "Grokking."), Paper("same-batch", "Grokking in one batch", "Grokking.", published: dated));
+        await StoreAsync(Paper("later", "Grokking dated later", "Grokking."));
+        await StoreAsync(Paper("later", "Grokking dated later", "Grokking.", published: dated));
+        var id = await SubscribeAsync(10, "grokking");
+
+        await PlanAsync(days: 1);
+
+        var entries = await DigestAsync(id, days: 1);
+        Assert.Equal(2, entries.Count);
+        Assert.All(entries, e => Assert.Equal(dated.ToDateTimeUtc(), e.PublishedAt));
+    }
+
+    [Fact]
     public async Task A_listing_is_offered_once_even_when_stored_again_and_the_next_digest_holds_only_what_arrived_since()
     {
         await StoreAsync(Paper("a", "Grokking at the edge of stability", "Grokking, again."), Paper("b", "Training dynamics", "Some grokking."));

@@ -60,14 +60,15 @@ GROUP BY 1 ORDER BY 1 DESC;
 -- name: preview-digest-candidates
 -- What a person's next digest could hold now, without planning it: the planner's window (listings their
 -- previous cycle did not see yet) and matching, read-only, with what DigestScore ranks them by (the relevance
--- summed over their matching topics, how many match, the date that ages them).
+-- summed over their matching topics, how many match, the date that ages them). Exclusions filter; relevance
+-- and the snippet use the topics' positive part, as the planner and the sender do.
 WITH previous AS (
     SELECT c.snapshot FROM digests d JOIN planning_cycles c ON c.id = d.cycle_id
     WHERE d.subscriber_id = @subscriber_id ORDER BY d.cycle_id DESC LIMIT 1)
-SELECT l.id AS listing_id, l.title, l.url, l.authors, l.published_at,
-       digest_snippet(l.summary, string_agg('(' || t.query::text || ')', ' | ')::tsquery) AS snippet,
+SELECT l.id AS listing_id, l.title, l.url, l.authors, l.published_at, l.summary,
+       digest_snippet(l.summary, string_agg('(' || t.positive_query::text || ')', ' | ')::tsquery) AS snippet,
        array_agg(st.label ORDER BY st.position) AS matched_topics,
-       sum(digest_relevance(v.search, t.query))::float8 AS relevance, count(*)::int AS topics_matched,
+       sum(digest_relevance(v.search, t.positive_query))::float8 AS relevance, count(*)::int AS topics_matched,
        coalesce(l.published_at, l.first_seen_at) AS dated_at
 FROM listings l
 CROSS JOIN LATERAL (SELECT listing_search(l.title, l.summary) AS search OFFSET 0) v
@@ -88,12 +89,13 @@ WHERE s.id = ANY(@subscriber_ids);
 -- name: get-batch-entries
 -- The listings of every digest of a claimed batch in rank order, with what the email shows of each: the
 -- person's topics that matched it when planned, by the labels they have now (a topic removed since is not
--- shown), and a snippet highlighting their words (the abstract's start when none is left).
-SELECT d.id AS digest_id, l.id AS listing_id, l.title, l.url, l.authors, l.published_at, x.rank::smallint AS rank,
+-- shown), and a snippet highlighting their words, never an excluded one (the abstract's start when none is left),
+-- with the abstract it was cut from, so the email can mark an end cut mid-sentence.
+SELECT d.id AS digest_id, l.id AS listing_id, l.title, l.url, l.authors, l.published_at, l.summary, x.rank::smallint AS rank,
        ARRAY(SELECT st.label FROM subscriber_topics st WHERE st.subscriber_id = d.subscriber_id AND st.topic_id = ANY(m.topic_ids)
              ORDER BY st.position) AS matched_topics,
        digest_snippet(l.summary,
-                      (SELECT string_agg('(' || t.query::text || ')', ' | ')::tsquery
+                      (SELECT string_agg('(' || t.positive_query::text || ')', ' | ')::tsquery
                        FROM subscriber_topics st JOIN topics t ON t.id = st.topic_id
                        WHERE st.subscriber_id = d.subscriber_id AND st.topic_id = ANY(m.topic_ids))) AS snippet
 FROM digests d

@@ -13,8 +13,11 @@ COPY listing_staging (identity_key, external_id, url, title, summary, authors, t
 -- Inserts the staged batch, or fills in what an earlier copy of the same listing lacked: one set-based
 -- statement per batch. Returns one row per identity inserted or enriched: inserted = true for new ones.
 -- Re-ingesting the same file changes nothing, because an update only happens when it adds a missing field.
+-- Copies of one listing within a batch are kept as one; its date is any copy's, so a dated copy beside an
+-- undated one is never lost to which copy DISTINCT ON happens to keep.
 INSERT INTO listings AS l (identity_key, external_id, url, title, summary, authors, tags, published_at, extras, source)
-SELECT DISTINCT ON (identity_key) identity_key, external_id, url, title, summary, authors, tags, published_at, extras, @source
+SELECT DISTINCT ON (identity_key) identity_key, external_id, url, title, summary, authors, tags,
+       coalesce(published_at, max(published_at) OVER (PARTITION BY identity_key)), extras, @source
 FROM listing_staging
 ORDER BY identity_key
 ON CONFLICT (identity_key) DO UPDATE SET

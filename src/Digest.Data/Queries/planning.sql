@@ -57,12 +57,13 @@ ANALYZE match_window;
 -- name: match-topics
 -- Each distinct topic matched once against the match window, one row per topic with its hits in two
 -- parallel arrays: millions of hits cross the wire as thousands of rows. Relevance is digest_relevance
--- (ts_rank, not ts_rank_cd: with topics of a few words the covers add little, and it costs a third less).
+-- (ts_rank, not ts_rank_cd: with topics of a few words the covers add little, and it costs a third less)
+-- on the topic's positive part: its exclusions only filter.
 SELECT t.id AS topic_id, hits.listing_ids, hits.relevances
 FROM topics t
 CROSS JOIN LATERAL (
     SELECT coalesce(array_agg(w.id), '{}') AS listing_ids,
-           coalesce(array_agg(digest_relevance(w.search, t.query)), '{}') AS relevances
+           coalesce(array_agg(digest_relevance(w.search, t.positive_query)), '{}') AS relevances
     FROM match_window w
     WHERE w.search @@ t.query) hits
 WHERE t.id = ANY(@topic_ids);

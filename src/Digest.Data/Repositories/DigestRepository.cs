@@ -17,6 +17,8 @@ public record DigestEntry
     public string[] Authors { get; init; } = [];
     public DateTime? PublishedAt { get; init; }
     public string Snippet { get; init; } = "";
+    /// <summary>The abstract the snippet was cut from: the email marks an end cut mid-sentence.</summary>
+    public string Summary { get; init; } = "";
     public string[] MatchedTopics { get; init; } = [];
     public short Rank { get; init; }
     /// <summary>Set when entries of a whole batch are read at once.</summary>

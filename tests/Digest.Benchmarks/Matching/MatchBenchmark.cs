@@ -125,7 +125,7 @@ public sealed partial class MatchBenchmark : IBenchmark
                 JOIN naive_window w ON w.search @@ t.query
                 WHERE st.subscriber_id = @id
                 GROUP BY w.id, w.published_at, w.first_seen_at
-                ORDER BY sum(ts_rank('{0.1, 0.2, 0.4, 1.0}', w.search, t.query)) * count(*)
+                ORDER BY sum(digest_relevance(w.search, t.positive_query)) * count(*)
                          / (1 + extract(epoch FROM now() - coalesce(w.published_at, w.first_seen_at)) / 604800.0) DESC, w.id LIMIT 10
                 """, new { id });
         }

@@ -71,6 +71,15 @@ public class DigestRendererTests
     }
 
     [Fact]
+    public void The_footer_shows_a_topic_with_quotes_as_typed_between_typographic_quotes()
+    {
+        var email = Renderer.Render(Email(Item(1, "Grokking Tickets")) with { Topics = ["grokking", "quantization -\"vision transformer\""] });
+
+        Assert.Contains("for: “grokking”, “quantization -\"vision transformer\"”.", email.Text);
+        Assert.Contains("&ldquo;quantization -&quot;vision transformer&quot;&rdquo;.", email.Html);
+    }
+
+    [Fact]
     public void Snippet_markers_split_into_highlighted_parts()
     {
         var parts = Snippets.Split("a \u0002b\u0003 c \u0002d\u0003");
