@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Digest.Data;
 
 namespace Digest.IntegrationTests.Infrastructure;
 
