@@ -43,6 +43,7 @@ public static class PushApi
             duplicate = report.Duplicate,
             rejected = report.Rejected,
             error = report.Error,
+            skipped = report.SkippedSummary(),
             items = outcomes.Select(o => new { item = o.Item, outcome = o.Outcome, title = o.Title, reason = o.Reason }),
         };
         return report.Error is not null || (report.Seen > 0 && report.Rejected == report.Seen)
