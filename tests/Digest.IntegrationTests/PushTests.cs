@@ -91,4 +91,25 @@ public sealed class PushTests : IAsyncLifetime
         Assert.Equal(8L, await db.ExecuteScalarAsync<long>("SELECT count(*) FROM listings"));
         Assert.Equal(0L, await db.ExecuteScalarAsync<long>("SELECT count(*) FROM listings WHERE title LIKE '%Subscribe%' OR title LIKE '%inbox%'"));
     }
+
+    [Fact]
+    public async Task A_push_while_the_database_is_unreachable_answers_503_with_retry_after_and_a_reason()
+    {
+        var database = new NpgsqlConnectionStringBuilder(_host.ConnectionString);
+        await using var relay = new TcpRelay(database.Host!, database.Port);
+        var settings = new Dictionary<string, string?>(_host.Settings)
+        {
+            ["Database:ConnectionString"] = new NpgsqlConnectionStringBuilder(_host.ConnectionString) { Host = "127.0.0.1", Port = relay.Port }.ConnectionString,
+        };
+        await using var web = await RunningApp.StartAsync(settings, Role.Web);
+        web.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+        var page = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "papers-page-1.txt"));
+
+        await relay.CutAsync();
+        var response = await PushAsync(page, web.Http);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.Contains("database is unreachable", await response.Content.ReadAsStringAsync());
+    }
 }
