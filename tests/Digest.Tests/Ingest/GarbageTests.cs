@@ -88,6 +88,8 @@ public class GarbageTests
 
     [Theory]
     [InlineData("papers-page-1.txt")]
+    [InlineData("papers-page-1-full.txt")]
+    [InlineData("papers-page-2.txt")]
     [InlineData("papers-page-2-full.txt")]
     [InlineData("page-variants/08-whole-header-on-one-line.txt")]
     [InlineData("page-variants/11-glued-no-blank-lines-crlf.txt")]
