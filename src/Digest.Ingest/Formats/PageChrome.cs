@@ -15,15 +15,17 @@ internal static partial class PageChrome
     /// <summary>
     /// Chrome glued to the start of a header line ("SubscribeSome Title"): its text, or null. A bare word is only
     /// chrome when a capital, a digit or more chrome follows with no space ("Subscriber …" and "Subscribe to …"
-    /// are titles); "new" only when more chrome follows, since it is too likely to start a real title.
+    /// are titles), and only on a page that has shown chrome already, so a page that opens with a title such as
+    /// "SubscribeNet: …" keeps it; "new" only when more chrome follows, since it is too likely to start a title.
     /// </summary>
-    public static string? GluedPrefix(string line)
+    public static string? GluedPrefix(string line, bool afterChrome)
     {
         var m = Glued().Match(line);
         if (!m.Success || m.Length == line.Length) return null;
         var next = m.Groups["sentence"].Success ? line[m.Length..].TrimStart() : line[m.Length..];
         if (next.Length == 0 || Glued().IsMatch(next) || DateAhead().IsMatch(next)) return m.Value;
-        return !m.Groups["badge"].Success && (char.IsUpper(next[0]) || char.IsDigit(next[0])) ? m.Value : null;
+        if (m.Groups["sentence"].Success) return char.IsUpper(next[0]) || char.IsDigit(next[0]) ? m.Value : null;
+        return afterChrome && !m.Groups["badge"].Success && (char.IsUpper(next[0]) || char.IsDigit(next[0])) ? m.Value : null;
     }
 
     // A line with no letter at all (an upvote count, a bullet) cannot be a title or an abstract.

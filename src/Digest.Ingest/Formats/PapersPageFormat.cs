@@ -68,6 +68,7 @@ public sealed partial class PapersPageFormat : IListingFormat
         var lineNumber = 0;
         var inHeader = true;
         var chrome = new List<string>();
+        var sawChrome = false;
         while (await reader.ReadLineAsync(ct) is { } raw)
         {
             lineNumber++;
@@ -78,9 +79,10 @@ public sealed partial class PapersPageFormat : IListingFormat
             }
             var line = ListingRules.Clean(raw);
             // Glued chrome only occurs in the header, before the first title; later a title is kept whole.
-            if (inHeader) line = StripGluedChrome(line, chrome, ref date, now);
+            if (inHeader) line = StripGluedChrome(line, chrome, sawChrome, ref date, now);
             else if (line.Length > 0 && PageChrome.IsWholeLine(line)) chrome.Add(line);
             foreach (var skipped in chrome) yield return ReadItem.Skip(skipped, lineNumber);
+            sawChrome |= chrome.Count > 0;
             chrome.Clear();
             if (line.Length == 0 || PageChrome.IsWholeLine(line)) continue;
             if (title is null && DateLine().Match(line) is { Success: true } m && m.Length == line.Length)
@@ -109,7 +111,7 @@ public sealed partial class PapersPageFormat : IListingFormat
     }
 
     /// <summary>Removes whole chrome lines and chrome glued to the start of a header line, and a glued date.</summary>
-    private static string StripGluedChrome(string line, List<string> chrome, ref Instant? date, Instant now)
+    private static string StripGluedChrome(string line, List<string> chrome, bool sawChrome, ref Instant? date, Instant now)
     {
         while (line.Length > 0)
         {
@@ -118,7 +120,7 @@ public sealed partial class PapersPageFormat : IListingFormat
                 chrome.Add(line);
                 return "";
             }
-            if (PageChrome.GluedPrefix(line) is { } glued)
+            if (PageChrome.GluedPrefix(line, sawChrome || chrome.Count > 0) is { } glued)
             {
                 chrome.Add(glued);
                 line = line[glued.Length..].TrimStart();

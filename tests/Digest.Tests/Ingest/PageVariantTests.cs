@@ -71,4 +71,14 @@ public class PageVariantTests
 
         Assert.Equal(["Pointer Networks", "SubscribeNet: Routing Newsletters with Transformers"], items.Select(i => i.Listing!.Title));
     }
+
+    [Fact]
+    public async Task A_page_that_opens_with_a_title_glued_like_the_button_keeps_it_whole()
+    {
+        var text = "SubscribeNet: Routing Newsletters with Transformers\nWe route newsletters to readers with a small transformer.\n";
+
+        var items = await Fixtures.ReadAsync(_format, text);
+
+        Assert.Equal("SubscribeNet: Routing Newsletters with Transformers", Assert.Single(items).Listing!.Title);
+    }
 }
