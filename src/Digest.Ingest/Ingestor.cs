@@ -45,6 +45,8 @@ public sealed class Ingestor(ListingReader reader, ListingRepository listings, S
         {
             var batch = new List<(Listing Listing, int Line)>(BatchSize);
             var rejections = new List<Rejection>();
+            var skipped = new List<SkippedText>();
+            string? refusal = null;
             // Up to two batches are being stored while the next one is read: reading, the COPY and the
             // upsert overlap, and the database works on two connections at once.
             var inFlight = new Queue<Task<(UpsertResult, List<ItemOutcome>?)>>();
@@ -57,6 +59,16 @@ public sealed class Ingestor(ListingReader reader, ListingRepository listings, S
             }
             await foreach (var item in format.ReadAsync(text, clock.GetCurrentInstant(), ct))
             {
+                if (item.Skipped is not null)
+                {
+                    skipped.Add(new SkippedText(item.Line, item.Skipped));
+                    continue;
+                }
+                if (item.RefusesFile)
+                {
+                    refusal = item.Rejection ?? "unreadable";
+                    break;
+                }
                 seen++;
                 if (item.Listing is null)
                 {
@@ -70,12 +82,18 @@ public sealed class Ingestor(ListingReader reader, ListingRepository listings, S
                 inFlight.Enqueue(StoreAsync(batch, source, outcomes is not null, ct));
                 batch = new List<(Listing, int)>(BatchSize);
             }
-            inFlight.Enqueue(StoreAsync(batch, source, outcomes is not null, ct));
+            // Refused as a whole: the last batch is dropped, and a page (far smaller than a batch) stores nothing.
+            if (refusal is null) inFlight.Enqueue(StoreAsync(batch, source, outcomes is not null, ct));
             while (inFlight.Count > 0) await CollectOne();
+            if (refusal is not null)
+            {
+                outcomes?.Clear();
+                return IngestReport.Failed(origin, refusal);
+            }
             var tag = new KeyValuePair<string, object?>("source", source);
             Digest.Core.Observability.DigestMetrics.ListingsIngested.Add(inserted, tag);
             Digest.Core.Observability.DigestMetrics.ListingsRejected.Add(rejections.Count, tag);
-            return new IngestReport(origin, format.Name, seen, inserted, duplicate, rejections);
+            return new IngestReport(origin, format.Name, seen, inserted, duplicate, rejections) { Skipped = skipped };
         }
     }
 

@@ -20,6 +20,7 @@ public sealed class ListingReader(IEnumerable<IListingFormat> formats)
         ArgumentNullException.ThrowIfNull(stream);
         var bytes = new byte[HeadLength];
         var byteCount = await stream.ReadAtLeastAsync(bytes, bytes.Length, throwOnEndOfStream: false, ct);
+        if (BinaryContent.Signature(bytes.AsSpan(0, byteCount)) is { } known) return (null, null, known);
         var whole = new PrefixedStream(bytes.AsMemory(0, byteCount), stream);
         var reader = new StreamReader(whole, SniffEncoding(bytes.AsSpan(0, byteCount)), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         var buffer = new char[HeadLength];
@@ -30,11 +31,16 @@ public sealed class ListingReader(IEnumerable<IListingFormat> formats)
             reader.Dispose();
             return (null, null, "the file is empty");
         }
+        if (BinaryContent.InText(head) is { } binary)
+        {
+            reader.Dispose();
+            return (null, null, binary);
+        }
         var format = _formats.FirstOrDefault(f => f.Recognises(head));
         if (format is null)
         {
             reader.Dispose();
-            return (null, null, "the content matches no known listing format");
+            return (null, null, "the content matches no known listing format (JSON Feed, JSON Lines, daily-papers JSON, RSS, Atom, or a scraped page of titles each followed by its abstract)");
         }
         return (format, new HeadThenRest(head, reader), null);
     }

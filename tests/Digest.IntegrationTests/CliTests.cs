@@ -56,6 +56,50 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ingest_of_page_variants_skips_the_chrome_says_so_and_stores_each_paper_once()
+    {
+        var withSubscribeTitles = await Cli.RunAsync(_settings, "ingest", Fixture("page-variants/07-title-starting-with-subscribe.txt"));
+        var glued = await Cli.RunAsync(_settings, "ingest", Fixture("page-variants/11-glued-no-blank-lines-crlf.txt"));
+
+        Assert.Equal(0, withSubscribeTitles.ExitCode);
+        Assert.Contains("seen 11, new 11, duplicate 0, rejected 0", withSubscribeTitles.Output);
+        Assert.Contains("skipped 4 boilerplate lines: \"new\", \"Get trending papers in your email inbox!\", \"Subscribe\"", withSubscribeTitles.Output);
+        Assert.Contains("seen 9, new 0, duplicate 9, rejected 0", glued.Output);
+        Assert.Equal(11, await CountAsync("SELECT count(*) FROM listings"));
+        Assert.Equal(2, await CountAsync("SELECT count(*) FROM listings WHERE title LIKE 'Subscribe%'"));
+    }
+
+    [Fact]
+    public async Task Ingest_refuses_binary_files_as_a_whole_with_a_reason_and_keeps_what_was_stored()
+    {
+        await Cli.RunAsync(_settings, "ingest", Fixture("papers-page-1.txt"));
+        var random = new byte[100 * 1024];
+        new Random(13).NextBytes(random);
+        var noise = Path.Combine(_folder, "noise.txt");
+        await File.WriteAllBytesAsync(noise, random);
+        var png = Path.Combine(_folder, "figure.png");
+        await File.WriteAllBytesAsync(png, [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, .. random.AsSpan(0, 4000)]);
+        var nul = Path.Combine(_folder, "nul.txt");
+        var page = await File.ReadAllTextAsync(Fixture("papers-page-2-full.txt"));
+        await File.WriteAllTextAsync(nul, page.Insert(page.Length - 50, "\0"));
+        var latin1 = Path.Combine(_folder, "latin1.txt");
+        await File.WriteAllBytesAsync(latin1, System.Text.Encoding.Latin1.GetBytes(
+            "Mar 17\n\nÉtude des réseaux à mémoire\n\nNous étudions les réseaux de neurones dotés d'une mémoire externe.\n"));
+
+        var refused = await Cli.RunAsync(_settings, "ingest", noise, png, nul);
+        var read = await Cli.RunAsync(_settings, "ingest", latin1);
+
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("noise.txt: it contains NUL bytes: binary data, not text", refused.Error);
+        Assert.Contains("figure.png: this is a PNG image, not a file of listings", refused.Error);
+        Assert.Contains("nul.txt: line ", refused.Error);
+        Assert.DoesNotContain("seen", refused.Output);
+        Assert.Equal(0, read.ExitCode);
+        Assert.Equal(9, await CountAsync("SELECT count(*) FROM listings"));
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM listings WHERE title = 'Étude des réseaux à mémoire'"));
+    }
+
+    [Fact]
     public async Task Ingest_of_a_file_with_bad_lines_keeps_the_good_ones_and_says_where_the_bad_ones_are()
     {
         var file = Path.Combine(_folder, "mixed.jsonl");

@@ -48,4 +48,24 @@ public sealed class InboxTests : IAsyncLifetime
         Assert.True(File.Exists(Path.Combine(_inbox, "upload.jsonl.part")));
         Assert.Equal(2, reports.Single(r => r.Origin == "good.jsonl").Inserted);
     }
+
+    [Fact]
+    public async Task Binary_files_are_quarantined_with_the_reason_and_store_nothing()
+    {
+        var random = new byte[100 * 1024];
+        new Random(11).NextBytes(random);
+        foreach (var (name, bytes) in new[] { ("noise.txt", random), ("scan.png", [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, .. random.AsSpan(0, 2000)]) })
+        {
+            var path = Path.Combine(_inbox, name);
+            await File.WriteAllBytesAsync(path, bytes);
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(-1));
+        }
+
+        var reports = await _host.Get<InboxFolder>().ScanAsync(_inbox, "inbox");
+
+        Assert.All(reports, r => Assert.Equal(0, r.Inserted));
+        Assert.Contains("binary data, not text", await File.ReadAllTextAsync(Path.Combine(_inbox, "quarantine", "noise.txt.reason.txt")));
+        Assert.Contains("this is a PNG image", await File.ReadAllTextAsync(Path.Combine(_inbox, "quarantine", "scan.png.reason.txt")));
+        Assert.False(File.Exists(Path.Combine(_inbox, "noise.txt")));
+    }
 }

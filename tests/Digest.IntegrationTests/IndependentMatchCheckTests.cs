@@ -39,7 +39,8 @@ public sealed partial class IndependentMatchCheckTests
             await host.Get<Ingestor>().IngestFileAsync(file, "samples");
             using var reader = new StreamReader(file);
             await foreach (var item in new PapersPageFormat().ReadAsync(reader, SystemClock.Instance.GetCurrentInstant(), CancellationToken.None))
-                listings.TryAdd(item.Listing!.Title, (item.Listing.Title + " " + item.Listing.Summary).ToLowerInvariant());
+                if (item.Listing is not null)
+                    listings.TryAdd(item.Listing.Title, (item.Listing.Title + " " + item.Listing.Summary).ToLowerInvariant());
         }
         var repository = host.Get<SubscriberRepository>();
         var people = new Dictionary<string, string[]>();

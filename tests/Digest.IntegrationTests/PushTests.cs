@@ -70,4 +70,46 @@ public sealed class PushTests : IAsyncLifetime
         await using var db = new NpgsqlConnection(_host.ConnectionString);
         Assert.Equal(0L, await db.ExecuteScalarAsync<long>("SELECT count(*) FROM listings"));
     }
+
+    [Fact]
+    public async Task A_push_of_random_bytes_is_refused_with_a_reason_and_a_page_variant_is_answered_with_what_was_skipped()
+    {
+        var random = new byte[100 * 1024];
+        new Random(7).NextBytes(random);
+        var page = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "page-variants", "02-subscribe-glued-to-first-title.txt"));
+
+        var garbage = await _web.Http.PostAsync("/api/ingest?source=scraper-1", new ByteArrayContent(random));
+        var variant = await PushAsync(page);
+        using var json = JsonDocument.Parse(await variant.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, garbage.StatusCode);
+        Assert.Contains("binary data, not text", await garbage.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, variant.StatusCode);
+        Assert.Equal(8, json.RootElement.GetProperty("added").GetInt32());
+        Assert.StartsWith("skipped 3 boilerplate lines", json.RootElement.GetProperty("skipped").GetString());
+        await using var db = new NpgsqlConnection(_host.ConnectionString);
+        Assert.Equal(8L, await db.ExecuteScalarAsync<long>("SELECT count(*) FROM listings"));
+        Assert.Equal(0L, await db.ExecuteScalarAsync<long>("SELECT count(*) FROM listings WHERE title LIKE '%Subscribe%' OR title LIKE '%inbox%'"));
+    }
+
+    [Fact]
+    public async Task A_push_while_the_database_is_unreachable_answers_503_with_retry_after_and_a_reason()
+    {
+        var database = new NpgsqlConnectionStringBuilder(_host.ConnectionString);
+        await using var relay = new TcpRelay(database.Host!, database.Port);
+        var settings = new Dictionary<string, string?>(_host.Settings)
+        {
+            ["Database:ConnectionString"] = new NpgsqlConnectionStringBuilder(_host.ConnectionString) { Host = "127.0.0.1", Port = relay.Port }.ConnectionString,
+        };
+        await using var web = await RunningApp.StartAsync(settings, Role.Web);
+        web.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+        var page = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "papers-page-1.txt"));
+
+        await relay.CutAsync();
+        var response = await PushAsync(page, web.Http);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.Contains("database is unreachable", await response.Content.ReadAsStringAsync());
+    }
 }

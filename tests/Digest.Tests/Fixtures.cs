@@ -13,7 +13,14 @@ internal static class Fixtures
 
     public static string Text(string name) => File.ReadAllText(Path(name), Encoding.UTF8);
 
-    public static async Task<List<ReadItem>> ReadAsync(IListingFormat format, string text)
+    /// <summary>Listings and refusals, in order; skipped page chrome is left out (see <see cref="SkippedAsync"/>).</summary>
+    public static async Task<List<ReadItem>> ReadAsync(IListingFormat format, string text) =>
+        (await ReadAllAsync(format, text)).Where(i => i.Skipped is null).ToList();
+
+    public static async Task<List<string>> SkippedAsync(IListingFormat format, string text) =>
+        (await ReadAllAsync(format, text)).Where(i => i.Skipped is not null).Select(i => i.Skipped!).ToList();
+
+    private static async Task<List<ReadItem>> ReadAllAsync(IListingFormat format, string text)
     {
         var items = new List<ReadItem>();
         await foreach (var item in format.ReadAsync(new StringReader(text), Now, CancellationToken.None)) items.Add(item);

@@ -42,6 +42,7 @@ internal static class IngestCommand
             return;
         }
         Console.WriteLine($"{file} ({report.Format}): seen {report.Seen}, new {report.Inserted}, duplicate {report.Duplicate}, rejected {report.Rejected}");
+        if (report.SkippedSummary() is { } skipped) Console.WriteLine($"  {skipped}");
         foreach (var rejection in report.Rejections.Take(20)) Console.Error.WriteLine($"  rejected {rejection}");
         if (report.Rejected > 20) Console.Error.WriteLine($"  … and {report.Rejected - 20} more rejected");
     }

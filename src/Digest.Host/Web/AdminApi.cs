@@ -16,7 +16,7 @@ public static class AdminApi
 {
     public static void MapAdminApi(this WebApplication app)
     {
-        var admin = app.MapGroup("/api/admin").AddEndpointFilter(RequireKey).DisableAntiforgery();
+        var admin = app.MapGroup("/api/admin").AddEndpointFilter(RequireKey).AddEndpointFilter(DatabaseUnavailable.Filter).DisableAntiforgery();
         admin.MapGet("/subscribers.csv", ExportSubscribers);
         admin.MapPost("/subscribers/import", ImportSubscribers);
         admin.MapGet("/subscribers/preview", Preview);

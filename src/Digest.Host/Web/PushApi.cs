@@ -15,7 +15,7 @@ public static class PushApi
     public const long MaxBytes = 64L * 1024 * 1024;
 
     public static void MapPushApi(this WebApplication app) =>
-        app.MapPost("/api/ingest", Push).DisableAntiforgery().WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxBytes));
+        app.MapPost("/api/ingest", Push).AddEndpointFilter(DatabaseUnavailable.Filter).DisableAntiforgery().WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxBytes));
 
     private static async Task<IResult> Push(HttpRequest request, string? source, Ingestor ingestor, SourceRunRepository runs,
         IOptions<IngestOptions> options, IClock clock, CancellationToken ct)
@@ -43,6 +43,7 @@ public static class PushApi
             duplicate = report.Duplicate,
             rejected = report.Rejected,
             error = report.Error,
+            skipped = report.SkippedSummary(),
             items = outcomes.Select(o => new { item = o.Item, outcome = o.Outcome, title = o.Title, reason = o.Reason }),
         };
         return report.Error is not null || (report.Seen > 0 && report.Rejected == report.Seen)

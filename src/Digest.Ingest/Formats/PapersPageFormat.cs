@@ -7,31 +7,57 @@ using NodaTime;
 namespace Digest.Ingest.Formats;
 
 /// <summary>
-/// Scraped text of a daily-papers page: boilerplate lines, a date line ("Mar 17"), then title and abstract
-/// lines in turn. Copies in the wild lose their blank lines or glue boilerplate to the next line
-/// ("SubscribeA Generalization of …"); both are read. A title with no abstract after it is refused with
-/// its line number.
+/// Scraped text of a daily-papers page: chrome lines, a date line ("Mar 17"), then title and abstract lines
+/// in turn. Copies in the wild lose their blank lines, word the banner differently or glue chrome to the next
+/// line ("SubscribeA Generalization of …"); all are read, and the chrome is skipped and said (see
+/// <see cref="PageChrome"/>). A title with no abstract after it is refused with its line number; a NUL byte
+/// refuses the whole file.
 /// </summary>
 public sealed partial class PapersPageFormat : IListingFormat
 {
-    // Page chrome of the daily-papers site, as it comes out of a text scrape.
-    private static readonly string[] Boilerplate =
-    [
-        "Get trending papers in your email inbox!",
-        "byAK and the research community",
-        "Subscribe",
-        "new",
-    ];
-
     // An abstract is prose; a line this long where a title should be means the pairs are out of step.
     private const int LongestTitle = 400;
 
+    // Evidence of prose: an abstract has a few words, mostly letters, of ordinary length.
+    private const int FewestAbstractWords = 4;
+    private const double LeastLetterShare = 0.6;
+    private const double LongestMeanWord = 12;
+
     public string Name => "papers-page";
 
+    /// <summary>
+    /// Free text is only a page when it shows it: somewhere in the head a title-like line is followed by a
+    /// line of prose. Anything else (a dump, base64, a table of numbers) is no format we read.
+    /// </summary>
     public bool Recognises(string head)
     {
         var text = head.TrimStart();
-        return text.Length > 0 && text[0] is not ('{' or '[' or '<');
+        if (text.Length == 0 || text[0] is '{' or '[' or '<') return false;
+        var lines = head.Split('\n').Select(ListingRules.Clean).Where(l => l.Length > 0 && !PageChrome.IsWholeLine(l)).ToList();
+        for (var i = 0; i + 1 < lines.Count; i++)
+            if (LooksLikeTitle(lines[i]) && LooksLikeProse(lines[i + 1])) return true;
+        return false;
+    }
+
+    private static bool LooksLikeTitle(string line) => line.Length <= LongestTitle && LetterShare(line) >= LeastLetterShare;
+
+    private static bool LooksLikeProse(string line)
+    {
+        var words = line.Split(' ');
+        return words.Length >= FewestAbstractWords && LetterShare(line) >= LeastLetterShare
+            && words.Average(w => w.Length) <= LongestMeanWord;
+    }
+
+    private static double LetterShare(string line)
+    {
+        int letters = 0, visible = 0;
+        foreach (var c in line)
+        {
+            if (c == ' ') continue;
+            visible++;
+            if (char.IsLetter(c)) letters++;
+        }
+        return visible == 0 ? 0 : (double)letters / visible;
     }
 
     public async IAsyncEnumerable<ReadItem> ReadAsync(TextReader reader, Instant now, [EnumeratorCancellation] CancellationToken ct)
@@ -41,12 +67,24 @@ public sealed partial class PapersPageFormat : IListingFormat
         var titleLine = 0;
         var lineNumber = 0;
         var inHeader = true;
+        var chrome = new List<string>();
+        var sawChrome = false;
         while (await reader.ReadLineAsync(ct) is { } raw)
         {
             lineNumber++;
+            if (raw.Contains('\0', StringComparison.Ordinal))
+            {
+                yield return ReadItem.Unreadable($"line {lineNumber} contains NUL bytes: binary data, not text", lineNumber);
+                yield break;
+            }
             var line = ListingRules.Clean(raw);
-            if (inHeader) line = StripChrome(line, ref date, now);
-            if (line.Length == 0) continue;
+            // Glued chrome only occurs in the header, before the first title; later a title is kept whole.
+            if (inHeader) line = StripGluedChrome(line, chrome, sawChrome, ref date, now);
+            else if (line.Length > 0 && PageChrome.IsWholeLine(line)) chrome.Add(line);
+            foreach (var skipped in chrome) yield return ReadItem.Skip(skipped, lineNumber);
+            sawChrome |= chrome.Count > 0;
+            chrome.Clear();
+            if (line.Length == 0 || PageChrome.IsWholeLine(line)) continue;
             if (title is null && DateLine().Match(line) is { Success: true } m && m.Length == line.Length)
             {
                 date = ParseDate(m, now);
@@ -72,38 +110,29 @@ public sealed partial class PapersPageFormat : IListingFormat
             yield return ReadItem.Rejected("a title with no abstract after it", titleLine);
     }
 
-    /// <summary>Removes page chrome at the start of a line, including chrome glued to the next words.</summary>
-    private static string StripChrome(string line, ref Instant? date, Instant now)
+    /// <summary>Removes whole chrome lines and chrome glued to the start of a header line, and a glued date.</summary>
+    private static string StripGluedChrome(string line, List<string> chrome, bool sawChrome, ref Instant? date, Instant now)
     {
-        var changed = true;
-        while (changed && line.Length > 0)
+        while (line.Length > 0)
         {
-            changed = false;
-            foreach (var chrome in Boilerplate)
+            if (PageChrome.IsWholeLine(line))
             {
-                if (line == chrome) return "";
-                // "new" glued to a title is too likely to be a real word: only whole lines of it are chrome.
-                // Glued chrome is only chrome when a new capitalised word follows ("SubscribeA …", not "Subscribers").
-                if (chrome.Length > 3 && line.StartsWith(chrome, StringComparison.Ordinal)
-                    && (line.Length == chrome.Length || !char.IsLower(line[chrome.Length]) || StartsWithChrome(line[chrome.Length..])))
-                {
-                    line = line[chrome.Length..].TrimStart();
-                    changed = true;
-                }
+                chrome.Add(line);
+                return "";
+            }
+            if (PageChrome.GluedPrefix(line, sawChrome || chrome.Count > 0) is { } glued)
+            {
+                chrome.Add(glued);
+                line = line[glued.Length..].TrimStart();
+                continue;
             }
             var m = DateLine().Match(line);
-            if (m.Success && m.Length < line.Length && char.IsUpper(line[m.Length]))
-            {
-                date = ParseDate(m, now);
-                line = line[m.Length..].TrimStart();
-                changed = true;
-            }
+            if (!m.Success || m.Length == line.Length || !char.IsUpper(line[m.Length])) return line;
+            date = ParseDate(m, now);
+            line = line[m.Length..].TrimStart();
         }
         return line;
     }
-
-    private static bool StartsWithChrome(string text) =>
-        Array.Exists(Boilerplate, b => b.Length > 3 && text.StartsWith(b, StringComparison.Ordinal));
 
     /// <summary>"Mar 17" has no year: take the latest such date that is not more than two days ahead of now.</summary>
     private static Instant ParseDate(Match m, Instant now)
