@@ -106,16 +106,19 @@ public sealed class DigestSender(
             return new SendSummary(0, 1, 0, 0);
         }
         var started = Stopwatch.GetTimestamp();
-        var message = composer.Compose(digest, recipient.Subscriber, loaded.Entries(digest), loaded.TopicLabels(digest));
+        EmailMessage message;
         try
         {
+            message = composer.Compose(digest, recipient.Subscriber, loaded.Entries(digest), loaded.TopicLabels(digest));
             // SEND. A crash after the relay accepted the message but before the batch's commit means
             // this digest is sent again when its lease ends: the one duplicate a crash can cause.
             await transport.SendAsync(message, ct);
         }
-        catch (DeliveryException e)
+        catch (Exception e) when (DeliveryException.IsMessageFailure(e, ct))
         {
-            return await FailedAsync(digest, recipient.Subscriber, e, ct);
+            // Whatever went wrong is this digest's alone: it spends an attempt, the rest of the batch goes on.
+            if (e is not DeliveryException) log.LogError(e, "Digest {DigestId} could not be composed or sent", digest.Id);
+            return await FailedAsync(digest, recipient.Subscriber, DeliveryException.Unexpected(e), ct);
         }
         // COMMIT, gathered with others (see above).
         await commits.AddAsync(digest.Id, message.MessageId);

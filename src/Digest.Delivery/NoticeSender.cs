@@ -69,15 +69,17 @@ public sealed class NoticeSender(
             await notices.FinishAsync(notice.Id, "cancelled", reason, ct);
             return Outcome.NotSent;
         }
-        var message = await ComposeAsync(notice, recipient.Subscriber, ct);
         try
         {
+            var message = await ComposeAsync(notice, recipient.Subscriber, ct);
             // SEND. A crash between here and the commit sends this notice once more after the lease.
             await transport.SendAsync(message, ct);
         }
-        catch (DeliveryException e)
+        catch (Exception e) when (DeliveryException.IsMessageFailure(e, ct))
         {
-            return await FailedAsync(notice, recipient.Subscriber, e, ct);
+            // Whatever went wrong is this notice's alone: it spends an attempt, the others go on.
+            if (e is not DeliveryException) log.LogError(e, "Notice {NoticeId} could not be composed or sent", notice.Id);
+            return await FailedAsync(notice, recipient.Subscriber, DeliveryException.Unexpected(e), ct);
         }
         // COMMIT: never sent again.
         await notices.FinishAsync(notice.Id, "sent", null, CancellationToken.None);

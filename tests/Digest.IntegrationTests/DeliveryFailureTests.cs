@@ -57,6 +57,45 @@ public sealed class DeliveryFailureTests
     }
 
     [Fact]
+    public async Task A_digest_whose_template_throws_fails_alone_with_its_reason_and_the_rest_of_the_batch_is_sent()
+    {
+        // An operator's template that breaks for one person only: a name that does not exist, read for "boom…".
+        var templates = Directory.CreateTempSubdirectory("digest-templates-").FullName;
+        foreach (var file in Directory.EnumerateFiles(RepoPaths.Of("templates", "email"), "*", SearchOption.AllDirectories))
+        {
+            var copy = Path.Combine(templates, Path.GetRelativePath(RepoPaths.Of("templates", "email"), file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
+        var html = Path.Combine(templates, "digest.html.sbn");
+        await File.WriteAllTextAsync(html, "{{ if recipient_email | string.starts_with \"boom\" }}{{ no_such_name }}{{ end }}" + await File.ReadAllTextAsync(html));
+        using var sink = SmtpSink.Start();
+        await using var host = await DigestTestHost.StartAsync(extra: new Dictionary<string, string?>
+        {
+            ["Smtp:Port"] = sink.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Templates:Directory"] = templates,
+            ["Delivery:MaxAttempts"] = "2",
+            ["Delivery:RetryBaseSeconds"] = "1",
+        });
+        await host.Get<Ingestor>().IngestFileAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "papers-page-1.txt"), "test");
+        foreach (var who in new[] { "ann", "boom", "cy", "di" })
+            await host.Get<SubscriberRepository>().SaveAsync(
+                new Subscriber { Email = $"{who}-{Guid.NewGuid():N}@example.org", Status = SubscriberStatus.Active, Schedule = DeliverySchedule.Default },
+                [("grokking", TopicParser.Parse("grokking"))]);
+
+        var first = await host.Get<DigestCycle>().RunAsync(everyone: true, CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var second = await host.Get<DigestSender>().SendDueAsync();
+
+        Assert.Equal((3, 1), (first.Send.Sent, first.Send.Retrying));
+        Assert.Equal(1, second.Failed);
+        Assert.Equal(3L, await ScalarAsync<long>(host, "SELECT count(*) FROM digests WHERE status = 'sent'"));
+        var boom = "SELECT {0} FROM digests d JOIN subscribers s ON s.id = d.subscriber_id WHERE s.email LIKE 'boom%'";
+        Assert.Equal("failed", await ScalarAsync<string>(host, string.Format(System.Globalization.CultureInfo.InvariantCulture, boom, "d.status")));
+        Assert.Contains("no_such_name", await ScalarAsync<string>(host, string.Format(System.Globalization.CultureInfo.InvariantCulture, boom, "d.last_error")));
+    }
+
+    [Fact]
     public async Task A_temporary_refusal_is_retried_later_and_then_delivered()
     {
         var port = FreePort.Next();

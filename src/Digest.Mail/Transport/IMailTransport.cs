@@ -45,4 +45,18 @@ public class DeliveryException(string message, DeliveryFailure failure, int? smt
     public bool StopsSending => Failure == DeliveryFailure.SendingStopped;
 
     public int? SmtpCode { get; } = smtpCode;
+
+    /// <summary>
+    /// Any other exception while one message was composed or sent (a template that throws for one person, a
+    /// transport error no rule knows): a failure of that message alone, tried again like a temporary one, so it
+    /// ends 'failed' with this reason after the last attempt instead of aborting its batch.
+    /// </summary>
+    public static DeliveryException Unexpected(Exception e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e as DeliveryException ?? new DeliveryException($"unexpected {e.GetType().Name}: {e.Message}", DeliveryFailure.Temporary, inner: e);
+    }
+
+    /// <summary>Whether <paramref name="e"/> is one message's failure, not the sender being stopped.</summary>
+    public static bool IsMessageFailure(Exception e, CancellationToken ct) => !(e is OperationCanceledException && ct.IsCancellationRequested);
 }
