@@ -86,4 +86,12 @@ public static class Sql
     public const string GetBatchRecipients = "get-batch-recipients";
     public const string GetBatchEntries = "get-batch-entries";
     public const string GetBatchTopicLabels = "get-batch-topic-labels";
+
+    public const string InsertBounce = "insert-bounce";
+    public const string SetBounceOutcome = "set-bounce-outcome";
+    public const string GetBouncedDigestRecipient = "get-bounced-digest-recipient";
+    public const string GetBouncedNoticeRecipient = "get-bounced-notice-recipient";
+    public const string CountRecentSoftBounces = "count-recent-soft-bounces";
+    public const string ListBounces = "list-bounces";
+    public const string BounceCounts = "bounce-counts";
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Digest.Core.Bounces;
 using Digest.Core.Ranking;
 using Digest.Core.Subscribers;
 using Digest.Core.Tokens;
@@ -17,6 +18,7 @@ public sealed class DigestComposer(
     LinkTokens tokens,
     SenderIdentity sender,
     SiteSettings site,
+    ReturnPath returnPath,
     IClock clock)
 {
     /// <summary>The email of one digest of a batch whose entries and topic labels were read together.</summary>
@@ -27,8 +29,9 @@ public sealed class DigestComposer(
         var rendered = renderer.Render(email);
         // One Message-ID per digest, whatever the attempt: a resend after a crash is the same message.
         var messageId = $"<digest-{digest.Id}-{digest.Period:yyyyMMdd}@{sender.MessageIdDomain}>";
-        return OutgoingMessage.Build(rendered, subscriber.Email, messageId, clock.GetCurrentInstant().ToDateTimeOffset(),
-            email.UnsubscribeUrl, sender);
+        var now = clock.GetCurrentInstant();
+        return OutgoingMessage.Build(rendered, subscriber.Email, messageId, now.ToDateTimeOffset(),
+            email.UnsubscribeUrl, sender, returnPath.ForDigest(digest.Id, now));
     }
 
     /// <summary>The email a person's next digest would be if it were planned now (operators' preview; nothing is stored).</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Digest.Core.Bounces;
 using Digest.Core.Subscribers;
 using Digest.Core.Tokens;
 using Digest.Data.Repositories;
@@ -25,6 +26,7 @@ public sealed class NoticeSender(
     SiteSettings site,
     SignupSettings signup,
     DeliverySettings delivery,
+    ReturnPath returnPath,
     IClock clock,
     ILogger<NoticeSender> log)
 {
@@ -128,6 +130,7 @@ public sealed class NoticeSender(
             Html = rendered.Html,
             MessageId = $"<notice-{notice.Id}@{sender.MessageIdDomain}>",
             Date = now.ToDateTimeOffset(),
+            ReturnPath = returnPath.ForNotice(notice.Id, now),
             // A mail the person asked for, not list mail: no List-Unsubscribe, but marked as automatic.
             Headers = [new("Auto-Submitted", "auto-generated")],
         };

@@ -27,4 +27,5 @@ public static class DigestMetrics
     public static readonly Histogram<double> SendSeconds = Meter.CreateHistogram<double>("digest_send_seconds", "s", "Time to compose, render and hand one digest to the relay.", tags: null, advice: Seconds);
     public static readonly Histogram<double> CycleSeconds = Meter.CreateHistogram<double>("digest_cycle_seconds", "s", "Duration of one planning run (match, rank and store due digests).", tags: null, advice: Seconds);
     public static readonly Histogram<double> DeliveryDelaySeconds = Meter.CreateHistogram<double>("digest_delivery_delay_seconds", "s", "From a digest's due time to the relay accepting it.", tags: null, advice: Seconds);
+    public static readonly Counter<long> Bounces = Meter.CreateCounter<long>("digest_bounces", "{message}", "Messages read from the bounce mailbox, by kind (hard, soft, complaint, ignored, unclassified) and outcome.");
 }

@@ -6,7 +6,18 @@ using NodaTime;
 namespace Digest.Core.Tokens;
 
 /// <summary>What a link may do. A token made for one purpose never works for another.</summary>
-public enum TokenPurpose : byte { Confirm = 1, Preferences = 2, Unsubscribe = 3 }
+public enum TokenPurpose : byte
+{
+    Confirm = 1,
+    Preferences = 2,
+    Unsubscribe = 3,
+
+    /// <summary>The return path of one digest: the id is the digest's.</summary>
+    DigestReturnPath = 4,
+
+    /// <summary>The return path of one notice: the id is the notice's.</summary>
+    NoticeReturnPath = 5,
+}
 
 public enum TokenStatus { Valid, Invalid, WrongPurpose, Expired }
 
@@ -36,11 +47,35 @@ public sealed class LinkTokens
     public string Create(TokenPurpose purpose, long subscriberId, Instant expires)
     {
         Span<byte> buffer = stackalloc byte[PayloadLength + MacLength];
+        Fill(buffer, purpose, subscriberId, expires);
+        return Base64Url(buffer);
+    }
+
+    private void Fill(Span<byte> buffer, TokenPurpose purpose, long id, Instant expires)
+    {
         buffer[0] = (byte)purpose;
-        BinaryPrimitives.WriteInt64BigEndian(buffer[1..], subscriberId);
+        BinaryPrimitives.WriteInt64BigEndian(buffer[1..], id);
         BinaryPrimitives.WriteInt64BigEndian(buffer[9..], expires.ToUnixTimeSeconds());
         Sign(buffer[..PayloadLength], buffer[PayloadLength..]);
-        return Base64Url(buffer);
+    }
+
+    /// <summary>
+    /// The same signed token in lower-case base32, for the local part of an address: mail systems may change the
+    /// case of a local part, which base64 would not survive.
+    /// </summary>
+    public string CreateCaseless(TokenPurpose purpose, long id, Instant expires)
+    {
+        Span<byte> buffer = stackalloc byte[PayloadLength + MacLength];
+        Fill(buffer, purpose, id, expires);
+        return Base32.Encode(buffer);
+    }
+
+    /// <summary>Checks a token made by <see cref="CreateCaseless"/>, in any case.</summary>
+    public TokenCheck ReadCaseless(string? token, TokenPurpose purpose, Instant now)
+    {
+        Span<byte> buffer = stackalloc byte[PayloadLength + MacLength];
+        if (string.IsNullOrEmpty(token) || !Base32.TryDecode(token, buffer)) return TokenCheck.Invalid;
+        return Check(buffer, purpose, now);
     }
 
     /// <summary>The subscriber id, when the token is genuine, for this purpose, and not expired.</summary>
@@ -60,6 +95,11 @@ public sealed class LinkTokens
         if (string.IsNullOrEmpty(token) || token.Length > 64) return TokenCheck.Invalid;
         Span<byte> buffer = stackalloc byte[48];
         if (!TryFromBase64Url(token, buffer, out var length) || length != PayloadLength + MacLength) return TokenCheck.Invalid;
+        return Check(buffer[..length], purpose, now);
+    }
+
+    private TokenCheck Check(ReadOnlySpan<byte> buffer, TokenPurpose purpose, Instant now)
+    {
         Span<byte> expected = stackalloc byte[MacLength];
         Sign(buffer[..PayloadLength], expected);
         if (!CryptographicOperations.FixedTimeEquals(expected, buffer.Slice(PayloadLength, MacLength))) return TokenCheck.Invalid;

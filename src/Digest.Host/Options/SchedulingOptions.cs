@@ -57,6 +57,10 @@ public sealed class SchedulingOptions
     [Required]
     public string CleanupCron { get; set; } = "17 * * * *";
 
+    /// <summary>Read the bounce mailbox (when Bounces:Imap:Host is set).</summary>
+    [Required]
+    public string BounceMailboxCron { get; set; } = "* * * * *";
+
     /// <summary>Start send jobs when either outbox holds mail due now: retries, and anything a send job left behind.</summary>
     [Required]
     public string SendCron { get; set; } = "*/30 * * * * *";

@@ -1,9 +1,12 @@
+using Digest.Core.Bounces;
 using Digest.Core.Tokens;
 using Digest.Data;
 using Digest.Data.Repositories;
 using Digest.Delivery;
+using Digest.Delivery.Bounces;
 using Digest.Host.Options;
 using Digest.Ingest;
+using Digest.Mail.Bounces;
 using Digest.Mail.Rendering;
 using Digest.Mail.Transport;
 using Microsoft.Extensions.Options;
@@ -68,6 +71,12 @@ public static class DigestServices
                 sp.GetRequiredService<SmtpRelayStatus>());
         });
         services.AddSingleton(new LinkTokens(boot.LinkKey));
+        services.AddValidatedOptions<BounceOptions>(BounceOptions.Section);
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<BounceOptions>>().Value;
+            return new ReturnPath(sp.GetRequiredService<LinkTokens>(), o.ReturnPathDomain, Duration.FromDays(o.TokenLifetimeDays));
+        });
         services.AddSingleton(sp =>
         {
             var site = sp.GetRequiredService<IOptions<SiteOptions>>().Value;
@@ -101,6 +110,16 @@ public static class DigestServices
             return new SignupSettings(Duration.FromHours(o.ConfirmLifetimeHours), Duration.FromMinutes(o.ResendAfterMinutes));
         });
         services.AddSingleton<NoticeSender>();
+        services.AddSingleton<BounceRepository>();
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<BounceOptions>>().Value;
+            return new BounceRules(o.SoftLimit, Duration.FromDays(o.SoftWindowDays));
+        });
+        services.AddSingleton<BounceRecorder>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<BounceOptions>>().Value);
+        services.AddSingleton(sp => new BounceMailbox(sp.GetRequiredService<BounceOptions>().Imap));
+        services.AddSingleton<BounceMailboxReader>();
         services.AddSingleton<Jobs.DigestCycle>();
         services.AddSingleton<Admin.SubscriberCsv>();
         services.AddValidatedOptions<AdminOptions>(AdminOptions.Section);

@@ -21,6 +21,12 @@ public sealed record EmailMessage
 
     public required DateTimeOffset Date { get; init; }
 
+    /// <summary>
+    /// The envelope sender (SMTP MAIL FROM), where bounces go: a per-message return path, or null for the From
+    /// address. Not a header: the receiving system writes it into Return-Path.
+    /// </summary>
+    public string? ReturnPath { get; init; }
+
     /// <summary>Further headers in order (List-Id, List-Unsubscribe, …). Values are ASCII.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
 }

@@ -22,7 +22,8 @@ public sealed record SenderIdentity(string FromAddress, string FromName, string 
 /// </summary>
 public static class OutgoingMessage
 {
-    public static EmailMessage Build(RenderedEmail email, string to, string messageId, DateTimeOffset date, string unsubscribeUrl, SenderIdentity sender)
+    public static EmailMessage Build(RenderedEmail email, string to, string messageId, DateTimeOffset date, string unsubscribeUrl, SenderIdentity sender,
+        string? returnPath = null)
     {
         ArgumentNullException.ThrowIfNull(email);
         ArgumentNullException.ThrowIfNull(sender);
@@ -38,6 +39,7 @@ public static class OutgoingMessage
             Html = email.Html,
             MessageId = messageId,
             Date = date,
+            ReturnPath = returnPath,
             Headers =
             [
                 new("List-Id", sender.ListId),

@@ -14,6 +14,8 @@ public sealed class PickupFolderTransport : IMailTransport
     public async Task SendAsync(EmailMessage message, CancellationToken ct)
     {
         var mime = MimeBuilder.Build(message);
+        // What a delivering system would record: the envelope sender, so a picked-up file shows where bounces go.
+        mime.Headers.Insert(0, "Return-Path", $"<{message.ReturnPath ?? message.From.Address}>");
         var name = $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid():N}.eml";
         // Write under a temporary name, then rename: a reader of the folder never sees half a message.
         var temporary = Path.Combine(_directory, "." + name + ".tmp");

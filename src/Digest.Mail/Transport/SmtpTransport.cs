@@ -35,7 +35,7 @@ public sealed class SmtpTransport : IMailTransport, IAsyncDisposable
         timeout.CancelAfter(TimeSpan.FromSeconds(_connector.Options.TimeoutSeconds));
         try
         {
-            await SendOnAsync(slot, mime, message.To, timeout.Token);
+            await SendOnAsync(slot, mime, Envelope.Of(message), timeout.Token);
         }
         catch (Exception e)
         {
@@ -53,14 +53,14 @@ public sealed class SmtpTransport : IMailTransport, IAsyncDisposable
         }
     }
 
-    private async Task SendOnAsync(Slot slot, MimeMessage mime, string to, CancellationToken ct)
+    private async Task SendOnAsync(Slot slot, MimeMessage mime, Envelope envelope, CancellationToken ct)
     {
         if (slot.Connection is { LooksUsable: false }) slot.Drop();
         var reused = slot.Connection is not null;
         slot.Connection ??= await _connector.OpenAsync(ct);
         try
         {
-            await SendOneAsync(slot.Connection, mime, to, ct);
+            await SendOneAsync(slot.Connection, mime, envelope, ct);
         }
         catch (Exception e) when (reused && SmtpFailures.IsBrokenConnection(e))
         {
@@ -69,17 +69,18 @@ public sealed class SmtpTransport : IMailTransport, IAsyncDisposable
             // at-least-once guarantee, and the copies share their Message-ID.
             slot.Drop();
             slot.Connection = await _connector.OpenAsync(ct);
-            await SendOneAsync(slot.Connection, mime, to, ct);
+            await SendOneAsync(slot.Connection, mime, envelope, ct);
         }
     }
 
-    private static async Task SendOneAsync(SmtpConnection connection, MimeMessage mime, string to, CancellationToken ct)
+    private static async Task SendOneAsync(SmtpConnection connection, MimeMessage mime, Envelope envelope, CancellationToken ct)
     {
+        var to = envelope.To.Address;
         // MailKit asks for SMTPUTF8 when an address needs it and the relay offers it, and writes IDN domains as
         // punycode when it does not; only a non-ASCII local part has no ASCII form.
         if (System.Text.Ascii.IsValid(to))
         {
-            await connection.Client.SendAsync(mime, ct);
+            await connection.Client.SendAsync(mime, envelope.Sender, [envelope.To], ct);
             return;
         }
         if (!connection.SupportsSmtpUtf8 && !System.Text.Ascii.IsValid(to.AsSpan(0, Math.Max(0, to.LastIndexOf('@')))))
@@ -87,7 +88,7 @@ public sealed class SmtpTransport : IMailTransport, IAsyncDisposable
                 $"The SMTP relay does not offer SMTPUTF8, so it cannot carry the address {to} (non-ASCII before the @).",
                 DeliveryFailure.Permanent);
         // Headers follow the envelope: UTF-8 addresses (RFC 6532) with SMTPUTF8, else the domain as punycode.
-        await connection.Client.SendAsync(connection.SupportsSmtpUtf8 ? International : FormatOptions.Default, mime, ct);
+        await connection.Client.SendAsync(connection.SupportsSmtpUtf8 ? International : FormatOptions.Default, mime, envelope.Sender, [envelope.To], ct);
     }
 
     private static readonly FormatOptions International = CreateInternational();
@@ -108,6 +109,13 @@ public sealed class SmtpTransport : IMailTransport, IAsyncDisposable
             await connection.QuitAsync();
             connection.Dispose();
         }
+    }
+
+    /// <summary>MAIL FROM and RCPT TO: the return path (or From) and the one recipient.</summary>
+    private sealed record Envelope(MailboxAddress Sender, MailboxAddress To)
+    {
+        public static Envelope Of(EmailMessage message) =>
+            new(new MailboxAddress(null, message.ReturnPath ?? message.From.Address), new MailboxAddress(null, message.To));
     }
 
     /// <summary>The pool slot a send holds: whatever connection it ends with goes back to the pool.</summary>
