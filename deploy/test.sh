@@ -9,6 +9,7 @@ need_postgres
 need_maildev
 need_smtp_sink
 need_aiosmtpd
+need_dovecot
 need_chromium
 need_docker_compose
 

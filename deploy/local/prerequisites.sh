@@ -51,6 +51,14 @@ need_aiosmtpd() {
   fi
 }
 
+# The bounce mailbox tests start their own Dovecot in the foreground; the package's service is not used.
+need_dovecot() {
+  if ! command -v dovecot >/dev/null 2>&1; then
+    echo "==> Installing Dovecot IMAP (apt: dovecot-imapd)"
+    apt_install dovecot-imapd
+  fi
+}
+
 need_docker_compose() {
   if ! command -v docker-compose >/dev/null 2>&1; then
     echo "==> Installing docker-compose (apt; only to validate docker-compose.yml, no engine needed)"
