@@ -192,4 +192,30 @@ public sealed class BounceMailboxTests
 
         Assert.Contains("1 hard", await ScalarAsync<string>(host, "SELECT summary FROM job_runs WHERE job = 'bounce-mailbox'"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Operators_see_bounces_and_complaints_in_stats_and_the_admin_api_and_can_let_an_address_be_mailed_again()
+    {
+        const string Key = "bounce-admin-key-0123456789";
+        using var dovecot = DovecotServer.Start();
+        await using var host = await StartAsync(dovecot, new Dictionary<string, string?> { ["Admin:ApiKey"] = Key });
+        var people = await PeopleWithDigestsAsync(host, 2);
+        await dovecot.AppendAsync("INBOX", Bounce("microsoft.eml", people[0]), Bounce("arf-abuse.eml", people[1]));
+        await host.Get<BounceMailboxReader>().ReadAsync(CancellationToken.None);
+        await using var web = await RunningApp.StartAsync(host.Settings, Digest.Host.Startup.Role.Web);
+        web.Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Key);
+
+        var stats = await Cli.RunAsync(host.Settings, "digests", "stats");
+        var listed = await web.Http.GetStringAsync("/api/admin/bounces");
+        var counts = await web.Http.GetStringAsync("/api/admin/stats/bounces");
+        var unsuppressed = await web.Http.DeleteAsync($"/api/admin/suppressions/{Uri.EscapeDataString(people[0].Email)}");
+
+        Assert.Contains("1 hard, 0 soft, 1 complaints, 0 ignored, 0 unclassified", stats.Output, StringComparison.Ordinal);
+        Assert.Contains("5.1.10", listed, StringComparison.Ordinal);
+        Assert.Contains("staff@hotmail.com", listed, StringComparison.Ordinal);
+        Assert.Contains("\"complaint\"", counts, StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, unsuppressed.StatusCode);
+        Assert.False(await SuppressedAsync(host, people[0]));
+        Assert.True(await SuppressedAsync(host, people[1]));
+    }
 }

@@ -59,7 +59,7 @@ internal static class DigestsCommands
     private static Command Stats(IReadOnlyDictionary<string, string?>? overrides)
     {
         var days = new Option<int>("--days") { Description = "How many days back.", DefaultValueFactory = _ => 14 };
-        var command = new Command("stats", "Digests per day: planned, sent, empty, waiting, failed, cancelled; then the jobs that run them.") { days };
+        var command = new Command("stats", "Digests per day: planned, sent, empty, waiting, failed, cancelled; then bounces and complaints, and the jobs that run them.") { days };
         command.SetAction(async (parse, ct) =>
         {
             using var host = await DigestHost.BuildCliAsync(overrides, ct);
@@ -67,6 +67,10 @@ internal static class DigestsCommands
             Console.WriteLine($"{"day",-10} {"planned",8} {"sent",8} {"empty",8} {"waiting",8} {"failed",8} {"cancelled",9}");
             foreach (var r in rows)
                 Console.WriteLine($"{r.Day:yyyy-MM-dd} {r.Planned,8} {r.Sent,8} {r.Empty,8} {r.Waiting,8} {r.Failed,8} {r.Cancelled,9}");
+            var since = DateTime.UtcNow.Date.AddDays(1 - parse.GetValue(days));
+            var bounces = (await host.Services.GetRequiredService<BounceRepository>().CountsAsync(since, ct)).ToDictionary(c => c.Kind, c => c.Count);
+            Console.WriteLine($"bounce mailbox since {since:yyyy-MM-dd}: " + string.Join(", ",
+                ((string[])["hard", "soft", "complaint", "ignored", "unclassified"]).Select(k => $"{bounces.GetValueOrDefault(k)} {(k == "complaint" ? "complaints" : k)}")));
             JobStats.Write(host.Services.GetRequiredService<Hangfire.JobStorage>(), Console.Out);
             return 0;
         });

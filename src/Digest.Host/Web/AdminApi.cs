@@ -30,6 +30,11 @@ public static class AdminApi
         admin.MapPost("/sources", AddSource);
         admin.MapPost("/sources/{name}/run", RunSource);
         admin.MapGet("/sources/{name}/runs", (string name, SourceRepository s, CancellationToken ct) => s.RunsAsync(name, 50, ct));
+        admin.MapGet("/bounces", async (BounceRepository b, CancellationToken ct, int limit = 100) =>
+            limit is < 1 or > 1000 ? Results.BadRequest(new { error = "limit must be 1-1000" }) : Results.Ok(await b.ListAsync(limit, ct)));
+        admin.MapGet("/stats/bounces", async (BounceRepository b, CancellationToken ct, int days = 14) =>
+            days is < 1 or > 366 ? Results.BadRequest(new { error = "days must be 1-366" })
+                : Results.Ok(await b.CountsAsync(DateTime.UtcNow.Date.AddDays(1 - days), ct)));
         admin.MapGet("/stats/daily", async (DigestRepository d, CancellationToken ct, int days = 14) =>
             days is < 1 or > 366 ? Results.BadRequest(new { error = "days must be 1-366" }) : Results.Ok(await d.DailyStatsAsync(days, ct)));
     }
