@@ -63,12 +63,15 @@ public static class DigestServices
         services.AddSingleton(sp => new DigestRenderer(sp.GetRequiredService<IOptions<TemplateOptions>>().Value.Resolve()));
         services.AddSingleton(sp => new NoticeRenderer(sp.GetRequiredService<IOptions<TemplateOptions>>().Value.Resolve()));
         services.AddSingleton<SmtpRelayStatus>();
+        services.AddValidatedOptions<DkimOptions>(DkimOptions.Section);
         services.AddSingleton<IMailTransport>(sp =>
         {
             var smtp = sp.GetRequiredService<IOptions<SmtpOptions>>().Value;
-            if (smtp.Transport == "pickup") return new PickupFolderTransport(smtp.PickupDirectory);
+            var dkim = sp.GetRequiredService<IOptions<DkimOptions>>().Value;
+            var signer = dkim.Enabled ? new MessageSigner(dkim) : null;
+            if (smtp.Transport == "pickup") return new PickupFolderTransport(smtp.PickupDirectory, signer);
             return new SmtpTransport(smtp, string.IsNullOrWhiteSpace(smtp.HeloName) ? System.Net.Dns.GetHostName() : smtp.HeloName,
-                sp.GetRequiredService<SmtpRelayStatus>());
+                sp.GetRequiredService<SmtpRelayStatus>(), signer);
         });
         services.AddSingleton(new LinkTokens(boot.LinkKey));
         services.AddValidatedOptions<BounceOptions>(BounceOptions.Section);

@@ -1,12 +1,16 @@
+using MimeKit;
+
 namespace Digest.Mail.Transport;
 
 /// <summary>Writes each message as an .eml file: for running locally without a mail server.</summary>
 public sealed class PickupFolderTransport : IMailTransport
 {
     private readonly string _directory;
+    private readonly MessageSigner? _signer;
 
-    public PickupFolderTransport(string directory)
+    public PickupFolderTransport(string directory, MessageSigner? signer = null)
     {
+        _signer = signer;
         _directory = Path.GetFullPath(directory);
         Directory.CreateDirectory(_directory);
     }
@@ -14,6 +18,7 @@ public sealed class PickupFolderTransport : IMailTransport
     public async Task SendAsync(EmailMessage message, CancellationToken ct)
     {
         var mime = MimeBuilder.Build(message);
+        _signer?.Sign(mime, FormatOptions.Default);
         // What a delivering system would record: the envelope sender, so a picked-up file shows where bounces go.
         mime.Headers.Insert(0, "Return-Path", $"<{message.ReturnPath ?? message.From.Address}>");
         var name = $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid():N}.eml";

@@ -15,8 +15,11 @@ public sealed class SmtpTransport : IMailTransport, IAsyncDisposable
     private readonly SmtpRelayStatus _status;
     private readonly Channel<SmtpConnection?> _pool;
 
-    public SmtpTransport(SmtpOptions options, string heloName, SmtpRelayStatus? status = null)
+    private readonly MessageSigner? _signer;
+
+    public SmtpTransport(SmtpOptions options, string heloName, SmtpRelayStatus? status = null, MessageSigner? signer = null)
     {
+        _signer = signer;
         ArgumentNullException.ThrowIfNull(options);
         _connector = new SmtpConnector(options, heloName);
         _status = status ?? new SmtpRelayStatus();
@@ -73,13 +76,14 @@ public sealed class SmtpTransport : IMailTransport, IAsyncDisposable
         }
     }
 
-    private static async Task SendOneAsync(SmtpConnection connection, MimeMessage mime, Envelope envelope, CancellationToken ct)
+    private async Task SendOneAsync(SmtpConnection connection, MimeMessage mime, Envelope envelope, CancellationToken ct)
     {
         var to = envelope.To.Address;
         // MailKit asks for SMTPUTF8 when an address needs it and the relay offers it, and writes IDN domains as
         // punycode when it does not; only a non-ASCII local part has no ASCII form.
         if (System.Text.Ascii.IsValid(to))
         {
+            _signer?.Sign(mime, FormatOptions.Default);
             await connection.Client.SendAsync(mime, envelope.Sender, [envelope.To], ct);
             return;
         }
@@ -88,7 +92,9 @@ public sealed class SmtpTransport : IMailTransport, IAsyncDisposable
                 $"The SMTP relay does not offer SMTPUTF8, so it cannot carry the address {to} (non-ASCII before the @).",
                 DeliveryFailure.Permanent);
         // Headers follow the envelope: UTF-8 addresses (RFC 6532) with SMTPUTF8, else the domain as punycode.
-        await connection.Client.SendAsync(connection.SupportsSmtpUtf8 ? International : FormatOptions.Default, mime, envelope.Sender, [envelope.To], ct);
+        var format = connection.SupportsSmtpUtf8 ? International : FormatOptions.Default;
+        _signer?.Sign(mime, format);
+        await connection.Client.SendAsync(format, mime, envelope.Sender, [envelope.To], ct);
     }
 
     private static readonly FormatOptions International = CreateInternational();
