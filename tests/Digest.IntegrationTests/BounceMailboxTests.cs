@@ -76,7 +76,9 @@ public sealed class BounceMailboxTests
         var original = dsn.Replace("Content-Type: text/plain; charset=utf-8\n\nThe digest text.",
             "Content-Type: multipart/mixed; boundary=\"att\"\n\n--att\nContent-Type: text/plain\n\nThe digest text.\n--att\n" +
             "Content-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n" + filler + "--att--", StringComparison.Ordinal);
-        return Encoding.UTF8.GetBytes(original);
+        var bytes = Encoding.UTF8.GetBytes(original);
+        Assert.True(bytes.Length > megabytes * 1024 * 1024, "the attachment made it into the returned original");
+        return bytes;
     }
 
     private static async Task<T> ScalarAsync<T>(DigestTestHost host, string sql, object? args = null)
