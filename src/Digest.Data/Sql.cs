@@ -86,4 +86,12 @@ public static class Sql
     public const string GetBatchRecipients = "get-batch-recipients";
     public const string GetBatchEntries = "get-batch-entries";
     public const string GetBatchTopicLabels = "get-batch-topic-labels";
+    public const string ForgetDigests = "forget-digests";
+    public const string ForgetPlanningCycles = "forget-planning-cycles";
+    public const string ForgetListings = "forget-listings";
+    public const string ForgetNotices = "forget-notices";
+    public const string ForgetJobRuns = "forget-job-runs";
+    public const string ForgetSourceRuns = "forget-source-runs";
+    public const string ForgetOrphanedTopics = "forget-orphaned-topics";
+    public const string TableSizes = "table-sizes";
 }

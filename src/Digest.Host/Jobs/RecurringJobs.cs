@@ -19,6 +19,7 @@ public sealed class RecurringJobs(IRecurringJobManager jobs, IOptions<Scheduling
         Add<FeedsJob>(FeedsJob.Id, nameof(o.FeedsCron), o.FeedsCron, j => j.RunAsync(null, CancellationToken.None));
         Add<InboxJob>(InboxJob.Id, nameof(o.InboxCron), o.InboxCron, j => j.RunAsync(null, CancellationToken.None));
         Add<CleanupJob>(CleanupJob.Id, nameof(o.CleanupCron), o.CleanupCron, j => j.RunAsync(null, CancellationToken.None));
+        Add<RetentionJob>(RetentionJob.Id, nameof(o.RetentionCron), o.RetentionCron, j => j.RunAsync(null, CancellationToken.None));
         Add<SendFanOut>(SendFanOut.SendDueId, nameof(o.SendCron), o.SendCron, j => j.SendDueAsync(CancellationToken.None));
         return Task.CompletedTask;
     }

@@ -101,9 +101,22 @@ public static class DigestServices
             return new SignupSettings(Duration.FromHours(o.ConfirmLifetimeHours), Duration.FromMinutes(o.ResendAfterMinutes));
         });
         services.AddSingleton<NoticeSender>();
+        services.AddDigestRetention();
         services.AddSingleton<Jobs.DigestCycle>();
         services.AddSingleton<Admin.SubscriberCsv>();
         services.AddValidatedOptions<AdminOptions>(AdminOptions.Section);
         return services;
+    }
+
+    private static void AddDigestRetention(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<RetentionOptions>(RetentionOptions.Section);
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<RetentionOptions>>().Value;
+            return new RetentionSettings(Duration.FromDays(o.SentDigestDays), Duration.FromDays(o.ListingDays), Duration.FromDays(o.RunDays), o.BatchSize);
+        });
+        services.AddSingleton<RetentionRepository>();
+        services.AddSingleton<Retention>();
     }
 }
