@@ -94,4 +94,8 @@ public static class Sql
     public const string ForgetSourceRuns = "forget-source-runs";
     public const string ForgetOrphanedTopics = "forget-orphaned-topics";
     public const string TableSizes = "table-sizes";
+    public const string ExtendDigestClaims = "extend-digest-claims";
+    public const string ReleaseDigestClaims = "release-digest-claims";
+    public const string ExtendNoticeClaims = "extend-notice-claims";
+    public const string ReleaseNoticeClaims = "release-notice-claims";
 }
