@@ -62,7 +62,7 @@ public static class DigestObservability
             },
         });
         // Metrics tell outsiders how many people are mailed and how the service fares: behind the admin key, as the
-        // admin API is (Prometheus sends it with `authorization: { credentials_file: ... }`; see deploy/k8s).
+        // admin API is (Prometheus sends it with `authorization: { credentials_file: ... }`; see deploy/prometheus).
         app.UseWhen(c => c.Request.Path.StartsWithSegments(MetricsPath), b => b.Use(RequireAdminKeyAsync));
         app.MapPrometheusScrapingEndpoint(MetricsPath);
     }
