@@ -40,7 +40,10 @@ public sealed class Retention(RetentionRepository repository, RetentionSettings 
         // Digests first: a digest forgotten may leave a cycle and listings nothing holds any more.
         var digests = await repository.ForgetAsync(Sql.ForgetDigests, Utc(now - settings.SentDigests), batch, ct);
         var cycles = await repository.ForgetAsync(Sql.ForgetPlanningCycles, Utc(now - settings.Runs), batch, ct);
-        var listings = await repository.ForgetAsync(Sql.ForgetListings, Utc(now - delivery.Lookback - settings.Listings), batch, ct);
+        // A digest planned at T holds listings first seen after T minus the window, so only digests planned before
+        // the listings' cut-off plus the window can hold one of them.
+        var listingsBefore = now - delivery.Lookback - settings.Listings;
+        var listings = await repository.ForgetAsync(Sql.ForgetListings, Utc(listingsBefore), batch, ct, Utc(listingsBefore + delivery.Lookback));
         var notices = await repository.ForgetAsync(Sql.ForgetNotices, Utc(now - settings.Runs), batch, ct);
         var jobRuns = await repository.ForgetAsync(Sql.ForgetJobRuns, Utc(now - settings.Runs), batch, ct);
         var sourceRuns = await repository.ForgetAsync(Sql.ForgetSourceRuns, Utc(now - settings.Runs), batch, ct);

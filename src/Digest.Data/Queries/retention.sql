@@ -30,9 +30,11 @@ WHERE c.id IN (
 -- Listings first seen before @before (the caller keeps that outside every planning window) that no digest
 -- which may still be sent (ready, sending, or failed / cancelled and so resendable) holds. Their identity goes
 -- into forgotten_listings in the same statement, and ingest skips those keys: nobody is offered them again.
+-- Only a digest planned before @held_before (the caller passes @before plus the planning window) can hold a
+-- listing that old: the rest are not read.
 WITH held AS MATERIALIZED (
     SELECT DISTINCT unnest(d.listing_ids) AS id FROM digests d
-    WHERE d.status IN ('ready', 'sending', 'failed', 'cancelled')),
+    WHERE d.status IN ('ready', 'sending', 'failed', 'cancelled') AND d.planned_at < @held_before),
 old AS (
     SELECT l.id FROM listings l
     WHERE l.first_seen_at < @before AND NOT EXISTS (SELECT 1 FROM held h WHERE h.id = l.id)

@@ -11,13 +11,15 @@ namespace Digest.Data.Repositories;
 public sealed class RetentionRepository(NpgsqlDataSource db, SqlCatalog sql)
 {
     /// <summary>Runs one named delete in batches until a batch comes back short; returns the rows deleted.</summary>
-    public async Task<long> ForgetAsync(string query, DateTime? before, int batch, CancellationToken ct)
+    /// <param name="heldBefore">For forget-listings: digests planned before this are the only ones that can hold a listing that old.</param>
+    public async Task<long> ForgetAsync(string query, DateTime? before, int batch, CancellationToken ct, DateTime? heldBefore = null)
     {
         long total = 0;
         while (true)
         {
             await using var connection = await db.OpenConnectionAsync(ct);
-            var deleted = await connection.ExecuteAsync(new CommandDefinition(sql[query], new { before, batch }, cancellationToken: ct));
+            var deleted = await connection.ExecuteAsync(new CommandDefinition(sql[query], new { before, batch, held_before = heldBefore },
+                cancellationToken: ct));
             total += deleted;
             if (deleted < batch) return total;
         }
