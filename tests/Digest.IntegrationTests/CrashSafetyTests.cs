@@ -137,6 +137,35 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_batch_that_takes_several_leases_to_send_is_not_taken_over_while_its_sender_lives()
+    {
+        const int people = 12;
+        // One connection to a relay taking a second per message: each batch of six takes twice the three-second lease.
+        using var sink = SmtpSink.Start(keep: true, options: ["-W", ".:1"]);
+        var (host, emails) = await PlannedAsync(people, sink.Port);
+        await using var _ = host;
+        var settings = new Dictionary<string, string?>(host.Settings)
+        {
+            ["Smtp:PoolSize"] = "1",
+            ["Delivery:BatchSize"] = "6",
+            ["Delivery:LeaseSeconds"] = "3",
+        };
+
+        // The second sender keeps looking while the first sends: without the heartbeat it would take the first one's
+        // claims over after three seconds and send them again.
+        var first = Cli.RunAsync(settings, "send-now");
+        var giveUp = DateTime.UtcNow.AddMinutes(2);
+        while (!first.IsCompleted && DateTime.UtcNow < giveUp)
+        {
+            Assert.Equal(0, (await Cli.RunAsync(settings, "send-now")).ExitCode);
+            await Task.Delay(500);
+        }
+        Assert.Equal(0, (await first).ExitCode);
+
+        Assert.Equal(emails.Order(), sink.Recipients().Order());
+    }
+
+    [Fact]
     public async Task Three_senders_on_one_database_send_every_digest_exactly_once()
     {
         const int people = 150;
