@@ -94,4 +94,16 @@ public static class Sql
     public const string CountRecentSoftBounces = "count-recent-soft-bounces";
     public const string ListBounces = "list-bounces";
     public const string BounceCounts = "bounce-counts";
+    public const string ForgetDigests = "forget-digests";
+    public const string ForgetPlanningCycles = "forget-planning-cycles";
+    public const string ForgetListings = "forget-listings";
+    public const string ForgetNotices = "forget-notices";
+    public const string ForgetJobRuns = "forget-job-runs";
+    public const string ForgetSourceRuns = "forget-source-runs";
+    public const string ForgetOrphanedTopics = "forget-orphaned-topics";
+    public const string TableSizes = "table-sizes";
+    public const string ExtendDigestClaims = "extend-digest-claims";
+    public const string ReleaseDigestClaims = "release-digest-claims";
+    public const string ExtendNoticeClaims = "extend-notice-claims";
+    public const string ReleaseNoticeClaims = "release-notice-claims";
 }

@@ -18,8 +18,10 @@ public sealed record SendSummary(int Sent, int Cancelled, int Retrying, int Fail
 /// Sends planned digests: claim a batch, re-check each recipient, render, hand to the transport, record.
 ///
 /// Delivery guarantee: at least once, with duplicates limited to the messages in flight and those accepted but not yet
-/// committed when a worker dies. The three points that decide it are marked below (claim, send, commit). Every
-/// message of one digest carries the same Message-ID, so a duplicate after a crash is recognisable as one.
+/// committed when a worker dies. The points that decide it are marked below (claim, heartbeat, send, commit). Every
+/// message of one digest carries the same Message-ID, so a duplicate after a crash is recognisable as one. A claim
+/// is a short lease (Delivery:LeaseSeconds) that the heartbeat renews while the worker lives: a crashed worker's
+/// digests are sent by another worker one lease later, and a worker that stops or fails hands its claims back at once.
 /// </summary>
 public sealed class DigestSender(
     DigestRepository digests,
@@ -33,39 +35,37 @@ public sealed class DigestSender(
     /// <summary>Sends until nothing sendable is left, one claimed batch at a time.</summary>
     public async Task<SendSummary> SendDueAsync(CancellationToken ct = default)
     {
+        // HEARTBEAT. While this sender works, its claims are renewed every third of the (short) lease; when it stops,
+        // gracefully or by an error, what it claimed and did not finish is handed back at once. Only a crash leaves
+        // claims to run out, and then for one short lease.
+        await using var heartbeat = new ClaimHeartbeat(settings.Lease, log,
+            (claims, token) => digests.ExtendClaimsAsync(claims, settings.Lease, token), digests.ReleaseClaimsAsync);
         var total = new SendSummary(0, 0, 0, 0);
-        var next = ClaimAndLoadAsync(ct);
-        while (true)
+        var next = ClaimAndLoadAsync(heartbeat, ct);
+        try
         {
-            var (batch, loaded) = await next;
-            if (loaded is null) break;
-            // The next batch is claimed and read while this one is sent: the database's work overlaps the relay's.
-            // Should sending end by an error or cancellation, that batch stays claimed, unsent, until its lease ends.
-            next = ct.IsCancellationRequested ? Task.FromResult(Nothing) : ClaimAndLoadAsync(ct);
-            var results = new SendSummary[batch.Count];
-            // COMMIT (see SendOneAsync), for several digests at once: after a digest's commit it is 'sent' and no worker
-            // sends it again. A commit gathers at most as many digests as there are connections and waits at most
-            // CommitAfter; what has gathered is committed when the batch ends, also when it ends by cancellation or
-            // an error. A crash leaves the uncommitted ones 'sending' until their lease ends, and they are sent once
-            // more: still at least once, with duplicates bounded by the messages in flight plus those accepted and
-            // not yet committed (under two connections' worth and CommitAfter's), each with its Message-ID unchanged.
-            // One UPDATE for many digests instead of one per digest is what lets the sender keep up with the relay.
-            await using (var commits = new SentCommits(digests, settings.SendConcurrency, CommitAfter))
+            while (true)
             {
-                // As many in flight as the transport has connections.
-                await Parallel.ForEachAsync(Enumerable.Range(0, batch.Count),
-                    new ParallelOptions { MaxDegreeOfParallelism = settings.SendConcurrency, CancellationToken = ct },
-                    async (i, token) => results[i] = await SendOneAsync(batch[i], loaded, commits, token));
+                var (batch, loaded) = await next;
+                if (loaded is null) break;
+                // The next batch is claimed and read while this one is sent: the database's work overlaps the relay's.
+                next = ct.IsCancellationRequested ? Task.FromResult(Nothing) : ClaimAndLoadAsync(heartbeat, ct);
+                total = (await SendBatchAsync(batch, loaded, heartbeat, ct)).Aggregate(total, Add);
+                if (total.StoppedBecause is not null)
+                {
+                    // The batch claimed ahead goes back untouched: the relay refuses us, not these digests.
+                    var (ahead, _) = await next;
+                    foreach (var digest in ahead)
+                        await digests.ReleaseAsync(digest.Id, total.StoppedBecause, clock.GetCurrentInstant() + settings.RetryAfter(1), ct);
+                    heartbeat.Drop(ahead.Select(Claim));
+                    break;
+                }
             }
-            total = results.Aggregate(total, Add);
-            if (total.StoppedBecause is not null)
-            {
-                // The batch claimed ahead goes back untouched: the relay refuses us, not these digests.
-                var (ahead, _) = await next;
-                foreach (var digest in ahead)
-                    await digests.ReleaseAsync(digest.Id, total.StoppedBecause, clock.GetCurrentInstant() + settings.RetryAfter(1), ct);
-                break;
-            }
+        }
+        finally
+        {
+            // Stopped by an error or cancellation: a batch being claimed ahead is handed back with the rest (above).
+            await Task.WhenAny(next);
         }
         if (total.StoppedBecause is { } reason)
             log.LogError("Sending stopped, digests left in the outbox: {Reason}", reason);
@@ -75,14 +75,41 @@ public sealed class DigestSender(
         return total;
     }
 
+    private async Task<SendSummary[]> SendBatchAsync(IReadOnlyList<ClaimedDigest> batch, SendBatch loaded, ClaimHeartbeat heartbeat, CancellationToken ct)
+    {
+        var results = new SendSummary[batch.Count];
+        // COMMIT (see SendOneAsync), for several digests at once: after a digest's commit it is 'sent' and no worker
+        // sends it again. A commit gathers at most as many digests as there are connections and waits at most
+        // CommitAfter; what has gathered is committed when the batch ends, also when it ends by cancellation or
+        // an error. A crash leaves the uncommitted ones 'sending' until their lease ends, and they are sent once
+        // more: still at least once, with duplicates bounded by the messages in flight plus those accepted and
+        // not yet committed (under two connections' worth and CommitAfter's), each with its Message-ID unchanged.
+        // One UPDATE for many digests instead of one per digest is what lets the sender keep up with the relay.
+        await using var commits = new SentCommits(digests, settings.SendConcurrency, CommitAfter);
+        // As many in flight as the transport has connections.
+        await Parallel.ForEachAsync(Enumerable.Range(0, batch.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = settings.SendConcurrency, CancellationToken = ct },
+            async (i, token) =>
+            {
+                results[i] = await SendOneAsync(batch[i], loaded, commits, token);
+                // Finished (sent or recorded as not sent): no longer renewed, never handed back.
+                heartbeat.Drop([Claim(batch[i])]);
+            });
+        return results;
+    }
+
+    private static (long Id, int Attempts) Claim(ClaimedDigest digest) => (digest.Id, digest.Attempts);
+
     private static readonly (IReadOnlyList<ClaimedDigest>, SendBatch?) Nothing = ([], null);
 
-    private async Task<(IReadOnlyList<ClaimedDigest> Batch, SendBatch? Loaded)> ClaimAndLoadAsync(CancellationToken ct)
+    private async Task<(IReadOnlyList<ClaimedDigest> Batch, SendBatch? Loaded)> ClaimAndLoadAsync(ClaimHeartbeat heartbeat, CancellationToken ct)
     {
-        // CLAIM. A crash after this line: these digests stay 'sending' until the lease ends, then
-        // another worker claims them again. Nothing is lost; nothing was sent yet.
+        // CLAIM. A crash after this line: these digests stay 'sending' until the lease ends (it is short: the
+        // heartbeat renews it while this worker lives), then another worker claims them again. Nothing is lost;
+        // nothing was sent yet. An error or a stop before sending hands them back at once (the heartbeat).
         var batch = await digests.ClaimAsync(settings.BatchSize, settings.Lease, ct);
         if (batch.Count == 0) return Nothing;
+        heartbeat.Hold(batch.Select(Claim));
         // One read for the whole batch (recipients, entries, topic labels): three queries, not three per digest.
         var loaded = await digests.LoadBatchAsync(batch, ct);
         return (batch, loaded);

@@ -14,7 +14,8 @@ namespace Digest.Delivery;
 /// Sends the notices outbox: confirmation mails and already-subscribed reminders.
 ///
 /// Delivery guarantee, as for digests: at least once, a duplicate only when a worker dies between the relay
-/// accepting a notice and the commit below; both attempts carry the same Message-ID.
+/// accepting a notice and the commit below; both attempts carry the same Message-ID. Claims are short leases renewed
+/// by a heartbeat while the sender lives and handed back when it stops (see DigestSender).
 /// </summary>
 public sealed class NoticeSender(
     NoticeRepository notices,
@@ -33,12 +34,16 @@ public sealed class NoticeSender(
     /// <returns>How many notices were sent.</returns>
     public async Task<int> SendDueAsync(CancellationToken ct = default)
     {
+        // HEARTBEAT, as for digests: claims renewed while this sender lives, unfinished ones handed back when it stops.
+        await using var heartbeat = new ClaimHeartbeat(delivery.Lease, log,
+            (claims, token) => notices.ExtendClaimsAsync(claims, delivery.Lease, token), notices.ReleaseClaimsAsync);
         var sent = 0;
         while (!ct.IsCancellationRequested)
         {
-            // CLAIM: a crash after this leaves the batch 'sending' until its lease ends, then it is claimed again.
+            // CLAIM: a crash after this leaves the batch 'sending' until its (short) lease ends, then it is claimed again.
             var batch = await notices.ClaimAsync(delivery.BatchSize, delivery.Lease, ct);
             if (batch.Count == 0) break;
+            heartbeat.Hold(batch.Select(n => (n.Id, n.Attempts)));
             var stopped = false;
             foreach (var notice in batch)
             {
@@ -47,6 +52,7 @@ public sealed class NoticeSender(
                     case Outcome.Sent: sent++; break;
                     case Outcome.Stopped: stopped = true; break;
                 }
+                heartbeat.Drop([(notice.Id, notice.Attempts)]);
             }
             if (stopped) break;
         }

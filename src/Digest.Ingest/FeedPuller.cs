@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Digest.Core.Schedule;
 using Digest.Data.Repositories;
+using Microsoft.Extensions.Logging;
 using NodaTime;
 
 namespace Digest.Ingest;
@@ -14,7 +15,8 @@ public sealed record FeedSettings(TimeSpan Timeout, int EverySeconds, int RetryB
 /// short answer, a timeout, a size limit, and an error state per source that spaces out retries
 /// (base × 2^failures, at most 6 hours). Whatever a feed answers, what was stored before stays stored.
 /// </summary>
-public sealed class FeedPuller(HttpClient http, SourceRepository sources, Ingestor ingestor, SourceRunRepository runs, FeedSettings settings, IClock clock)
+public sealed class FeedPuller(HttpClient http, SourceRepository sources, Ingestor ingestor, SourceRunRepository runs, FeedSettings settings, IClock clock,
+    ILogger<FeedPuller> log)
 {
     public async Task<IReadOnlyList<IngestReport>> PullDueAsync(CancellationToken ct)
     {
@@ -40,6 +42,13 @@ public sealed class FeedPuller(HttpClient http, SourceRepository sources, Ingest
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             report = IngestReport.Failed(source.Name, $"{source.Url} did not answer within {settings.Timeout.TotalSeconds:0} s");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Whatever else goes wrong (a connection dropped mid-answer, a reader or database error) is this source's
+            // alone: it gets the error state and its backoff like any failure, and the other sources are pulled.
+            log.LogError(e, "Pulling source {Source} failed", source.Name);
+            report = IngestReport.Failed(source.Name, $"pulling {source.Url} failed: {e.Message}");
         }
         if (report.Error is null) await sources.SucceededAsync(source.Name, etag, lastModified, settings.EverySeconds, ct);
         else await sources.FailedAsync(source.Name, report.Error, RetrySeconds(source.ConsecutiveFailures), ct);

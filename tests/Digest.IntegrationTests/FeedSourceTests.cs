@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Dapper;
+using Digest.Data.Repositories;
+using Digest.Ingest;
 using Digest.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -43,6 +45,14 @@ public sealed class FeedSourceTests : IAsyncLifetime
         _feeds.MapGet("/html", () => Results.Text("<!DOCTYPE html><html><body><h1>Welcome</h1></body></html>", "text/html"));
         _feeds.MapGet("/missing", () => Results.NotFound());
         _feeds.MapGet("/broken", () => Results.StatusCode(500));
+        // Starts a feed, then drops the connection: the body's read throws what the puller did not expect.
+        _feeds.MapGet("/drop", async (HttpContext context) =>
+        {
+            context.Response.ContentType = "application/rss+xml";
+            await context.Response.WriteAsync(Rss[..120]);
+            await context.Response.Body.FlushAsync();
+            context.Abort();
+        });
         _feeds.MapGet("/hang", async (CancellationToken ct) =>
         {
             await Task.Delay(TimeSpan.FromSeconds(30), ct);
@@ -100,6 +110,25 @@ public sealed class FeedSourceTests : IAsyncLifetime
         Assert.Equal(1, await ScalarAsync<int>($"SELECT consecutive_failures FROM sources WHERE name = '{name}'"));
         Assert.True(await ScalarAsync<bool>($"SELECT next_run_at - last_run_at >= interval '30 seconds' FROM sources WHERE name = '{name}'"));
         Assert.True(await ScalarAsync<long>("SELECT count(*) FROM listings") >= 2);
+    }
+
+    [Fact]
+    public async Task A_feed_that_makes_the_puller_throw_something_unexpected_fails_alone_with_its_reason_and_the_others_are_pulled()
+    {
+        await using var host = await DigestTestHost.StartAsync(_settings["Database:ConnectionString"], _settings);
+        var sources = host.Get<SourceRepository>();
+        await sources.AddAsync("a-drops", _base + "/drop", CancellationToken.None);
+        await sources.AddAsync("b-good", _base + "/feed.xml", CancellationToken.None);
+
+        var reports = await host.Get<FeedPuller>().PullDueAsync(CancellationToken.None);
+
+        Assert.Equal(["a-drops", "b-good"], reports.Select(r => r.Origin).Order());
+        Assert.Equal(2L, await ScalarAsync<long>("SELECT count(*) FROM listings"));
+        var error = await ScalarAsync<string>("SELECT last_error FROM sources WHERE name = 'a-drops'");
+        Assert.Contains("/drop", error, StringComparison.Ordinal);
+        Assert.Equal(1, await ScalarAsync<int>("SELECT consecutive_failures FROM sources WHERE name = 'a-drops'"));
+        Assert.True(await ScalarAsync<bool>("SELECT next_run_at > now() FROM sources WHERE name = 'a-drops'"));
+        Assert.Equal(error, await ScalarAsync<string>("SELECT error FROM source_runs WHERE source = 'a-drops'"));
     }
 
     [Theory]

@@ -31,11 +31,33 @@ public sealed class ObservabilityTests
         Assert.Contains("smtp: Unhealthy", body);
     }
 
+    private const string Key = "metrics-key-for-tests";
+
+    [Fact]
+    public async Task Metrics_are_refused_without_the_admin_key_and_off_when_none_is_set()
+    {
+        await using var host = await DigestTestHost.StartAsync(extra: new Dictionary<string, string?> { ["Admin:ApiKey"] = Key });
+        await using var web = await RunningApp.StartAsync(host.Settings, Role.Web);
+        await using var keyless = await RunningApp.StartAsync(new Dictionary<string, string?>(host.Settings) { ["Admin:ApiKey"] = "" }, Role.Web);
+
+        using var none = await web.Http.GetAsync("/metrics");
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, "/metrics") { Headers = { Authorization = new("Bearer", "guess") } };
+        using var wrongAnswer = await web.Http.SendAsync(wrong);
+        using var off = await keyless.Http.GetAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongAnswer.StatusCode);
+        Assert.DoesNotContain("digest_", await none.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, off.StatusCode);
+        Assert.Contains("Admin:ApiKey", await off.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Metrics_count_what_was_sent_in_prometheus_text_format()
     {
-        await using var host = await DigestTestHost.StartAsync();
+        await using var host = await DigestTestHost.StartAsync(extra: new Dictionary<string, string?> { ["Admin:ApiKey"] = Key });
         await using var web = await RunningApp.StartAsync(host.Settings, Role.Web);
+        web.Http.DefaultRequestHeaders.Authorization = new("Bearer", Key);
         await host.Get<Ingestor>().IngestFileAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "papers-page-1.txt"), "test");
         var before = SentTotal(await web.Http.GetStringAsync("/metrics"));
         await host.Get<SubscriberRepository>().SaveAsync(

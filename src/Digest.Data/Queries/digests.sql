@@ -12,6 +12,20 @@ WHERE d.id IN (
     LIMIT @batch_size)
 RETURNING d.id, d.subscriber_id, d.period, d.attempts, d.due_at;
 
+-- name: extend-digest-claims
+-- The heartbeat of a sender with a batch in flight: its claims (a claim is the digest with the attempt it
+-- counted, so one another worker has taken over since is never touched) hold for another lease from now.
+UPDATE digests d SET lease_until = now() + make_interval(secs => @lease_seconds)
+FROM unnest(@ids::bigint[], @attempts::int[]) AS c(id, attempts)
+WHERE d.id = c.id AND d.attempts = c.attempts AND d.status = 'sending';
+
+-- name: release-digest-claims
+-- A sender that stops (gracefully, or on an error before sending) hands back what it claimed and has not
+-- finished, without spending the attempt, so another worker sends it now rather than after the lease.
+UPDATE digests d SET status = 'ready', lease_until = NULL, attempts = greatest(d.attempts - 1, 0)
+FROM unnest(@ids::bigint[], @attempts::int[]) AS c(id, attempts)
+WHERE d.id = c.id AND d.attempts = c.attempts AND d.status = 'sending';
+
 -- name: mark-digests-sent
 -- The commit point of several sends at once: after this, none of them is ever sent again.
 UPDATE digests d SET status = 'sent', sent_at = now(), lease_until = NULL, message_id = s.message_id, last_error = NULL

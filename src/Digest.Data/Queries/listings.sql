@@ -14,11 +14,13 @@ COPY listing_staging (identity_key, external_id, url, title, summary, authors, t
 -- statement per batch. Returns one row per identity inserted or enriched: inserted = true for new ones.
 -- Re-ingesting the same file changes nothing, because an update only happens when it adds a missing field.
 -- Copies of one listing within a batch are kept as one; its date is any copy's, so a dated copy beside an
--- undated one is never lost to which copy DISTINCT ON happens to keep.
+-- undated one is never lost to which copy DISTINCT ON happens to keep. A listing retention has forgotten is
+-- not stored again: it may have reached people already (see RetentionRepository).
 INSERT INTO listings AS l (identity_key, external_id, url, title, summary, authors, tags, published_at, extras, source)
 SELECT DISTINCT ON (identity_key) identity_key, external_id, url, title, summary, authors, tags,
        coalesce(published_at, max(published_at) OVER (PARTITION BY identity_key)), extras, @source
-FROM listing_staging
+FROM listing_staging s
+WHERE NOT EXISTS (SELECT 1 FROM forgotten_listings f WHERE f.key = md5(s.identity_key)::uuid)
 ORDER BY identity_key
 ON CONFLICT (identity_key) DO UPDATE SET
     external_id  = coalesce(l.external_id, excluded.external_id),

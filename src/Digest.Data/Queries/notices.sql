@@ -15,6 +15,18 @@ WHERE n.id IN (
     LIMIT @batch_size)
 RETURNING n.id, n.subscriber_id, n.kind, n.attempts, n.created_at;
 
+-- name: extend-notice-claims
+-- The heartbeat of a sender with notices in flight (see extend-digest-claims).
+UPDATE notices n SET lease_until = now() + make_interval(secs => @lease_seconds)
+FROM unnest(@ids::bigint[], @attempts::int[]) AS c(id, attempts)
+WHERE n.id = c.id AND n.attempts = c.attempts AND n.status = 'sending';
+
+-- name: release-notice-claims
+-- Claimed notices not finished when their sender stops: back to the outbox, attempt unspent (see release-digest-claims).
+UPDATE notices n SET status = 'ready', lease_until = NULL, attempts = greatest(n.attempts - 1, 0)
+FROM unnest(@ids::bigint[], @attempts::int[]) AS c(id, attempts)
+WHERE n.id = c.id AND n.attempts = c.attempts AND n.status = 'sending';
+
 -- name: finish-notice
 -- The commit point of a notice (sent), or its end (failed, cancelled): it is never sent again.
 UPDATE notices SET status = @status, sent_at = CASE WHEN @status = 'sent' THEN now() END,

@@ -77,6 +77,15 @@ public sealed class DigestRepository(NpgsqlDataSource db, SqlCatalog sql)
         return rows.ToList();
     }
 
+    /// <summary>The heartbeat: this worker's claims (digest and the attempt it counted) hold for another lease.</summary>
+    public Task ExtendClaimsAsync(IReadOnlyCollection<(long Id, int Attempts)> claims, Duration lease, CancellationToken ct = default) =>
+        Execute(Sql.ExtendDigestClaims, new { ids = claims.Select(c => c.Id).ToArray(), attempts = claims.Select(c => c.Attempts).ToArray(),
+            lease_seconds = lease.TotalSeconds }, ct);
+
+    /// <summary>Hands back this worker's unfinished claims at once, attempts unspent.</summary>
+    public Task ReleaseClaimsAsync(IReadOnlyCollection<(long Id, int Attempts)> claims, CancellationToken ct = default) =>
+        Execute(Sql.ReleaseDigestClaims, new { ids = claims.Select(c => c.Id).ToArray(), attempts = claims.Select(c => c.Attempts).ToArray() }, ct);
+
     /// <summary>Recipients, entries and topic labels of a claimed batch, each in one query.</summary>
     public async Task<SendBatch> LoadBatchAsync(IReadOnlyList<ClaimedDigest> batch, CancellationToken ct = default)
     {

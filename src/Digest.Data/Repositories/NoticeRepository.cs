@@ -46,4 +46,24 @@ public sealed class NoticeRepository(NpgsqlDataSource db, SqlCatalog sql)
         await connection.ExecuteAsync(new CommandDefinition(sql[Sql.RetryNotice],
             new { id, error, next_attempt_at = next.ToDateTimeUtc() }, cancellationToken: ct));
     }
+
+    /// <summary>The heartbeat: this worker's claims (notice and the attempt it counted) hold for another lease.</summary>
+    public async Task ExtendClaimsAsync(IReadOnlyCollection<(long Id, int Attempts)> claims, Duration lease, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(sql[Sql.ExtendNoticeClaims], new
+        {
+            ids = claims.Select(c => c.Id).ToArray(), attempts = claims.Select(c => c.Attempts).ToArray(), lease_seconds = lease.TotalSeconds,
+        }, cancellationToken: ct));
+    }
+
+    /// <summary>Hands back this worker's unfinished claims at once, attempts unspent.</summary>
+    public async Task ReleaseClaimsAsync(IReadOnlyCollection<(long Id, int Attempts)> claims, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(sql[Sql.ReleaseNoticeClaims], new
+        {
+            ids = claims.Select(c => c.Id).ToArray(), attempts = claims.Select(c => c.Attempts).ToArray(),
+        }, cancellationToken: ct));
+    }
 }

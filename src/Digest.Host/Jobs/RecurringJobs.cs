@@ -20,6 +20,7 @@ public sealed class RecurringJobs(IRecurringJobManager jobs, IOptions<Scheduling
         Add<InboxJob>(InboxJob.Id, nameof(o.InboxCron), o.InboxCron, j => j.RunAsync(null, CancellationToken.None));
         Add<CleanupJob>(CleanupJob.Id, nameof(o.CleanupCron), o.CleanupCron, j => j.RunAsync(null, CancellationToken.None));
         Add<BounceMailboxJob>(BounceMailboxJob.Id, nameof(o.BounceMailboxCron), o.BounceMailboxCron, j => j.RunAsync(null, CancellationToken.None));
+        Add<RetentionJob>(RetentionJob.Id, nameof(o.RetentionCron), o.RetentionCron, j => j.RunAsync(null, CancellationToken.None));
         Add<SendFanOut>(SendFanOut.SendDueId, nameof(o.SendCron), o.SendCron, j => j.SendDueAsync(CancellationToken.None));
         return Task.CompletedTask;
     }

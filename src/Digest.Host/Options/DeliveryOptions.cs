@@ -11,9 +11,12 @@ public sealed class DeliveryOptions
     [Range(1, 1000)]
     public int BatchSize { get; set; } = 50;
 
-    /// <summary>How long a claim holds before another worker may take the digest over.</summary>
-    [Range(10, 3600)]
-    public int LeaseSeconds { get; set; } = 300;
+    /// <summary>
+    /// How long a claim holds unless renewed: a sender renews its claims every third of this while it works, so
+    /// this is how long a crashed sender's mail waits before another worker sends it.
+    /// </summary>
+    [Range(3, 3600)]
+    public int LeaseSeconds { get; set; } = 30;
 
     /// <summary>Listings first seen this many days back are candidates (each is still sent only once).</summary>
     [Range(1, 60)]

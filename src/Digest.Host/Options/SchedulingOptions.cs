@@ -61,6 +61,10 @@ public sealed class SchedulingOptions
     [Required]
     public string BounceMailboxCron { get; set; } = "* * * * *";
 
+    /// <summary>Forget what the Retention settings allow, in small batches.</summary>
+    [Required]
+    public string RetentionCron { get; set; } = "41 * * * *";
+
     /// <summary>Start send jobs when either outbox holds mail due now: retries, and anything a send job left behind.</summary>
     [Required]
     public string SendCron { get; set; } = "*/30 * * * * *";

@@ -1,5 +1,8 @@
 using Digest.Core.Observability;
 using Digest.Host.Observability;
+using Digest.Host.Options;
+using Digest.Host.Web;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -32,7 +35,7 @@ public static class DigestObservability
         return services;
     }
 
-    // Metrics: our "Digest" meter and Npgsql's, in Prometheus' format at /metrics. Traces (Npgsql's database
+    // Metrics: our "Digest" meter and Npgsql's, in Prometheus' format at /metrics (admin key). Traces (Npgsql's database
     // spans) only go somewhere when an OTLP endpoint is configured, by OpenTelemetry's own variable.
     private static void AddOpenTelemetry(IServiceCollection services, IConfiguration configuration)
     {
@@ -58,6 +61,30 @@ public static class DigestObservability
                     $"{e.Key}: {e.Value.Status}{(e.Value.Description is { } d ? " - " + d : "")}")) + "\n");
             },
         });
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        // Metrics tell outsiders how many people are mailed and how the service fares: behind the admin key, as the
+        // admin API is (Prometheus sends it with `authorization: { credentials_file: ... }`; see deploy/prometheus).
+        app.UseWhen(c => c.Request.Path.StartsWithSegments(MetricsPath), b => b.Use(RequireAdminKeyAsync));
+        app.MapPrometheusScrapingEndpoint(MetricsPath);
+    }
+
+    private const string MetricsPath = "/metrics";
+
+    private static async Task RequireAdminKeyAsync(HttpContext context, RequestDelegate next)
+    {
+        var key = context.RequestServices.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey;
+        if (string.IsNullOrEmpty(key))
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            await context.Response.WriteAsync("Metrics are off: set Admin:ApiKey, and scrape with Authorization: Bearer KEY.\n");
+            return;
+        }
+        if (!BearerKey.Matches(context.Request, key))
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            await context.Response.WriteAsync("A valid admin key is needed: Authorization: Bearer KEY.\n");
+            return;
+        }
+        await next(context);
     }
 }

@@ -123,9 +123,22 @@ public static class DigestServices
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<BounceOptions>>().Value);
         services.AddSingleton(sp => new BounceMailbox(sp.GetRequiredService<BounceOptions>().Imap));
         services.AddSingleton<BounceMailboxReader>();
+        services.AddDigestRetention();
         services.AddSingleton<Jobs.DigestCycle>();
         services.AddSingleton<Admin.SubscriberCsv>();
         services.AddValidatedOptions<AdminOptions>(AdminOptions.Section);
         return services;
+    }
+
+    private static void AddDigestRetention(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<RetentionOptions>(RetentionOptions.Section);
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<RetentionOptions>>().Value;
+            return new RetentionSettings(Duration.FromDays(o.SentDigestDays), Duration.FromDays(o.ListingDays), Duration.FromDays(o.RunDays), o.BatchSize);
+        });
+        services.AddSingleton<RetentionRepository>();
+        services.AddSingleton<Retention>();
     }
 }

@@ -1,0 +1,89 @@
+-- What retention deletes, each statement a small batch (@batch rows at most) in a transaction of its own, so it
+-- never holds locks that sending or planning wait on for long. The rules that keep "never twice" and the
+-- outbox whole are written in RetentionRepository, beside the code that runs these.
+
+-- name: forget-digests
+-- Finished digests planned before @before, except each person's latest: the planner reads it to know which
+-- listings the person has been offered already (its cycle's snapshot), and without it their next digest
+-- would look back over the whole window again.
+DELETE FROM digests d
+WHERE d.id IN (
+    SELECT o.id FROM digests o
+    WHERE o.status IN ('sent', 'empty', 'failed', 'cancelled') AND o.planned_at < @before
+      AND EXISTS (SELECT 1 FROM digests n WHERE n.subscriber_id = o.subscriber_id AND n.cycle_id > o.cycle_id)
+    ORDER BY o.planned_at
+    LIMIT @batch
+    FOR UPDATE SKIP LOCKED);
+
+-- name: forget-planning-cycles
+-- Planning cycles before @before that no stored digest was planned in: only a person's latest digest's cycle
+-- is ever read again.
+DELETE FROM planning_cycles c
+WHERE c.id IN (
+    SELECT p.id FROM planning_cycles p
+    WHERE p.planned_at < @before AND p.id < (SELECT max(id) FROM planning_cycles)
+      AND NOT EXISTS (SELECT 1 FROM digests d WHERE d.cycle_id = p.id)
+    ORDER BY p.id
+    LIMIT @batch);
+
+-- name: forget-listings
+-- Listings first seen before @before (the caller keeps that outside every planning window) that no digest
+-- which may still be sent (ready, sending, or failed / cancelled and so resendable) holds. Their identity goes
+-- into forgotten_listings in the same statement, and ingest skips those keys: nobody is offered them again.
+-- Only a digest planned before @held_before (the caller passes @before plus the planning window) can hold a
+-- listing that old: the rest are not read.
+WITH held AS MATERIALIZED (
+    SELECT DISTINCT unnest(d.listing_ids) AS id FROM digests d
+    WHERE d.status IN ('ready', 'sending', 'failed', 'cancelled') AND d.planned_at < @held_before),
+old AS (
+    SELECT l.id FROM listings l
+    WHERE l.first_seen_at < @before AND NOT EXISTS (SELECT 1 FROM held h WHERE h.id = l.id)
+    ORDER BY l.first_seen_at
+    LIMIT @batch
+    FOR UPDATE SKIP LOCKED),
+gone AS (
+    DELETE FROM listings l USING old WHERE l.id = old.id RETURNING l.identity_key)
+INSERT INTO forgotten_listings (key)
+SELECT md5(identity_key)::uuid FROM gone
+ON CONFLICT DO NOTHING;
+
+-- name: forget-notices
+-- Confirmation and "already subscribed" mails that ended before @before.
+DELETE FROM notices n
+WHERE n.id IN (
+    SELECT id FROM notices WHERE status IN ('sent', 'failed', 'cancelled') AND created_at < @before
+    ORDER BY id LIMIT @batch);
+
+-- name: forget-job-runs
+DELETE FROM job_runs WHERE id IN (SELECT id FROM job_runs WHERE started_at < @before ORDER BY id LIMIT @batch);
+
+-- name: forget-source-runs
+-- Each source's latest run is kept: `digest sources` shows it however long ago it was.
+DELETE FROM source_runs r
+WHERE r.id IN (
+    SELECT o.id FROM source_runs o
+    WHERE o.finished_at < @before
+      AND EXISTS (SELECT 1 FROM source_runs n WHERE n.source = o.source AND n.id > o.id)
+    ORDER BY o.id LIMIT @batch);
+
+-- name: forget-orphaned-topics
+-- Topics nobody follows any more. A sign-up locks the topic it finds (upsert-topic) until it has stored who
+-- follows it, so SKIP LOCKED passes over it; one that committed since this statement's snapshot makes the
+-- foreign key refuse the delete, and the batch is tried again at the next run.
+DELETE FROM topics t
+WHERE t.id IN (
+    SELECT o.id FROM topics o
+    WHERE NOT EXISTS (SELECT 1 FROM subscriber_topics st WHERE st.topic_id = o.id)
+    ORDER BY o.id LIMIT @batch
+    FOR UPDATE SKIP LOCKED);
+
+-- name: table-sizes
+-- What the main tables take on disk, indexes and TOAST included, and the whole database: for the retention
+-- job's summary and the retention benchmark.
+SELECT relname AS name, pg_total_relation_size(c.oid) AS bytes
+FROM pg_class c
+WHERE c.relname IN ('listings', 'digests', 'planning_cycles', 'notices', 'job_runs', 'source_runs', 'topics', 'forgotten_listings')
+  AND c.relnamespace = 'public'::regnamespace
+UNION ALL
+SELECT 'database', pg_database_size(current_database())
+ORDER BY 1;
