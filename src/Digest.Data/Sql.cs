@@ -16,6 +16,8 @@ public static class Sql
     public const string RecordMigration = "record-migration";
     public const string UpsertStagedListings = "upsert-staged-listings";
     public const string CountListings = "count-listings";
+    public const string GetListing = "get-listing";
+    public const string FindListings = "find-listings";
     public const string InsertSourceRun = "insert-source-run";
     public const string UpsertSubscriber = "upsert-subscriber";
     public const string GetSubscriber = "get-subscriber";
