@@ -18,6 +18,7 @@ public static class Sql
     public const string CountListings = "count-listings";
     public const string GetListing = "get-listing";
     public const string FindListings = "find-listings";
+    public const string OperatorStats = "operator-stats";
     public const string InsertSourceRun = "insert-source-run";
     public const string UpsertSubscriber = "upsert-subscriber";
     public const string GetSubscriber = "get-subscriber";
