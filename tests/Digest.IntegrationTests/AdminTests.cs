@@ -123,7 +123,7 @@ public sealed class AdminTests : IAsyncLifetime
     [Fact]
     public async Task A_csv_import_larger_than_a_batch_saves_every_row_says_how_far_it_got_and_reports_bad_rows_by_line()
     {
-        var rows = SubscriberCsv.BatchSize + 7;
+        var rows = 3 * SubscriberCsv.BatchSize + 7;
         var file = Path.Combine(_host.Folder, "many.csv");
         await File.WriteAllLinesAsync(file, Enumerable.Range(0, rows)
             .Select(i => i == SubscriberCsv.BatchSize + 1 ? "broken-address,grokking" : $"p{i}@example.org,\"grokking; topic{i % 50}\"")
@@ -134,7 +134,7 @@ public sealed class AdminTests : IAsyncLifetime
         Assert.Equal(2, import.ExitCode);
         Assert.Contains($"added {rows - 1}, updated 0, rejected 1", import.Output);
         Assert.Contains($"line {SubscriberCsv.BatchSize + 3}: 'broken-address' is not an email address", import.Error);
-        Assert.Contains($"… {SubscriberCsv.BatchSize:N0} rows saved", import.Error);
+        Assert.Matches(@"… [\d,]+ rows saved", import.Error);
         Assert.Equal(rows - 1, await CountAsync("SELECT count(*) FROM subscribers"));
         Assert.Equal(2 * (rows - 1), await CountAsync("SELECT count(*) FROM subscriber_topics"));
         Assert.Equal(51, await CountAsync("SELECT count(*) FROM topics"));

@@ -159,7 +159,7 @@ COPY subscriber_import_topics (row_no, position, label, canonical, tsquery) FROM
 
 -- name: upsert-imported-subscribers
 -- upsert-subscriber for a whole batch: the same rules, set-based. An address twice in a batch is saved as
--- its last row says (as saving row by row would leave it). Returns inserted = true for each new person.
+-- its last row says (as saving row by row would leave it). Returns each person's id, inserted = true when new.
 INSERT INTO subscribers AS s (email, email_key, status, frequency, send_hour, send_weekday, time_zone, max_items, confirmed_at)
 SELECT email, email_key, status, frequency, send_hour, send_weekday, time_zone, max_items, CASE WHEN status = 'active' THEN now() END
 FROM (SELECT DISTINCT ON (email_key) * FROM subscriber_import ORDER BY email_key, row_no DESC) last
@@ -172,21 +172,23 @@ ON CONFLICT (email_key) DO UPDATE SET
     max_items    = excluded.max_items,
     status       = CASE WHEN excluded.status = 'active' THEN 'active' ELSE s.status END,
     confirmed_at = coalesce(s.confirmed_at, excluded.confirmed_at)
-RETURNING (xmax = 0) AS inserted;
+RETURNING id, (xmax = 0) AS inserted;
 
 -- name: insert-imported-topics
--- upsert-topic for a whole batch: each canonical topic text is stored once, with its compiled query.
+-- upsert-topic for a whole batch: each canonical topic text is stored once, with its compiled query. Known
+-- topics are left out first, so only new ones pay for to_tsquery.
 INSERT INTO topics (canonical, query)
 SELECT DISTINCT ON (canonical) canonical, to_tsquery('digest_english', tsquery)
-FROM subscriber_import_topics ORDER BY canonical
+FROM subscriber_import_topics i
+WHERE NOT EXISTS (SELECT 1 FROM topics t WHERE t.canonical = i.canonical)
+ORDER BY canonical
 ON CONFLICT (canonical) DO NOTHING;
 
 -- name: clear-imported-subscriber-topics
--- The first half of replacing the batch's topics (delete-subscriber-topics for everyone in it). A separate
--- statement: in one statement with the insert, PostgreSQL may run the delete after the insert.
-DELETE FROM subscriber_topics st
-USING subscribers s
-WHERE st.subscriber_id = s.id AND s.email_key IN (SELECT email_key FROM subscriber_import);
+-- The first half of replacing the batch's topics (delete-subscriber-topics for the people it updated; new
+-- people have none). A separate statement: in one statement with the insert, PostgreSQL may run the delete
+-- after the insert.
+DELETE FROM subscriber_topics WHERE subscriber_id = ANY(@subscriber_ids);
 
 -- name: insert-imported-subscriber-topics
 -- Gives everyone in the batch their last row's topics, as insert-subscriber-topic does for one person: two

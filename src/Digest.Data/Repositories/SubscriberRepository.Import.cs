@@ -20,17 +20,37 @@ public sealed partial class SubscriberRepository
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Count == 0) return 0;
+        // Batches saved side by side can meet on the same new topic; topics are written in canonical order, and
+        // a deadlock PostgreSQL breaks anyway is retried: the transaction was rolled back whole.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ImportOnceAsync(batch, ct);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 5)
+            {
+                await Task.Delay(Random.Shared.Next(10, 50) * attempt, ct);
+            }
+        }
+    }
+
+    private async Task<int> ImportOnceAsync(IReadOnlyList<ImportedSubscriber> batch, CancellationToken ct)
+    {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         await Execute(connection, tx, Sql.CreateSubscriberImportStaging, ct);
         await CopyPeopleAsync(connection, batch, ct);
         await CopyTopicsAsync(connection, batch, ct);
-        var inserted = await connection.QueryAsync<bool>(new CommandDefinition(sql[Sql.UpsertImportedSubscribers], transaction: tx, commandTimeout: 0, cancellationToken: ct));
+        var saved = (await connection.QueryAsync<(long Id, bool Inserted)>(new CommandDefinition(
+            sql[Sql.UpsertImportedSubscribers], transaction: tx, commandTimeout: 0, cancellationToken: ct))).AsList();
         await Execute(connection, tx, Sql.InsertImportedTopics, ct);
-        await Execute(connection, tx, Sql.ClearImportedSubscriberTopics, ct);
+        var updated = saved.Where(s => !s.Inserted).Select(s => s.Id).ToArray();
+        if (updated.Length > 0)
+            await connection.ExecuteAsync(new CommandDefinition(sql[Sql.ClearImportedSubscriberTopics], new { subscriber_ids = updated }, tx, commandTimeout: 0, cancellationToken: ct));
         await Execute(connection, tx, Sql.InsertImportedSubscriberTopics, ct);
         await tx.CommitAsync(ct);
-        return inserted.Count(i => i);
+        return saved.Count(s => s.Inserted);
     }
 
     private Task<int> Execute(NpgsqlConnection connection, NpgsqlTransaction tx, string name, CancellationToken ct) =>
@@ -59,18 +79,22 @@ public sealed partial class SubscriberRepository
 
     private async Task CopyTopicsAsync(NpgsqlConnection connection, IReadOnlyList<ImportedSubscriber> batch, CancellationToken ct)
     {
+        // Many people type the same topics: each label's canonical text and query are worked out once per batch.
+        var compiled = new Dictionary<string, (string Canonical, string TsQuery)>(StringComparer.Ordinal);
         await using var copy = await connection.BeginBinaryImportAsync(sql[Sql.CopySubscriberImportTopics], ct);
         for (var row = 0; row < batch.Count; row++)
         {
             var topics = batch[row].Topics;
             for (var position = 0; position < topics.Count; position++)
             {
+                var (label, query) = topics[position];
+                if (!compiled.TryGetValue(label, out var topic)) compiled[label] = topic = (query.Canonical, query.ToTsQuery());
                 await copy.StartRowAsync(ct);
                 await copy.WriteAsync(row, NpgsqlDbType.Integer, ct);
                 await copy.WriteAsync((short)position, NpgsqlDbType.Smallint, ct);
-                await copy.WriteAsync(topics[position].Label, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(topics[position].Query.Canonical, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(topics[position].Query.ToTsQuery(), NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(label, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(topic.Canonical, NpgsqlDbType.Text, ct);
+                await copy.WriteAsync(topic.TsQuery, NpgsqlDbType.Text, ct);
             }
         }
         await copy.CompleteAsync(ct);

@@ -43,7 +43,7 @@ public sealed class SubscriberCsv(SubscriberRepository subscribers)
     public async Task<ImportReport> ImportAsync(TextReader csv, IProgress<int>? progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(csv);
-        var tally = new Tally(subscribers, progress);
+        var tally = new ImportBatches(subscribers, progress, BatchSize);
         Dictionary<string, int>? header = null;
         await using var reader = CsvReader.Create(csv, Reading, true);
         while (true)
@@ -76,38 +76,6 @@ public sealed class SubscriberCsv(SubscriberRepository subscribers)
             else await tally.AddAsync(new ImportedSubscriber(subscriber!, topics!), ct);
         }
         return await tally.FinishAsync(ct);
-    }
-
-    /// <summary>The rows of an import waiting to be saved, and the counts so far.</summary>
-    private sealed class Tally(SubscriberRepository subscribers, IProgress<int>? progress)
-    {
-        private readonly List<ImportedSubscriber> _pending = new(BatchSize);
-        private int _added, _saved;
-
-        public List<RowError> Rejected { get; } = [];
-
-        public async Task AddAsync(ImportedSubscriber row, CancellationToken ct)
-        {
-            _pending.Add(row);
-            if (_pending.Count < BatchSize) return;
-            await SaveAsync(ct);
-            progress?.Report(_saved);
-        }
-
-        public async Task<ImportReport> FinishAsync(CancellationToken ct)
-        {
-            await SaveAsync(ct);
-            // An address seen again (in this file or before it) counts as updated, as saving row by row counted it.
-            return new ImportReport(_added, _saved - _added, Rejected);
-        }
-
-        private async Task SaveAsync(CancellationToken ct)
-        {
-            if (_pending.Count == 0) return;
-            _added += await subscribers.ImportAsync(_pending, ct);
-            _saved += _pending.Count;
-            _pending.Clear();
-        }
     }
 
     private static (Subscriber?, List<(string, TopicQuery)>?, string?) ParseRow(Dictionary<string, int> header, string[] fields)
