@@ -16,6 +16,9 @@ public static class Sql
     public const string RecordMigration = "record-migration";
     public const string UpsertStagedListings = "upsert-staged-listings";
     public const string CountListings = "count-listings";
+    public const string GetListing = "get-listing";
+    public const string FindListings = "find-listings";
+    public const string OperatorStats = "operator-stats";
     public const string InsertSourceRun = "insert-source-run";
     public const string UpsertSubscriber = "upsert-subscriber";
     public const string GetSubscriber = "get-subscriber";
@@ -26,6 +29,13 @@ public static class Sql
     public const string DeleteSubscriberTopics = "delete-subscriber-topics";
     public const string InsertSubscriberTopic = "insert-subscriber-topic";
     public const string UpsertTopic = "upsert-topic";
+    public const string CreateSubscriberImportStaging = "create-subscriber-import-staging";
+    public const string CopySubscriberImport = "copy-subscriber-import";
+    public const string CopySubscriberImportTopics = "copy-subscriber-import-topics";
+    public const string UpsertImportedSubscribers = "upsert-imported-subscribers";
+    public const string InsertImportedTopics = "insert-imported-topics";
+    public const string ClearImportedSubscriberTopics = "clear-imported-subscriber-topics";
+    public const string InsertImportedSubscriberTopics = "insert-imported-subscriber-topics";
     public const string LockPlanning = "lock-planning";
     public const string UnlockPlanning = "unlock-planning";
     public const string GetPlanningPeople = "get-planning-people";

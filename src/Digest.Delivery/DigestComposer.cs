@@ -1,5 +1,6 @@
 using System.Globalization;
 using Digest.Core.Bounces;
+using Digest.Core.Listings;
 using Digest.Core.Ranking;
 using Digest.Core.Subscribers;
 using Digest.Core.Tokens;
@@ -67,7 +68,7 @@ public sealed class DigestComposer(
         {
             Rank = e.Rank,
             Title = e.Title,
-            Url = e.Url,
+            Url = ListingLinks.For(e.ListingId, e.Url, site.BaseUrl),
             Authors = Authors(e.Authors),
             Published = e.PublishedAt?.ToString("d MMM yyyy", CultureInfo.InvariantCulture),
             Snippet = Snippets.Split(e.Snippet, e.Summary),

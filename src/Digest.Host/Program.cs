@@ -12,6 +12,12 @@ catch (OptionsValidationException e)
     Console.Error.WriteLine($"digest: invalid configuration: {string.Join(" ", e.Failures)}");
     return 1;
 }
+catch (Npgsql.NpgsqlException e) when (e.InnerException is System.Net.Sockets.SocketException or TimeoutException)
+{
+    // The commonest operator mistake: say which setting to check rather than only the driver's words.
+    Console.Error.WriteLine($"digest: cannot reach the database ({e.Message}); check Database:ConnectionString (DIGEST_Database__ConnectionString).");
+    return 1;
+}
 catch (Exception e) when (e is InvalidOperationException or Npgsql.NpgsqlException or IOException or TimeoutException)
 {
     Console.Error.WriteLine($"digest: {e.Message}");

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Dapper;
+using Digest.Host.Admin;
 using Digest.Host.Startup;
 using Digest.Ingest;
 using Digest.IntegrationTests.Infrastructure;
@@ -84,6 +85,59 @@ public sealed class AdminTests : IAsyncLifetime
         Assert.Contains("line 5: 'bad' is not an email address", first.Error);
         Assert.Contains("line 3: not readable as CSV", second.Error);
         Assert.Equal(1, await CountAsync("SELECT count(*) FROM subscribers WHERE email = 'ann@example.org'"));
+    }
+
+    [Fact]
+    public async Task Csv_import_updates_known_people_keeps_statuses_and_suppressions_as_saving_one_by_one_did()
+    {
+        await Cli.RunAsync(_host.Settings, "subscriber", "add", "kept@example.org", "--topic", "grokking");
+        await Cli.RunAsync(_host.Settings, "subscriber", "add", "gone@example.org", "--topic", "grokking");
+        await Cli.RunAsync(_host.Settings, "subscriber", "suppress", "gone@example.org");
+        var file = Path.Combine(_host.Folder, "again.csv");
+        await File.WriteAllLinesAsync(file,
+        [
+            "email,topics,status,frequency,weekday,hour",
+            "Kept@example.org,\"diffusion; Diffusion; grokking\",paused,weekly,friday,6",
+            "gone@example.org,grokking,active,,,",
+            "new@example.org,grokking,pending,,,",
+            "twice@example.org,grokking,active,,,",
+            "twice@example.org,\"length generalization\",active,weekly,sunday,21",
+        ]);
+
+        var import = await Cli.RunAsync(_host.Settings, "subscriber", "import", file);
+        var export = await Cli.RunAsync(_host.Settings, "subscriber", "export");
+
+        Assert.Equal(0, import.ExitCode);
+        Assert.Contains("added 2, updated 3, rejected 0", import.Output);
+        // A known person keeps their status unless the row makes them active; their topics are the row's, a
+        // topic typed twice is kept once with its first label; a suppressed address stays suppressed.
+        Assert.Contains("kept@example.org,diffusion; grokking,weekly,6,UTC,friday,10,active,no", export.Output);
+        Assert.Contains("gone@example.org,grokking,daily,8,UTC,monday,10,active,yes", export.Output);
+        Assert.Contains("new@example.org,grokking,daily,8,UTC,monday,10,pending,no", export.Output);
+        // An address twice in one file ends as its last row says.
+        Assert.Contains("twice@example.org,length generalization,weekly,21,UTC,sunday,10,active,no", export.Output);
+        Assert.Equal(4, await CountAsync("SELECT count(*) FROM subscribers"));
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM topics WHERE canonical = 'grokking'"));
+    }
+
+    [Fact]
+    public async Task A_csv_import_larger_than_a_batch_saves_every_row_says_how_far_it_got_and_reports_bad_rows_by_line()
+    {
+        var rows = 3 * SubscriberCsv.BatchSize + 7;
+        var file = Path.Combine(_host.Folder, "many.csv");
+        await File.WriteAllLinesAsync(file, Enumerable.Range(0, rows)
+            .Select(i => i == SubscriberCsv.BatchSize + 1 ? "broken-address,grokking" : $"p{i}@example.org,\"grokking; topic{i % 50}\"")
+            .Prepend("email,topics"));
+
+        var import = await Cli.RunAsync(_host.Settings, "subscriber", "import", file);
+
+        Assert.Equal(2, import.ExitCode);
+        Assert.Contains($"added {rows - 1}, updated 0, rejected 1", import.Output);
+        Assert.Contains($"line {SubscriberCsv.BatchSize + 3}: 'broken-address' is not an email address", import.Error);
+        Assert.Matches(@"… [\d,]+ rows saved", import.Error);
+        Assert.Equal(rows - 1, await CountAsync("SELECT count(*) FROM subscribers"));
+        Assert.Equal(2 * (rows - 1), await CountAsync("SELECT count(*) FROM subscriber_topics"));
+        Assert.Equal(51, await CountAsync("SELECT count(*) FROM topics"));
     }
 
     [Fact]

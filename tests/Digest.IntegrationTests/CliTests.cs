@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Dapper;
 using Digest.IntegrationTests.Infrastructure;
 using Npgsql;
@@ -173,6 +174,68 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("Sent: 1,", result.Output);
         Assert.Single(await TestMailServer.WaitForAsync(email));
+    }
+
+    [Fact]
+    public async Task Stats_counts_listings_sources_subscribers_and_digests_by_state_and_the_last_cycle()
+    {
+        await Cli.RunAsync(_settings, "ingest", Fixture("papers-page-1.txt"));
+        await Cli.RunAsync(_settings, "subscriber", "add", $"cli-{Guid.NewGuid():N}@example.org", "--topic", "grokking");
+        await Cli.RunAsync(_settings, "subscriber", "add", $"cli-{Guid.NewGuid():N}@example.org", "--topic", "no such words anywhere");
+        await Cli.RunAsync(_settings, "send-now", "--all");
+        // Added after the send so that no pull of it is attempted: a source never pulled is not failing.
+        await Cli.RunAsync(_settings, "sources", "add", "papers", "--url", "https://example.org/feed.xml");
+
+        var result = await Cli.RunAsync(_settings, "stats");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Matches(@"(?m)^listings +8$", result.Output);
+        Assert.Matches(@"(?m)^sources +1: ok 1$", result.Output);
+        Assert.Matches(@"(?m)^subscribers +2: active 2$", result.Output);
+        Assert.Matches(@"(?m)^digests +2: empty 1, sent 1$", result.Output);
+        Assert.Matches(@"(?m)^last planning cycle +\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ, digests planned: 2$", result.Output);
+    }
+
+    [Fact]
+    public async Task Listings_find_shows_matching_listings_newest_first_with_id_date_source_title_and_link()
+    {
+        await Cli.RunAsync(_settings, "ingest", Fixture("papers-page-1.txt"));
+
+        var grokking = await Cli.RunAsync(_settings, "listings", "find", "GROKKING");
+        var general = await Cli.RunAsync(_settings, "listings", "find", "generalization", "--limit", "3");
+        var none = await Cli.RunAsync(_settings, "listings", "find", "no listing says this");
+
+        Assert.Equal(0, grokking.ExitCode);
+        var id = await CountAsync("SELECT id FROM listings WHERE title = 'Grokking at the Edge of Numerical Stability'");
+        Assert.Matches($@"(?m)^{id}  \d{{4}}-\d\d-\d\d  cli  Grokking at the Edge of Numerical Stability\n    https://\S+$", grokking.Output);
+        var dates = Regex.Matches(general.Output, @"(?m)^\d+  (\d{4}-\d\d-\d\d)  ").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(3, dates.Count);
+        Assert.Equal(dates.OrderDescending(StringComparer.Ordinal), dates);
+        Assert.Equal(0, none.ExitCode);
+        Assert.Contains("No listing contains 'no listing says this'.", none.Output);
+    }
+
+    [Fact]
+    public async Task Listings_find_and_stats_refuse_bad_input_and_say_when_the_database_cannot_be_reached()
+    {
+        var empty = await Cli.RunAsync(_settings, "listings", "find", "  ");
+        var badLimit = await Cli.RunAsync(_settings, "listings", "find", "grokking", "--limit", "0");
+        var unreachable = new Dictionary<string, string?>(_settings) { ["Database:ConnectionString"] = "Host=127.0.0.1;Port=1;Username=nobody;Database=nothing;Timeout=5" };
+        var stats = await Cli.RunAsync(unreachable, "stats");
+        var find = await Cli.RunAsync(unreachable, "listings", "find", "grokking");
+
+        Assert.Equal(2, empty.ExitCode);
+        Assert.Contains("TEXT is empty", empty.Error);
+        Assert.Equal(2, badLimit.ExitCode);
+        Assert.Contains("--limit must be between 1 and 1000", badLimit.Error);
+        foreach (var result in new[] { stats, find })
+        {
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains("cannot reach the database", result.Error);
+            Assert.Contains("Database:ConnectionString", result.Error);
+            Assert.DoesNotContain("   at ", result.Error);
+            Assert.Equal("", result.Output);
+        }
     }
 
     [Fact]

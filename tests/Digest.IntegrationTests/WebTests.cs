@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Dapper;
+using Digest.Core.Listings;
 using Digest.Core.Schedule;
 using Digest.Core.Subscribers;
 using Digest.Core.Tokens;
@@ -121,11 +122,47 @@ public sealed partial class WebTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_listing_without_a_link_is_linked_to_our_page_for_it_which_shows_it_and_an_arxiv_search()
+    {
+        var word = "zq" + Guid.NewGuid().ToString("N")[..8];
+        var title = $"Linkless {word} lattices & <friends>";
+        await _host.Get<ListingRepository>().UpsertAsync(
+            [new Listing { Title = title, Summary = $"An abstract about {word} with no source link.", Authors = ["Ada Lovelace"] }], "hand-made");
+        var listing = Assert.Single(await _host.Get<ListingRepository>().FindAsync(word, 10));
+        var email = $"web-{Guid.NewGuid():N}@example.org";
+        await _host.Get<SubscriberRepository>().SaveAsync(new Subscriber { Email = email, Status = SubscriberStatus.Active, Schedule = DeliverySchedule.Default },
+            [(word, TopicParser.Parse(word))]);
+
+        var mail = await FirstDigestAsync(email);
+        var link = $"https://digest.test/listings/{listing.Id}";
+        Assert.Contains(link, mail.Text);
+        Assert.Contains($"href=\"{link}\"", mail.Html);
+
+        var page = await _web.Http.GetAsync(new Uri(link).AbsolutePath);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("Linkless " + word + " lattices &amp; &lt;friends&gt;", html);
+        Assert.Contains($"An abstract about {word} with no source link.", html);
+        Assert.Contains("Ada Lovelace", html);
+        Assert.Contains("From hand-made", html);
+        Assert.Contains($"href=\"https://arxiv.org/search/?searchtype=title&amp;query=Linkless%20{word}%20lattices%20%26%20%3Cfriends%3E\"", html);
+        Assert.DoesNotContain("noindex", html);
+        Assert.Contains("frame-ancestors 'none'", page.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Empty(InlineScript().Matches(html));
+
+        Assert.Equal(HttpStatusCode.NotFound, (await _web.Http.GetAsync($"/listings/{listing.Id + 1_000_000}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _web.Http.GetAsync("/listings/not-a-number")).StatusCode);
+    }
+
+    [Fact]
     public async Task Health_endpoints_answer()
     {
         Assert.Equal(HttpStatusCode.OK, (await _web.Http.GetAsync("/health/live")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await _web.Http.GetAsync("/health/ready")).StatusCode);
     }
+
+    [GeneratedRegex("<script(?![^>]*\\bsrc=)", RegexOptions.IgnoreCase)]
+    private static partial Regex InlineScript();
 
     [GeneratedRegex(@"https://digest\.test/preferences/[A-Za-z0-9_-]+")]
     private static partial Regex ManageLink();

@@ -15,7 +15,14 @@ public static class RetryBackoff
     /// <param name="failures">How many times in a row it has failed now, 1 or more.</param>
     public static Duration After(Duration first, int failures)
     {
+        var (shortest, longest) = Range(first, failures);
+        return shortest + (longest - shortest) * Random.Shared.NextDouble();
+    }
+
+    /// <summary>The shortest and longest wait <see cref="After"/> may give: what a check of a stored retry time compares with.</summary>
+    public static (Duration Shortest, Duration Longest) Range(Duration first, int failures)
+    {
         var seconds = Math.Min(first.TotalSeconds * Math.Pow(2, Math.Max(0, failures - 1)), Longest.TotalSeconds);
-        return Duration.FromSeconds(seconds * (0.5 + Random.Shared.NextDouble() / 2));
+        return (Duration.FromSeconds(seconds / 2), Duration.FromSeconds(seconds));
     }
 }

@@ -43,3 +43,17 @@ RETURNING identity_key, (xmax = 0) AS inserted;
 -- name: count-listings
 -- How many listings are stored; for the CLI's summary.
 SELECT count(*) FROM listings;
+
+-- name: get-listing
+-- One listing as its public page shows it (the page of ours an email links to when the source gave no link).
+SELECT id, title, summary, url, authors, source, published_at, first_seen_at
+FROM listings WHERE id = @id;
+
+-- name: find-listings
+-- Operators' search: listings whose title or abstract contains the text (case-insensitive, no ranking),
+-- newest first. A plain substring, not the topic language: an operator looks for a title they were sent.
+SELECT id, title, summary, url, authors, source, published_at, first_seen_at
+FROM listings
+WHERE strpos(lower(title), lower(@text)) > 0 OR strpos(lower(summary), lower(@text)) > 0
+ORDER BY coalesce(published_at, first_seen_at) DESC, id DESC
+LIMIT @limit;

@@ -8,6 +8,19 @@ namespace Digest.Data.Repositories;
 /// <summary>What a batch did: how many were new, how many known, and which identity keys were new.</summary>
 public sealed record UpsertResult(int Inserted, int Duplicate, IReadOnlySet<string> InsertedKeys);
 
+/// <summary>A stored listing as people and operators see it.</summary>
+public sealed record StoredListing
+{
+    public long Id { get; init; }
+    public string Title { get; init; } = "";
+    public string Summary { get; init; } = "";
+    public string? Url { get; init; }
+    public string[] Authors { get; init; } = [];
+    public string Source { get; init; } = "";
+    public DateTime? PublishedAt { get; init; }
+    public DateTime FirstSeenAt { get; init; }
+}
+
 /// <summary>Stores listings. Identity decides sameness; an existing listing is only ever enriched, never replaced.</summary>
 public sealed class ListingRepository(NpgsqlDataSource db, SqlCatalog sql)
 {
@@ -75,5 +88,18 @@ public sealed class ListingRepository(NpgsqlDataSource db, SqlCatalog sql)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql[Sql.CountListings], cancellationToken: ct));
+    }
+
+    public async Task<StoredListing?> GetAsync(long id, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<StoredListing>(new CommandDefinition(sql[Sql.GetListing], new { id }, cancellationToken: ct));
+    }
+
+    /// <summary>Listings whose title or abstract contains <paramref name="text"/>, newest first, at most <paramref name="limit"/>.</summary>
+    public async Task<IReadOnlyList<StoredListing>> FindAsync(string text, int limit, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<StoredListing>(new CommandDefinition(sql[Sql.FindListings], new { text, limit }, cancellationToken: ct))).AsList();
     }
 }

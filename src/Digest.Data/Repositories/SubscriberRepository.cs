@@ -27,7 +27,7 @@ public sealed class ExportedSubscriber
 public sealed record Suppression(string Email, string Reason, DateTime CreatedAt);
 
 /// <summary>People, their schedules and their topics. Topics are shared rows: a topic typed by many is stored once.</summary>
-public sealed class SubscriberRepository(NpgsqlDataSource db, SqlCatalog sql)
+public sealed partial class SubscriberRepository(NpgsqlDataSource db, SqlCatalog sql)
 {
     /// <summary>Adds or updates a person and replaces their topics, all in one transaction.</summary>
     public async Task<SaveSubscriberResult> SaveAsync(Subscriber subscriber, IReadOnlyList<(string Label, TopicQuery Query)> topics, CancellationToken ct = default)

@@ -20,6 +20,8 @@ public static class DigestCli
         root.Subcommands.Add(SendNowCommand.Create(overrides));
         root.Subcommands.Add(DigestsCommands.Create(overrides));
         root.Subcommands.Add(SourcesCommands.Create(overrides));
+        root.Subcommands.Add(StatsCommand.Create(overrides));
+        root.Subcommands.Add(ListingsCommands.Create(overrides));
         root.Subcommands.Add(LocalDbCommand.Create());
         root.Subcommands.Add(HealthCommand.Create());
         return root;

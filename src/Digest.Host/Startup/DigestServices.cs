@@ -22,6 +22,7 @@ public static class DigestServices
         services.AddSingleton(_ => DataSourceFactory.Create(boot.ConnectionString));
         services.AddSingleton(_ => SqlCatalog.Load());
         services.AddSingleton<ListingRepository>();
+        services.AddSingleton<StatsRepository>();
         services.AddSingleton<SubscriberRepository>();
         services.AddSingleton<SubscriptionRepository>();
         services.AddSingleton<NoticeRepository>();
