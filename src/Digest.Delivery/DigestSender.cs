@@ -34,14 +34,16 @@ public sealed class DigestSender(
     public async Task<SendSummary> SendDueAsync(CancellationToken ct = default)
     {
         var total = new SendSummary(0, 0, 0, 0);
-        var next = ClaimAndLoadAsync(ct);
+        // Digests of one run share listings and topics: each snippet is cut once per run, not once per digest.
+        var snippets = new SnippetCache();
+        var next = ClaimAndLoadAsync(snippets, ct);
         while (true)
         {
             var (batch, loaded) = await next;
             if (loaded is null) break;
             // The next batch is claimed and read while this one is sent: the database's work overlaps the relay's.
             // Should sending end by an error or cancellation, that batch stays claimed, unsent, until its lease ends.
-            next = ct.IsCancellationRequested ? Task.FromResult(Nothing) : ClaimAndLoadAsync(ct);
+            next = ct.IsCancellationRequested ? Task.FromResult(Nothing) : ClaimAndLoadAsync(snippets, ct);
             var results = new SendSummary[batch.Count];
             // COMMIT (see SendOneAsync), for several digests at once: after a digest's commit it is 'sent' and no worker
             // sends it again. A commit gathers at most as many digests as there are connections and waits at most
@@ -77,14 +79,15 @@ public sealed class DigestSender(
 
     private static readonly (IReadOnlyList<ClaimedDigest>, SendBatch?) Nothing = ([], null);
 
-    private async Task<(IReadOnlyList<ClaimedDigest> Batch, SendBatch? Loaded)> ClaimAndLoadAsync(CancellationToken ct)
+    private async Task<(IReadOnlyList<ClaimedDigest> Batch, SendBatch? Loaded)> ClaimAndLoadAsync(SnippetCache snippets, CancellationToken ct)
     {
         // CLAIM. A crash after this line: these digests stay 'sending' until the lease ends, then
         // another worker claims them again. Nothing is lost; nothing was sent yet.
         var batch = await digests.ClaimAsync(settings.BatchSize, settings.Lease, ct);
         if (batch.Count == 0) return Nothing;
-        // One read for the whole batch (recipients, entries, topic labels): three queries, not three per digest.
-        var loaded = await digests.LoadBatchAsync(batch, ct);
+        // One read for the whole batch (recipients, entries, topic labels, snippets not cut yet this run): four
+        // queries, not four per digest.
+        var loaded = await digests.LoadBatchAsync(batch, snippets, ct);
         return (batch, loaded);
     }
 
