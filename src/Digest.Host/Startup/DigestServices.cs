@@ -101,7 +101,6 @@ public static class DigestServices
             return new SignupSettings(Duration.FromHours(o.ConfirmLifetimeHours), Duration.FromMinutes(o.ResendAfterMinutes));
         });
         services.AddSingleton<NoticeSender>();
-        services.AddSingleton<Jobs.DigestCycle>();
         services.AddSingleton<Admin.SubscriberCsv>();
         services.AddValidatedOptions<AdminOptions>(AdminOptions.Section);
         return services;
