@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Dapper;
+using Digest.Data.Repositories;
 using Digest.Delivery;
 using Digest.Host.Options;
 using Digest.Host.Startup;
@@ -54,6 +55,7 @@ public sealed class DeliverBenchmark : IBenchmark
         var watch = Stopwatch.StartNew();
         await SeedAsync(context.ConnectionString, digests, ct);
         context.Report("seeded due digests", $"{digests:N0} × 10 items in {watch.Elapsed.TotalSeconds:0.0} s");
+        await BatchReadFiguresAsync(context, host, ct);
 
         watch.Restart();
         var process = Process.GetCurrentProcess();
@@ -63,6 +65,31 @@ public sealed class DeliverBenchmark : IBenchmark
         context.Report("sent by the sender (claim → commit)", $"{summary.Sent:N0} in {seconds:0.0} s = {summary.Sent / seconds:N0} messages/s");
         context.Report("failed / retrying", $"{summary.Failed} / {summary.Retrying}");
         context.Report("peak working set", $"{process.PeakWorkingSet64 / 1048576:N0} MB");
+    }
+
+    /// <summary>
+    /// Reading claimed batches as the sender does, read-only, on the same digests twice: each batch cutting its own
+    /// snippets, then with one run's snippets reused from batch to batch (what the sender does).
+    /// </summary>
+    private static async Task BatchReadFiguresAsync(BenchmarkContext context, IHost host, CancellationToken ct)
+    {
+        var repository = host.Services.GetRequiredService<DigestRepository>();
+        var batchSize = host.Services.GetRequiredService<DeliverySettings>().BatchSize;
+        List<ClaimedDigest> all;
+        await using (var db = new NpgsqlConnection(context.ConnectionString))
+            all = (await db.QueryAsync<ClaimedDigest>(
+                "SELECT id, subscriber_id, period, attempts, due_at FROM digests ORDER BY id LIMIT 20 * @batchSize", new { batchSize })).ToList();
+        var batches = all.Chunk(batchSize).ToList();
+        await repository.LoadBatchAsync(batches[0], null, ct);
+        var alone = Stopwatch.StartNew();
+        foreach (var batch in batches) await repository.LoadBatchAsync(batch, new SnippetCache(), ct);
+        var aloneMs = alone.Elapsed.TotalMilliseconds / batches.Count;
+        var shared = new SnippetCache();
+        var reused = Stopwatch.StartNew();
+        foreach (var batch in batches) await repository.LoadBatchAsync(batch, shared, ct);
+        var reusedMs = reused.Elapsed.TotalMilliseconds / batches.Count;
+        context.Report($"reading a batch of {batchSize}, snippets cut per batch", $"{aloneMs:N0} ms");
+        context.Report("  with the run's snippets reused", $"{reusedMs:N0} ms ({aloneMs / reusedMs:0.0}× faster; {shared.Count:N0} snippets cut for {batches.Count} batches)");
     }
 
     private static async Task<EmailMessage> SampleMessageAsync(IHost host, CancellationToken ct)
