@@ -95,6 +95,7 @@ public static class Sql
     public const string GetNoticeRecipient = "get-notice-recipient";
     public const string GetBatchRecipients = "get-batch-recipients";
     public const string GetBatchEntries = "get-batch-entries";
+    public const string GetSnippets = "get-snippets";
     public const string GetBatchTopicLabels = "get-batch-topic-labels";
 
     public const string InsertBounce = "insert-bounce";

@@ -41,7 +41,9 @@ public sealed class DigestSender(
         await using var heartbeat = new ClaimHeartbeat(settings.Lease, log,
             (claims, token) => digests.ExtendClaimsAsync(claims, settings.Lease, token), digests.ReleaseClaimsAsync);
         var total = new SendSummary(0, 0, 0, 0);
-        var next = ClaimAndLoadAsync(heartbeat, ct);
+        // Digests of one run share listings and topics: each snippet is cut once per run, not once per digest.
+        var snippets = new SnippetCache();
+        var next = ClaimAndLoadAsync(heartbeat, snippets, ct);
         try
         {
             while (true)
@@ -49,7 +51,7 @@ public sealed class DigestSender(
                 var (batch, loaded) = await next;
                 if (loaded is null) break;
                 // The next batch is claimed and read while this one is sent: the database's work overlaps the relay's.
-                next = ct.IsCancellationRequested ? Task.FromResult(Nothing) : ClaimAndLoadAsync(heartbeat, ct);
+                next = ct.IsCancellationRequested ? Task.FromResult(Nothing) : ClaimAndLoadAsync(heartbeat, snippets, ct);
                 total = (await SendBatchAsync(batch, loaded, heartbeat, ct)).Aggregate(total, Add);
                 if (total.StoppedBecause is not null)
                 {
@@ -102,7 +104,7 @@ public sealed class DigestSender(
 
     private static readonly (IReadOnlyList<ClaimedDigest>, SendBatch?) Nothing = ([], null);
 
-    private async Task<(IReadOnlyList<ClaimedDigest> Batch, SendBatch? Loaded)> ClaimAndLoadAsync(ClaimHeartbeat heartbeat, CancellationToken ct)
+    private async Task<(IReadOnlyList<ClaimedDigest> Batch, SendBatch? Loaded)> ClaimAndLoadAsync(ClaimHeartbeat heartbeat, SnippetCache snippets, CancellationToken ct)
     {
         // CLAIM. A crash after this line: these digests stay 'sending' until the lease ends (it is short: the
         // heartbeat renews it while this worker lives), then another worker claims them again. Nothing is lost;
@@ -110,8 +112,9 @@ public sealed class DigestSender(
         var batch = await digests.ClaimAsync(settings.BatchSize, settings.Lease, ct);
         if (batch.Count == 0) return Nothing;
         heartbeat.Hold(batch.Select(Claim));
-        // One read for the whole batch (recipients, entries, topic labels): three queries, not three per digest.
-        var loaded = await digests.LoadBatchAsync(batch, ct);
+        // One read for the whole batch (recipients, entries, topic labels, snippets not cut yet this run): four
+        // queries, not four per digest.
+        var loaded = await digests.LoadBatchAsync(batch, snippets, ct);
         return (batch, loaded);
     }
 

@@ -46,6 +46,32 @@ public sealed class PlanningTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task People_who_get_the_same_listing_for_different_topics_each_see_their_own_words_highlighted()
+    {
+        await StoreAsync(Paper("shared", "Learning dynamics of small networks",
+            "We observe grokking on modular arithmetic tasks, and later grokking again on larger modular arithmetic tasks."));
+        var grokking = await SubscribeAsync(3, "grokking");
+        var arithmetic = await SubscribeAsync(3, "\"modular arithmetic\"");
+        var both = await SubscribeAsync(3, "grokking", "\"modular arithmetic\"");
+
+        await PlanAsync(days: 1);
+
+        // One sending run reads them in one batch and again in a later one: snippets cut once are reused, by topics.
+        var snippets = new SnippetCache();
+        foreach (var round in new[] { "first batch", "later batch" })
+        {
+            var batch = await DigestsAsync([grokking, arithmetic, both], days: 1, snippets);
+            Assert.Contains("\u0002grokking\u0003", batch[grokking], StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("\u0002modular\u0003", batch[grokking], StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("\u0002modular\u0003", batch[arithmetic], StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("\u0002grokking\u0003", batch[arithmetic], StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("\u0002grokking\u0003", batch[both], StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("\u0002modular\u0003", batch[both], StringComparison.OrdinalIgnoreCase);
+        }
+        Assert.Equal(3, snippets.Count);
+    }
+
+    [Fact]
     public async Task A_topic_with_an_exclusion_that_excludes_nothing_ranks_exactly_like_the_topic_without_it()
     {
         await StoreAsync(
@@ -203,6 +229,17 @@ public sealed class PlanningTests : IAsyncLifetime
             "SELECT id, subscriber_id, period, attempts, due_at FROM digests WHERE subscriber_id = @subscriberId AND period = @period",
             new { subscriberId, period = Period(days) });
         return (await _host.Get<DigestRepository>().LoadBatchAsync([digest])).Entries(digest);
+    }
+
+    /// <summary>The snippet of each person's one listing, read as the sender reads a batch of their digests.</summary>
+    private async Task<Dictionary<long, string>> DigestsAsync(long[] subscriberIds, int days, SnippetCache snippets)
+    {
+        await using var db = new NpgsqlConnection(_host.ConnectionString);
+        var digests = (await db.QueryAsync<ClaimedDigest>(
+            "SELECT id, subscriber_id, period, attempts, due_at FROM digests WHERE subscriber_id = ANY(@subscriberIds) AND period = @period",
+            new { subscriberIds, period = Period(days) })).ToList();
+        var batch = await _host.Get<DigestRepository>().LoadBatchAsync(digests, snippets);
+        return digests.ToDictionary(d => d.SubscriberId, d => Assert.Single(batch.Entries(d)).Snippet);
     }
 
     private async Task<string> StatusAsync(long subscriberId, int days)

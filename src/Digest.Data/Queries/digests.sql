@@ -103,15 +103,13 @@ WHERE s.id = ANY(@subscriber_ids);
 -- name: get-batch-entries
 -- The listings of every digest of a claimed batch in rank order, with what the email shows of each: the
 -- person's topics that matched it when planned, by the labels they have now (a topic removed since is not
--- shown), and a snippet highlighting their words, never an excluded one (the abstract's start when none is left),
--- with the abstract it was cut from, so the email can mark an end cut mid-sentence.
+-- shown), and the ids of those same topics, which with the listing decide its snippet (get-snippets): many
+-- digests share a listing and topics, so the sender cuts each snippet once and reuses it.
 SELECT d.id AS digest_id, l.id AS listing_id, l.title, l.url, l.authors, l.published_at, l.summary, x.rank::smallint AS rank,
        ARRAY(SELECT st.label FROM subscriber_topics st WHERE st.subscriber_id = d.subscriber_id AND st.topic_id = ANY(m.topic_ids)
              ORDER BY st.position) AS matched_topics,
-       digest_snippet(l.summary,
-                      (SELECT string_agg('(' || t.positive_query::text || ')', ' | ')::tsquery
-                       FROM subscriber_topics st JOIN topics t ON t.id = st.topic_id
-                       WHERE st.subscriber_id = d.subscriber_id AND st.topic_id = ANY(m.topic_ids))) AS snippet
+       ARRAY(SELECT st.topic_id FROM subscriber_topics st WHERE st.subscriber_id = d.subscriber_id AND st.topic_id = ANY(m.topic_ids)
+             ORDER BY st.topic_id) AS snippet_topic_ids
 FROM digests d
 CROSS JOIN LATERAL unnest(d.listing_ids, d.matched_topics) WITH ORDINALITY AS x(listing_id, matched, rank)
 CROSS JOIN LATERAL (SELECT ARRAY(SELECT t.topic_id FROM unnest(d.topic_ids) WITH ORDINALITY AS t(topic_id, k)
@@ -119,6 +117,20 @@ CROSS JOIN LATERAL (SELECT ARRAY(SELECT t.topic_id FROM unnest(d.topic_ids) WITH
 JOIN listings l ON l.id = x.listing_id
 WHERE d.id = ANY(@digest_ids)
 ORDER BY d.id, x.rank;
+
+-- name: get-snippets
+-- The snippet of listing @listing_ids[n] for the topics paired with n in (@topic_pairs, @topic_ids): a part of
+-- the abstract highlighting those topics' words, never an excluded one (the abstract's start when none is left),
+-- with the abstract it was cut from, so the email can mark an end cut mid-sentence.
+WITH queries AS (
+    SELECT x.n, string_agg('(' || t.positive_query::text || ')', ' | ')::tsquery AS query
+    FROM unnest(@topic_pairs::int[], @topic_ids::bigint[]) AS x(n, topic_id)
+    JOIN topics t ON t.id = x.topic_id
+    GROUP BY x.n)
+SELECT p.n::int AS pair, digest_snippet(l.summary, q.query) AS snippet
+FROM unnest(@listing_ids::bigint[]) WITH ORDINALITY AS p(listing_id, n)
+JOIN listings l ON l.id = p.listing_id
+LEFT JOIN queries q ON q.n = p.n;
 
 -- name: get-batch-topic-labels
 -- The topic labels (in their order) of the people of a claimed batch, for the email's footer.

@@ -86,22 +86,60 @@ public sealed class DigestRepository(NpgsqlDataSource db, SqlCatalog sql)
     public Task ReleaseClaimsAsync(IReadOnlyCollection<(long Id, int Attempts)> claims, CancellationToken ct = default) =>
         Execute(Sql.ReleaseDigestClaims, new { ids = claims.Select(c => c.Id).ToArray(), attempts = claims.Select(c => c.Attempts).ToArray() }, ct);
 
-    /// <summary>Recipients, entries and topic labels of a claimed batch, each in one query.</summary>
-    public async Task<SendBatch> LoadBatchAsync(IReadOnlyList<ClaimedDigest> batch, CancellationToken ct = default)
+    /// <summary>
+    /// Recipients, entries and topic labels of a claimed batch, each in one query, and the snippets
+    /// <paramref name="snippets"/> does not hold yet in one more.
+    /// </summary>
+    public async Task<SendBatch> LoadBatchAsync(IReadOnlyList<ClaimedDigest> batch, SnippetCache? snippets = null, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(batch);
+        snippets ??= new SnippetCache();
         var digestIds = batch.Select(d => d.Id).ToArray();
         var subscriberIds = batch.Select(d => d.SubscriberId).Distinct().ToArray();
         await using var connection = await db.OpenConnectionAsync(ct);
         var people = await connection.QueryAsync<SubscriberRow>(new CommandDefinition(sql[Sql.GetBatchRecipients],
             new { subscriber_ids = subscriberIds }, cancellationToken: ct));
-        var entries = await connection.QueryAsync<DigestEntry>(new CommandDefinition(sql[Sql.GetBatchEntries],
-            new { digest_ids = digestIds }, cancellationToken: ct));
+        var rows = (await connection.QueryAsync<BatchEntryRow>(new CommandDefinition(sql[Sql.GetBatchEntries],
+            new { digest_ids = digestIds }, cancellationToken: ct))).Select(r => (Row: r, Key: SnippetCache.Key(r.ListingId, r.SnippetTopicIds))).ToList();
         var labels = await connection.QueryAsync<(long SubscriberId, string Label)>(new CommandDefinition(sql[Sql.GetBatchTopicLabels],
             new { subscriber_ids = subscriberIds }, cancellationToken: ct));
+        var cut = await CutMissingSnippetsAsync(connection, rows, snippets, ct);
+        var entries = rows.Select(r => (DigestEntry)(r.Row with
+        {
+            Snippet = cut.GetValueOrDefault(r.Key) ?? (snippets.TryGet(r.Key, out var known) ? known : ""),
+        }));
         return new SendBatch(
             people.ToDictionary(p => p.Id, p => new DigestRecipient(p.ToSubscriber(), p.Suppressed)),
             entries.ToLookup(e => e.DigestId),
             labels.ToLookup(l => l.SubscriberId, l => l.Label));
+    }
+
+    /// <summary>Cuts each (listing, topics) snippet of <paramref name="rows"/> the cache lacks, once, in one query.</summary>
+    private async Task<Dictionary<string, string>> CutMissingSnippetsAsync(NpgsqlConnection connection,
+        List<(BatchEntryRow Row, string Key)> rows, SnippetCache snippets, CancellationToken ct)
+    {
+        var fresh = new Dictionary<string, string>(StringComparer.Ordinal);
+        var missing = rows.Where(r => !snippets.TryGet(r.Key, out _)).DistinctBy(r => r.Key).ToList();
+        if (missing.Count == 0) return fresh;
+        var pairs = missing.SelectMany((r, n) => r.Row.SnippetTopicIds.Select(t => (Pair: n + 1, TopicId: t))).ToList();
+        var cut = await connection.QueryAsync<(int Pair, string Snippet)>(new CommandDefinition(sql[Sql.GetSnippets], new
+        {
+            listing_ids = missing.Select(r => r.Row.ListingId).ToArray(),
+            topic_pairs = pairs.Select(p => p.Pair).ToArray(),
+            topic_ids = pairs.Select(p => p.TopicId).ToArray(),
+        }, cancellationToken: ct));
+        foreach (var (pair, snippet) in cut)
+        {
+            fresh[missing[pair - 1].Key] = snippet;
+            snippets.Add(missing[pair - 1].Key, snippet);
+        }
+        return fresh;
+    }
+
+    /// <summary>An entry as read for a batch, with the topics that decide its snippet.</summary>
+    private sealed record BatchEntryRow : DigestEntry
+    {
+        public long[] SnippetTopicIds { get; init; } = [];
     }
 
     /// <summary>What <paramref name="subscriber"/>'s next digest could hold now, unranked, without planning anything.</summary>

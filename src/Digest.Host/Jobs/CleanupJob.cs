@@ -12,8 +12,9 @@ public sealed class CleanupJob(JobRunner runner, SubscriptionRepository subscrip
 
     [JobDisplayName("Clean up")]
     public Task RunAsync(PerformContext? context, CancellationToken ct) => runner.RunAsync(Id, context, async token =>
-    {
-        var expired = await subscriptions.ExpireUnconfirmedAsync(clock.GetCurrentInstant() - signup.ConfirmLifetime, token);
-        return $"{expired} unconfirmed sign-up(s) forgotten";
-    }, ct);
+        $"{await ForgetExpiredSignupsAsync(token)} unconfirmed sign-up(s) forgotten", ct);
+
+    /// <summary>The step itself (also one step of <see cref="DigestCycle"/>): how many sign-ups were forgotten.</summary>
+    public Task<int> ForgetExpiredSignupsAsync(CancellationToken ct) =>
+        subscriptions.ExpireUnconfirmedAsync(clock.GetCurrentInstant() - signup.ConfirmLifetime, ct);
 }

@@ -12,7 +12,10 @@ public sealed class FeedsJob(JobRunner runner, FeedPuller feeds)
     [JobDisplayName("Pull due feed sources")]
     public Task RunAsync(PerformContext? context, CancellationToken ct) => runner.RunAsync(Id, context, async token =>
     {
-        var pulled = await feeds.PullDueAsync(token);
+        var pulled = await PullAsync(token);
         return $"{pulled.Count} source(s) pulled, {pulled.Sum(r => r.Inserted)} new listings";
     }, ct);
+
+    /// <summary>The step itself (also one step of <see cref="DigestCycle"/>).</summary>
+    public Task<IReadOnlyList<IngestReport>> PullAsync(CancellationToken ct) => feeds.PullDueAsync(ct);
 }

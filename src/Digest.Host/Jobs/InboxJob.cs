@@ -14,8 +14,11 @@ public sealed class InboxJob(JobRunner runner, InboxFolder inbox, IOptions<Inges
     [JobDisplayName("Ingest the inbox folder")]
     public Task RunAsync(PerformContext? context, CancellationToken ct) => runner.RunAsync(Id, context, async token =>
     {
-        if (ingest.Value.InboxDirectory is not { Length: > 0 } folder) return "no inbox folder configured";
-        var reports = await inbox.ScanAsync(folder, ingest.Value.InboxSource, token);
+        if (await IngestAsync(token) is not { } reports) return "no inbox folder configured";
         return $"{reports.Count} file(s) ingested, {reports.Sum(r => r.Inserted)} new listings";
     }, ct);
+
+    /// <summary>The step itself (also one step of <see cref="DigestCycle"/>); null when no inbox folder is configured.</summary>
+    public async Task<IReadOnlyList<IngestReport>?> IngestAsync(CancellationToken ct) =>
+        ingest.Value.InboxDirectory is { Length: > 0 } folder ? await inbox.ScanAsync(folder, ingest.Value.InboxSource, ct) : null;
 }

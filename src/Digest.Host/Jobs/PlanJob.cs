@@ -16,10 +16,20 @@ public sealed class PlanJob(JobRunner runner, DigestPlanner planner, SendFanOut 
     [JobDisplayName("Plan due digests")]
     public Task RunAsync(PerformContext? context, CancellationToken ct) => runner.RunAsync(Id, context, async token =>
     {
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var plan = await planner.PlanAsync(everyone: false, token);
-        DigestMetrics.CycleSeconds.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+        var plan = await PlanAsync(everyone: false, token);
         var senders = plan.Ready > 0 ? fanOut.Start() : 0;
         return $"{plan.Ready} digests planned, {plan.Empty} with nothing new, {senders} send job(s) started";
     }, ct);
+
+    /// <summary>
+    /// The step itself, without starting send jobs (also one step of <see cref="DigestCycle"/>, which sends in its own
+    /// process); <paramref name="everyone"/> plans for everyone active, due or not.
+    /// </summary>
+    public async Task<PlanSummary> PlanAsync(bool everyone, CancellationToken ct)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var plan = await planner.PlanAsync(everyone, ct);
+        DigestMetrics.CycleSeconds.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+        return plan;
+    }
 }

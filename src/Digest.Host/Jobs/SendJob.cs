@@ -12,11 +12,14 @@ namespace Digest.Host.Jobs;
 public sealed class SendJob(DigestSender digests, NoticeSender notices)
 {
     [JobDisplayName("Send notices and digests")]
-    public async Task SendAsync(CancellationToken ct)
+    public Task SendAsync(CancellationToken ct) => SendDueAsync(ct);
+
+    /// <summary>The step itself (also the last step of <see cref="DigestCycle"/>): how many notices went, and how the digests did.</summary>
+    public async Task<(int Notices, SendSummary Digests)> SendDueAsync(CancellationToken ct)
     {
         // Notices first: a confirmation someone is waiting for should not queue behind a morning's digests.
-        await notices.SendDueAsync(ct);
-        await digests.SendDueAsync(ct);
+        var noticed = await notices.SendDueAsync(ct);
+        return (noticed, await digests.SendDueAsync(ct));
     }
 
     [JobDisplayName("Send notices")]

@@ -44,6 +44,15 @@ public static class DigestScheduling
             .UseRecommendedSerializerSettings());
         services.AddSingleton<OutboxRepository>();
         services.AddSingleton<SendFanOut>();
+        // The jobs and their steps: a worker's Hangfire server runs them as jobs, and send-now runs the same steps
+        // in one turn in its own process (DigestCycle).
+        services.AddSingleton<JobRunner>();
+        services.AddSingleton<FeedsJob>();
+        services.AddSingleton<InboxJob>();
+        services.AddSingleton<PlanJob>();
+        services.AddSingleton<CleanupJob>();
+        services.AddSingleton<SendJob>();
+        services.AddSingleton<DigestCycle>();
         return services;
     }
 
@@ -65,7 +74,6 @@ public static class DigestScheduling
             server.WorkerCount = o.WorkerCount;
             server.SchedulePollingInterval = TimeSpan.FromSeconds(o.SchedulePollSeconds);
         });
-        services.AddSingleton<JobRunner>();
         services.AddHostedService<RecurringJobs>();
         return services;
     }

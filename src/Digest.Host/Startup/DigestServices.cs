@@ -125,7 +125,6 @@ public static class DigestServices
         services.AddSingleton(sp => new BounceMailbox(sp.GetRequiredService<BounceOptions>().Imap));
         services.AddSingleton<BounceMailboxReader>();
         services.AddDigestRetention();
-        services.AddSingleton<Jobs.DigestCycle>();
         services.AddSingleton<Admin.SubscriberCsv>();
         services.AddValidatedOptions<AdminOptions>(AdminOptions.Section);
         return services;

@@ -17,6 +17,9 @@ public sealed class SmtpConnector(SmtpOptions options, string heloName)
 
     public SmtpOptions Options => options;
 
+    /// <summary>Large enough for a whole digest with its headers, so one message is one write.</summary>
+    private const int WriteBufferBytes = 64 * 1024;
+
     public async Task<SmtpConnection> OpenAsync(CancellationToken ct)
     {
         // MailKit does not set TCP_NODELAY on sockets it opens: each message's last packet would then wait for the
@@ -27,7 +30,11 @@ public sealed class SmtpConnector(SmtpOptions options, string heloName)
         try
         {
             await socket.ConnectAsync(options.Host, options.Port, ct);
-            await client.ConnectAsync(socket, options.Host, options.Port, options.Security, ct);
+            // MailKit writes a message in small pieces, and with TCP_NODELAY each would leave as a packet of its own,
+            // waking the relay and us once per piece. A buffer in between gathers them until MailKit flushes (after
+            // each command group and at the message's end) or reads the reply (a buffered stream flushes first).
+            var stream = new BufferedStream(new NetworkStream(socket, ownsSocket: false), WriteBufferBytes);
+            await client.ConnectAsync(stream, options.Host, options.Port, options.Security, ct);
             if (options.WantsAuth) await AuthenticateAsync(client, ct);
             return new SmtpConnection(client, socket);
         }
