@@ -176,6 +176,34 @@ public sealed class IdentityTests : IAsyncLifetime
         Assert.Equal(400, await LiveListingsAsync());
     }
 
+    [Fact]
+    public async Task Listings_stored_before_identity_keys_get_theirs_and_the_copies_one_key_kept_apart_merge_into_the_older()
+    {
+        await using (var db = new NpgsqlConnection(_host.ConnectionString))
+        {
+            // The schema before 0015, holding what one key per listing let in: a page copy and a feed copy of
+            // one paper, and two papers called "Introduction" (one with an id) that must stay two.
+            await db.ExecuteAsync("""
+                DROP TABLE listing_keys; ALTER TABLE listings DROP COLUMN merged_into; DELETE FROM schema_migrations WHERE version = 15;
+                INSERT INTO listings (identity_key, external_id, url, title, summary, authors, source, first_seen_at) VALUES
+                    ('title:grokking at the edge of numerical stability', NULL, NULL, 'Grokking at the Edge of Numerical Stability', 'Page.', '{}', 'page', now() - interval '2 days'),
+                    ('arxiv:2501.04697', 'arXiv:2501.04697', 'https://arxiv.org/abs/2501.04697', 'Grokking at the edge of numerical stability', 'The feed copy.', '{Lucas Prieto}', 'feed', now() - interval '1 day'),
+                    ('title:introduction', NULL, NULL, 'Introduction', 'One.', '{}', 'page', now() - interval '2 days'),
+                    ('arxiv:2501.00001', 'arXiv:2501.00001', NULL, 'Introduction', 'Another.', '{}', 'feed', now() - interval '1 day');
+                """);
+        }
+
+        await new Digest.Data.Migrator(_host.Get<NpgsqlDataSource>()).MigrateAsync();
+        var rows = await ListingsAsync("numerical stability");
+        var bridge = await IngestAsync("bridge.rss");
+
+        Assert.Equal(2, rows.Count);
+        Assert.Equal((null, "https://arxiv.org/abs/2501.04697", "The feed copy."), (rows[0].MergedInto, rows[0].Url, rows[0].Summary));
+        Assert.Equal(rows[0].Id, rows[1].MergedInto);
+        Assert.Equal(3, await LiveListingsAsync());
+        Assert.Contains("seen 1, new 0, duplicate 1", bridge.Output);
+    }
+
     private DigestPlanner PlannerOn(int days) => new(_host.Get<PlanningRepository>(), new FixedClock(_today + Duration.FromDays(days)),
         _host.Get<DeliverySettings>(), NullLogger<DigestPlanner>.Instance);
 
