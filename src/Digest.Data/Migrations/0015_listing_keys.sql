@@ -13,3 +13,5 @@ CREATE INDEX listing_keys_listing_idx ON listing_keys (listing_id);
 -- show it, links to it still lead somewhere) but is never offered again: planning reads only listings
 -- with no merged_into.
 ALTER TABLE listings ADD COLUMN merged_into bigint REFERENCES listings (id) ON DELETE CASCADE;
+-- Found when a merge repoints the listings already merged into the one it merges away.
+CREATE INDEX listings_merged_into_idx ON listings (merged_into) WHERE merged_into IS NOT NULL;
