@@ -13,7 +13,16 @@ public sealed class Migrator(NpgsqlDataSource dataSource)
 {
     private const long LockId = 0x44_69_67_65_73_74; // "Digest"
 
-    public sealed record Migration(int Version, string Name, string Sql);
+    public sealed record Migration(int Version, string Name, string Sql)
+    {
+        /// <summary>Work in code that the SQL cannot do, run in the same transaction after it.</summary>
+        public Func<NpgsqlConnection, NpgsqlTransaction, SqlCatalog, CancellationToken, Task>? Then { get; init; }
+    }
+
+    private static readonly Dictionary<int, Func<NpgsqlConnection, NpgsqlTransaction, SqlCatalog, CancellationToken, Task>> CodeSteps = new()
+    {
+        [15] = Migrations.ListingKeysBackfill.RunAsync,
+    };
 
     public static IReadOnlyList<Migration> All()
     {
@@ -26,7 +35,7 @@ public sealed class Migrator(NpgsqlDataSource dataSource)
                 var version = int.Parse(file[..file.IndexOf('_', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
                 using var stream = assembly.GetManifestResourceStream(n)!;
                 using var reader = new StreamReader(stream, Encoding.UTF8);
-                return new Migration(version, file, reader.ReadToEnd());
+                return new Migration(version, file, reader.ReadToEnd()) { Then = CodeSteps.GetValueOrDefault(version) };
             })
             .OrderBy(m => m.Version)
             .ToList();
@@ -48,6 +57,7 @@ public sealed class Migrator(NpgsqlDataSource dataSource)
             {
                 await using var tx = await connection.BeginTransactionAsync(ct);
                 await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: tx, cancellationToken: ct));
+                if (migration.Then is { } then) await then(connection, tx, sql, ct);
                 await connection.ExecuteAsync(new CommandDefinition(sql[Sql.RecordMigration], new { version = migration.Version, name = migration.Name },
                     transaction: tx, cancellationToken: ct));
                 await tx.CommitAsync(ct);

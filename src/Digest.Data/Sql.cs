@@ -15,6 +15,11 @@ public static class Sql
     public const string AppliedMigrations = "applied-migrations";
     public const string RecordMigration = "record-migration";
     public const string UpsertStagedListings = "upsert-staged-listings";
+    public const string LockListingIdentity = "lock-listing-identity";
+    public const string FindStagedHits = "find-staged-hits";
+    public const string MergeStagedListings = "merge-staged-listings";
+    public const string ClaimStagedKeys = "claim-staged-keys";
+    public const string GetListingsForKeys = "get-listings-for-keys";
     public const string CountListings = "count-listings";
     public const string GetListing = "get-listing";
     public const string FindListings = "find-listings";

@@ -101,9 +101,8 @@ public sealed class Ingestor(ListingReader reader, ListingRepository listings, S
     {
         var result = await listings.UpsertAsync(batch.Select(b => b.Listing).ToList(), source, ct);
         if (!itemByItem) return (result, null);
-        // The first item with a new key made it new; a second copy in the same batch is a duplicate.
-        var fresh = new HashSet<string>(result.InsertedKeys, StringComparer.Ordinal);
-        return (result, batch.Select(b => new ItemOutcome(b.Line, fresh.Remove(b.Listing.IdentityKey) ? "new" : "duplicate", b.Listing.Title, null)).ToList());
+        // The first copy of a new listing made it new; any other copy, in this batch or stored, is a duplicate.
+        return (result, batch.Select((b, i) => new ItemOutcome(b.Line, result.NewItems.Contains(i) ? "new" : "duplicate", b.Listing.Title, null)).ToList());
     }
 
 }

@@ -5,18 +5,52 @@ using System.Text.RegularExpressions;
 namespace Digest.Core.Listings;
 
 /// <summary>
-/// Decides when two listings are the same thing. A stable id wins where one exists (arXiv id, DOI),
-/// then a canonical URL, and only then the normalised title: scraped pages carry nothing better.
+/// Decides when two listings are the same thing. A listing carries several identity keys, one of each kind
+/// its copies gave: arXiv id, DOI, canonical URL and the folded title. Two copies are one listing when they
+/// share any key, except that a title never joins two copies that name different papers by the same kind
+/// of id (see <see cref="ListingGroups"/>). The first key (the strongest) is the one a listing is stored under.
 /// </summary>
 public static partial class ListingIdentity
 {
-    public static string KeyFor(Listing listing)
+    /// <summary>Key kinds that name one thing each; the title is the weak kind.</summary>
+    public const string ArxivKind = "arxiv", DoiKind = "doi", UrlKind = "url", TitleKind = "title";
+
+    // A title key only for titles that name one paper: short, generic titles ("Introduction", "Book review")
+    // are shared by many papers. A copy with nothing else keeps its title as its only key, as it always did.
+    private const int TitleKeyMinWords = 3;
+    private const int TitleKeyMinLength = 20;
+
+    public static string KeyFor(Listing listing) => KeysFor(listing)[0];
+
+    /// <summary>Every identity key of one copy, strongest first: arXiv id, DOI, canonical URL, folded title.</summary>
+    public static IReadOnlyList<string> KeysFor(Listing listing)
     {
         ArgumentNullException.ThrowIfNull(listing);
-        return ArxivIdKey(listing.ExternalId) ?? ArxivUrlKey(listing.Url)
-            ?? DoiKey(listing.ExternalId) ?? DoiKey(listing.Url)
-            ?? UrlKey(listing.Url)
-            ?? "title:" + NormaliseTitle(listing.Title);
+        var keys = new List<string>(4);
+        var arxiv = ArxivIdKey(listing.ExternalId) ?? ArxivUrlKey(listing.Url);
+        var doi = DoiKey(listing.ExternalId) ?? DoiKey(listing.Url);
+        if (arxiv is not null) keys.Add(arxiv);
+        if (doi is not null) keys.Add(doi);
+        // An arXiv or DOI link says no more than its id, and its versions would only add keys.
+        if (ArxivUrlKey(listing.Url) is null && DoiKey(listing.Url) is null && UrlKey(listing.Url) is { } url) keys.Add(url);
+        var title = NormaliseTitle(listing.Title);
+        if (keys.Count == 0 || NamesOnePaper(title)) keys.Add(TitleKind + ":" + title);
+        return keys;
+    }
+
+    /// <summary>The kind of a key: the part before its first colon.</summary>
+    public static string KindOf(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var colon = key.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? key : key[..colon];
+    }
+
+    /// <summary>Whether a folded title is specific enough to join copies from different sources.</summary>
+    public static bool NamesOnePaper(string normalisedTitle)
+    {
+        ArgumentNullException.ThrowIfNull(normalisedTitle);
+        return normalisedTitle.Length >= TitleKeyMinLength && normalisedTitle.Count(c => c == ' ') + 1 >= TitleKeyMinWords;
     }
 
     /// <summary>Lower case, accents folded, punctuation and runs of space collapsed to one space.</summary>

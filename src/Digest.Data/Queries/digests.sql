@@ -88,7 +88,7 @@ FROM listings l
 CROSS JOIN LATERAL (SELECT listing_search(l.title, l.summary) AS search OFFSET 0) v
 JOIN subscriber_topics st ON st.subscriber_id = @subscriber_id
 JOIN topics t ON t.id = st.topic_id AND v.search @@ t.query
-WHERE l.first_seen_at > @window_start
+WHERE l.first_seen_at > @window_start AND l.merged_into IS NULL
   AND NOT coalesce((SELECT pg_visible_in_snapshot(l.first_xid, p.snapshot) FROM previous p), false)
 GROUP BY l.id;
 

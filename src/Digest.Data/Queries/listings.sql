@@ -1,59 +1,156 @@
 -- name: create-listing-staging
--- The staging table a batch is COPYed into; private to the connection and emptied at each commit.
+-- The staging table a batch is COPYed into, one row per group of copies the code found to be one listing
+-- (grp numbers them, keys are all their identity keys, strongest first, id_kinds the kinds of id among them),
+-- and the listings each group's keys find. Private to the connection and emptied at each commit.
 CREATE TEMP TABLE IF NOT EXISTS listing_staging (
-    identity_key text, external_id text, url text, title text, summary text,
+    grp bigint, keys text[], id_kinds text[], external_id text, url text, title text, summary text,
     authors text[], tags text[], published_at timestamptz, extras jsonb
 ) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE IF NOT EXISTS staged_hits (grp bigint, listing_id bigint) ON COMMIT DELETE ROWS;
 
 -- name: copy-listing-staging
--- The batch's rows, written in binary by the ingest (column order is the writer's).
-COPY listing_staging (identity_key, external_id, url, title, summary, authors, tags, published_at, extras) FROM STDIN (FORMAT BINARY);
+-- The batch's groups, written in binary by the ingest (column order is the writer's).
+COPY listing_staging (grp, keys, id_kinds, external_id, url, title, summary, authors, tags, published_at, extras) FROM STDIN (FORMAT BINARY);
+
+-- name: lock-listing-identity
+-- One batch at a time decides which listings its copies are, until it commits: two ingests that meet on a
+-- new paper would otherwise each store it. The COPYs before it still run side by side.
+SELECT pg_advisory_xact_lock(7365015);
+
+-- name: find-staged-hits
+-- The stored listings each staged group is: those holding any of its keys. A title finds a listing only
+-- when the two do not carry different ids of one kind (two arXiv ids, two DOIs, two URLs name two things);
+-- ListingGroups applies the same rule inside a batch.
+DELETE FROM staged_hits;
+INSERT INTO staged_hits (grp, listing_id)
+SELECT DISTINCT s.grp, k.listing_id
+FROM listing_staging s
+CROSS JOIN LATERAL unnest(s.keys) AS mine(key)
+JOIN listing_keys k ON k.key = mine.key
+WHERE NOT starts_with(mine.key, 'title:')
+   OR NOT EXISTS (SELECT 1 FROM listing_keys other
+                  WHERE other.listing_id = k.listing_id AND split_part(other.key, ':', 1) = ANY (s.id_kinds));
+
+-- name: merge-staged-listings
+-- A group that finds several listings bridges copies stored apart: each is merged into the oldest (first
+-- seen first), which keeps its id, its first sight (so planning never offers it again to anyone who could
+-- see either) and gains the others' keys and the fields it lacked, from the oldest of them. A merged
+-- listing stays as a row pointing at the one it joined. A listing whose own survivor is merged away this
+-- round waits for the next; the caller repeats until nothing merges. Returns how many were merged.
+WITH ranked AS (
+    SELECT h.listing_id, first_value(h.listing_id) OVER (PARTITION BY h.grp ORDER BY l.first_seen_at, l.id) AS survivor
+    FROM staged_hits h JOIN listings l ON l.id = h.listing_id
+), losers AS (
+    SELECT r.listing_id AS loser, (array_agg(r.survivor ORDER BY s.first_seen_at, s.id))[1] AS survivor
+    FROM ranked r JOIN listings s ON s.id = r.survivor
+    WHERE r.listing_id <> r.survivor
+    GROUP BY r.listing_id
+), merges AS (
+    SELECT loser, survivor FROM losers WHERE survivor NOT IN (SELECT loser FROM losers)
+), moved_keys AS (
+    UPDATE listing_keys k SET listing_id = m.survivor FROM merges m WHERE k.listing_id = m.loser
+), moved_aliases AS (
+    UPDATE listings l SET merged_into = m.survivor FROM merges m WHERE l.merged_into = m.loser
+), retired AS (
+    UPDATE listings l SET merged_into = m.survivor, updated_at = now() FROM merges m WHERE l.id = m.loser
+), gained AS (
+    SELECT DISTINCT ON (m.survivor) m.survivor, o.external_id, o.url, o.summary, o.authors, o.tags, o.published_at, o.extras
+    FROM merges m JOIN listings o ON o.id = m.loser
+    ORDER BY m.survivor, o.first_seen_at, o.id
+), enriched AS (
+    UPDATE listings l SET
+        external_id  = coalesce(l.external_id, g.external_id),
+        url          = coalesce(l.url, g.url),
+        summary      = CASE WHEN length(g.summary) > length(l.summary) THEN g.summary ELSE l.summary END,
+        authors      = CASE WHEN cardinality(l.authors) = 0 THEN g.authors ELSE l.authors END,
+        tags         = CASE WHEN cardinality(l.tags) = 0 THEN g.tags ELSE l.tags END,
+        published_at = coalesce(l.published_at, g.published_at),
+        extras       = g.extras || l.extras,
+        updated_at   = now()
+    FROM gained g WHERE l.id = g.survivor
+)
+SELECT count(*)::int FROM merges;
 
 -- name: upsert-staged-listings
--- Inserts the staged batch, or fills in what an earlier copy of the same listing lacked: one set-based
--- statement per batch. Returns one row per identity inserted or enriched: inserted = true for new ones.
--- Re-ingesting the same file changes nothing, because an update only happens when it adds a missing field.
--- Copies of one listing within a batch are kept as one; its date is any copy's, so a dated copy beside an
--- undated one is never lost to which copy DISTINCT ON happens to keep. A listing retention has forgotten is
--- not stored again: it may have reached people already (see RetentionRepository).
-INSERT INTO listings AS l (identity_key, external_id, url, title, summary, authors, tags, published_at, extras, source)
-SELECT DISTINCT ON (identity_key) identity_key, external_id, url, title, summary, authors, tags,
-       coalesce(published_at, max(published_at) OVER (PARTITION BY identity_key)), extras, @source
+-- After merging, each staged group is one stored listing or none. A known one is enriched with what it
+-- lacked (an update only happens when it adds a missing field, so re-ingesting a file changes nothing) and
+-- is never new: its first sight stays, so no one is offered it again. The others are inserted. Every key
+-- of every group is then held by its listing (a key another listing holds stays there). A group with any
+-- key of a listing retention has forgotten is not stored again: it may have reached people already (see
+-- RetentionRepository). Returns the groups inserted.
+WITH targets AS (
+    SELECT grp, min(listing_id) AS listing_id FROM staged_hits GROUP BY grp
+), enriched AS (
+    UPDATE listings l SET
+        external_id  = coalesce(l.external_id, s.external_id),
+        url          = coalesce(l.url, s.url),
+        summary      = CASE WHEN length(s.summary) > length(l.summary) THEN s.summary ELSE l.summary END,
+        authors      = CASE WHEN cardinality(l.authors) = 0 THEN s.authors ELSE l.authors END,
+        tags         = CASE WHEN cardinality(l.tags) = 0 THEN s.tags ELSE l.tags END,
+        published_at = coalesce(l.published_at, s.published_at),
+        extras       = s.extras || l.extras,
+        updated_at   = now()
+    FROM listing_staging s JOIN targets t ON t.grp = s.grp
+    WHERE l.id = t.listing_id
+      AND (l.external_id IS NULL AND s.external_id IS NOT NULL
+        OR l.url IS NULL AND s.url IS NOT NULL
+        OR length(s.summary) > length(l.summary)
+        OR cardinality(l.authors) = 0 AND cardinality(s.authors) > 0
+        OR cardinality(l.tags) = 0 AND cardinality(s.tags) > 0
+        OR l.published_at IS NULL AND s.published_at IS NOT NULL
+        OR NOT (l.extras @> s.extras))
+), inserted AS (
+    INSERT INTO listings (identity_key, external_id, url, title, summary, authors, tags, published_at, extras, source)
+    SELECT s.keys[1], s.external_id, s.url, s.title, s.summary, s.authors, s.tags, s.published_at, s.extras, @source
+    FROM listing_staging s
+    WHERE NOT EXISTS (SELECT 1 FROM targets t WHERE t.grp = s.grp)
+      AND NOT EXISTS (SELECT 1 FROM unnest(s.keys) AS k(key) JOIN forgotten_listings f ON f.key = md5(k.key)::uuid)
+    ON CONFLICT (identity_key) DO NOTHING
+    RETURNING id, identity_key
+), keyed AS (
+    INSERT INTO listing_keys (key, listing_id)
+    SELECT k.key, coalesce(t.listing_id, i.id)
+    FROM listing_staging s
+    CROSS JOIN LATERAL unnest(s.keys) AS k(key)
+    LEFT JOIN targets t ON t.grp = s.grp
+    LEFT JOIN inserted i ON i.identity_key = s.keys[1]
+    WHERE coalesce(t.listing_id, i.id) IS NOT NULL
+    ON CONFLICT (key) DO NOTHING
+)
+SELECT s.grp FROM listing_staging s JOIN inserted i ON i.identity_key = s.keys[1];
+
+-- name: claim-staged-keys
+-- Backfill: every staged listing (grp is its id) takes the keys nobody holds yet, the oldest listing first,
+-- so of two copies stored apart the older holds a shared title.
+INSERT INTO listing_keys (key, listing_id)
+SELECT k.key, s.grp
 FROM listing_staging s
-WHERE NOT EXISTS (SELECT 1 FROM forgotten_listings f WHERE f.key = md5(s.identity_key)::uuid)
-ORDER BY identity_key
-ON CONFLICT (identity_key) DO UPDATE SET
-    external_id  = coalesce(l.external_id, excluded.external_id),
-    url          = coalesce(l.url, excluded.url),
-    summary      = CASE WHEN length(excluded.summary) > length(l.summary) THEN excluded.summary ELSE l.summary END,
-    authors      = CASE WHEN cardinality(l.authors) = 0 THEN excluded.authors ELSE l.authors END,
-    tags         = CASE WHEN cardinality(l.tags) = 0 THEN excluded.tags ELSE l.tags END,
-    published_at = coalesce(l.published_at, excluded.published_at),
-    extras       = excluded.extras || l.extras,
-    updated_at   = now()
-WHERE l.external_id IS NULL AND excluded.external_id IS NOT NULL
-   OR l.url IS NULL AND excluded.url IS NOT NULL
-   OR length(excluded.summary) > length(l.summary)
-   OR cardinality(l.authors) = 0 AND cardinality(excluded.authors) > 0
-   OR cardinality(l.tags) = 0 AND cardinality(excluded.tags) > 0
-   OR l.published_at IS NULL AND excluded.published_at IS NOT NULL
-   OR NOT (l.extras @> excluded.extras)
-RETURNING identity_key, (xmax = 0) AS inserted;
+JOIN listings l ON l.id = s.grp
+CROSS JOIN LATERAL unnest(s.keys) AS k(key)
+ORDER BY l.first_seen_at, l.id
+ON CONFLICT (key) DO NOTHING;
+
+-- name: get-listings-for-keys
+-- Backfill: the listings after @after with what their keys are made of, a page at a time in id order.
+SELECT id, title, external_id, url FROM listings WHERE id > @after ORDER BY id LIMIT @limit;
 
 -- name: count-listings
--- How many listings are stored; for the CLI's summary.
-SELECT count(*) FROM listings;
+-- How many listings are stored (those merged into another are not); for the CLI's summary.
+SELECT count(*) FROM listings WHERE merged_into IS NULL;
 
 -- name: get-listing
--- One listing as its public page shows it (the page of ours an email links to when the source gave no link).
-SELECT id, title, summary, url, authors, source, published_at, first_seen_at
-FROM listings WHERE id = @id;
+-- One listing as its public page shows it (the page of ours an email links to when the source gave no link);
+-- a listing merged into an older copy of the same paper shows that copy.
+SELECT l.id, l.title, l.summary, l.url, l.authors, l.source, l.published_at, l.first_seen_at
+FROM listings asked JOIN listings l ON l.id = coalesce(asked.merged_into, asked.id)
+WHERE asked.id = @id;
 
 -- name: find-listings
 -- Operators' search: listings whose title or abstract contains the text (case-insensitive, no ranking),
 -- newest first. A plain substring, not the topic language: an operator looks for a title they were sent.
 SELECT id, title, summary, url, authors, source, published_at, first_seen_at
 FROM listings
-WHERE strpos(lower(title), lower(@text)) > 0 OR strpos(lower(summary), lower(@text)) > 0
+WHERE merged_into IS NULL
+  AND (strpos(lower(title), lower(@text)) > 0 OR strpos(lower(summary), lower(@text)) > 0)
 ORDER BY coalesce(published_at, first_seen_at) DESC, id DESC
 LIMIT @limit;

@@ -25,11 +25,11 @@ ORDER BY s.id;
 SELECT pg_current_snapshot()::text;
 
 -- name: get-window-listings
--- The listings a cycle can choose from: first seen inside the lookback window, in id order; the date ages
--- them for ranking.
+-- The listings a cycle can choose from: first seen inside the lookback window and not merged into an older
+-- copy of the same paper, in id order; the date ages them for ranking.
 SELECT l.id, coalesce(l.published_at, l.first_seen_at) AS dated_at
 FROM listings l
-WHERE l.first_seen_at > @window_start
+WHERE l.first_seen_at > @window_start AND l.merged_into IS NULL
 ORDER BY l.id;
 
 -- name: get-previous-cycles
@@ -39,7 +39,7 @@ ORDER BY l.id;
 SELECT c.id,
        pg_snapshot_xmin(c.snapshot)::text::bigint AS xmin,
        ARRAY(SELECT pg_visible_in_snapshot(l.first_xid, c.snapshot) FROM listings l
-             WHERE l.first_seen_at > @window_start ORDER BY l.id) AS saw
+             WHERE l.first_seen_at > @window_start AND l.merged_into IS NULL ORDER BY l.id) AS saw
 FROM planning_cycles c
 WHERE c.id = ANY(@cycle_ids);
 
@@ -50,7 +50,7 @@ WHERE c.id = ANY(@cycle_ids);
 -- every listing ever stored and their wide rows (the README's planning figures say what it saves).
 CREATE TEMP TABLE match_window ON COMMIT DROP AS
 SELECT l.id, listing_search(l.title, l.summary) AS search
-FROM listings l WHERE l.first_seen_at > @window_start AND l.first_xid >= @since_xid::xid8;
+FROM listings l WHERE l.first_seen_at > @window_start AND l.first_xid >= @since_xid::xid8 AND l.merged_into IS NULL;
 CREATE INDEX ON match_window USING gin (search);
 ANALYZE match_window;
 

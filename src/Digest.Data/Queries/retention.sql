@@ -28,8 +28,9 @@ WHERE c.id IN (
 
 -- name: forget-listings
 -- Listings first seen before @before (the caller keeps that outside every planning window) that no digest
--- which may still be sent (ready, sending, or failed / cancelled and so resendable) holds. Their identity goes
--- into forgotten_listings in the same statement, and ingest skips those keys: nobody is offered them again.
+-- which may still be sent (ready, sending, or failed / cancelled and so resendable) holds. Every identity key
+-- they hold (see listing_keys) goes into forgotten_listings in the same statement, and ingest skips
+-- a copy with any of those keys: nobody is offered them again. Listings merged into one go with it (cascade).
 -- Only a digest planned before @held_before (the caller passes @before plus the planning window) can hold a
 -- listing that old: the rest are not read.
 WITH held AS MATERIALIZED (
@@ -37,14 +38,20 @@ WITH held AS MATERIALIZED (
     WHERE d.status IN ('ready', 'sending', 'failed', 'cancelled') AND d.planned_at < @held_before),
 old AS (
     SELECT l.id FROM listings l
-    WHERE l.first_seen_at < @before AND NOT EXISTS (SELECT 1 FROM held h WHERE h.id = l.id)
+    WHERE l.first_seen_at < @before AND l.merged_into IS NULL
+      AND NOT EXISTS (SELECT 1 FROM held h WHERE h.id = l.id)
+      AND NOT EXISTS (SELECT 1 FROM listings m JOIN held h ON h.id = m.id WHERE m.merged_into = l.id)
     ORDER BY l.first_seen_at
     LIMIT @batch
     FOR UPDATE SKIP LOCKED),
+keys AS (
+    SELECT k.key FROM listing_keys k JOIN old ON old.id = k.listing_id
+    UNION
+    SELECT l.identity_key FROM listings l JOIN old ON old.id = l.id),
 gone AS (
-    DELETE FROM listings l USING old WHERE l.id = old.id RETURNING l.identity_key)
+    DELETE FROM listings l USING old WHERE l.id = old.id)
 INSERT INTO forgotten_listings (key)
-SELECT md5(identity_key)::uuid FROM gone
+SELECT md5(key)::uuid FROM keys
 ON CONFLICT DO NOTHING;
 
 -- name: forget-notices

@@ -1,12 +1,15 @@
 using Dapper;
 using Digest.Core.Listings;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Digest.Data.Repositories;
 
-/// <summary>What a batch did: how many were new, how many known, and which identity keys were new.</summary>
-public sealed record UpsertResult(int Inserted, int Duplicate, IReadOnlySet<string> InsertedKeys);
+/// <summary>
+/// What a batch did: how many items were new listings and how many copies of known ones (a copy of one
+/// already in the batch included), which items were new (their index in the batch, the first copy of each
+/// new listing), and how many stored listings it found to be one paper and merged.
+/// </summary>
+public sealed record UpsertResult(int Inserted, int Duplicate, IReadOnlySet<int> NewItems, int Merged);
 
 /// <summary>A stored listing as people and operators see it.</summary>
 public sealed record StoredListing
@@ -21,24 +24,25 @@ public sealed record StoredListing
     public DateTime FirstSeenAt { get; init; }
 }
 
-/// <summary>Stores listings. Identity decides sameness; an existing listing is only ever enriched, never replaced.</summary>
+/// <summary>Stores listings. Identity decides sameness; an existing listing is only ever enriched or merged into an older one, never replaced.</summary>
 public sealed class ListingRepository(NpgsqlDataSource db, SqlCatalog sql)
 {
     /// <summary>
-    /// Stores a batch: binary COPY into a staging table, then one set-based upsert, in one transaction.
+    /// Stores a batch: its copies grouped by identity (<see cref="ListingGroups"/>), binary COPY into a staging
+    /// table, then set-based statements that find, merge, enrich and insert, in one transaction.
     /// Nothing about search is stored: each planning cycle makes the search vectors of its window itself.
     /// </summary>
     public async Task<UpsertResult> UpsertAsync(IReadOnlyList<Listing> batch, string source, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (batch.Count == 0) return new UpsertResult(0, 0, new HashSet<string>());
-        // Batches stored side by side can meet on the same new identity; rows are written in key order, and a
-        // deadlock PostgreSQL breaks anyway is retried: the transaction was rolled back whole.
+        if (batch.Count == 0) return new UpsertResult(0, 0, new HashSet<int>(), 0);
+        var groups = ListingGroups.Form(batch);
+        // A deadlock PostgreSQL breaks anyway is retried: the transaction was rolled back whole.
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await UpsertOnceAsync(batch, source, ct);
+                return await UpsertOnceAsync(batch.Count, groups, source, ct);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 5)
             {
@@ -47,41 +51,20 @@ public sealed class ListingRepository(NpgsqlDataSource db, SqlCatalog sql)
         }
     }
 
-    private async Task<UpsertResult> UpsertOnceAsync(IReadOnlyList<Listing> batch, string source, CancellationToken ct)
+    private async Task<UpsertResult> UpsertOnceAsync(int items, IReadOnlyList<ListingGroup> groups, string source, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(sql[Sql.CreateListingStaging], transaction: tx, cancellationToken: ct));
-        await using (var copy = await connection.BeginBinaryImportAsync(
-            sql[Sql.CopyListingStaging], ct))
-        {
-            foreach (var listing in batch)
-            {
-                await copy.StartRowAsync(ct);
-                await copy.WriteAsync(listing.IdentityKey, NpgsqlDbType.Text, ct);
-                await WriteNullable(copy, listing.ExternalId, ct);
-                await WriteNullable(copy, listing.Url, ct);
-                await copy.WriteAsync(listing.Title, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(listing.Summary, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(listing.Authors.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(listing.Tags.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
-                if (listing.PublishedAt is { } published) await copy.WriteAsync(published.ToDateTimeUtc(), NpgsqlDbType.TimestampTz, ct);
-                else await copy.WriteNullAsync(ct);
-                await copy.WriteAsync(listing.Extras, NpgsqlDbType.Jsonb, ct);
-            }
-            await copy.CompleteAsync(ct);
-        }
-        var rows = await connection.QueryAsync<(string IdentityKey, bool Inserted)>(
+        await ListingStaging.CreateAsync(connection, tx, sql, ct);
+        await ListingStaging.CopyAsync(connection, sql,
+            groups.Select((g, i) => new StagedListing(i, g.Keys, g.IdKinds, g.Listing)), ct);
+        await connection.ExecuteAsync(new CommandDefinition(sql[Sql.LockListingIdentity], transaction: tx, cancellationToken: ct));
+        var merged = await ListingStaging.FindAndMergeAsync(connection, tx, sql, ct);
+        var inserted = await connection.QueryAsync<long>(
             new CommandDefinition(sql[Sql.UpsertStagedListings], new { source }, tx, commandTimeout: 0, cancellationToken: ct));
         await tx.CommitAsync(ct);
-        var inserted = rows.Where(r => r.Inserted).Select(r => r.IdentityKey).ToHashSet(StringComparer.Ordinal);
-        return new UpsertResult(inserted.Count, batch.Count - inserted.Count, inserted);
-    }
-
-    private static async Task WriteNullable(NpgsqlBinaryImporter copy, string? value, CancellationToken ct)
-    {
-        if (value is null) await copy.WriteNullAsync(ct);
-        else await copy.WriteAsync(value, NpgsqlDbType.Text, ct);
+        var newItems = inserted.Select(g => groups[(int)g].Members[0]).ToHashSet();
+        return new UpsertResult(newItems.Count, items - newItems.Count, newItems, merged);
     }
 
     public async Task<long> CountAsync(CancellationToken ct = default)

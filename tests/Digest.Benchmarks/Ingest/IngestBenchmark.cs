@@ -10,7 +10,7 @@ namespace Digest.Benchmarks.Ingest;
 
 /// <summary>
 /// Bulk load: JSON Lines files of 250,000 and 1,000,000 listings through the real ingestor (stream, validate,
-/// binary COPY into staging, one set-based upsert per batch). Prints listings/s and our peak working set for
+/// binary COPY into staging, set-based identity lookup and upsert per batch). Prints listings/s and our peak working set for
 /// both sizes (flat memory means the larger file needs no more), and the ratio against a row-by-row INSERT
 /// measured on a slice. Options: --listings N (1000000), --slice N (10000).
 /// </summary>
