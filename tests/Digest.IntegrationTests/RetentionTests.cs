@@ -29,7 +29,7 @@ public sealed class RetentionTests : IAsyncLifetime
     [Fact]
     public async Task Old_finished_digests_listings_runs_and_orphaned_topics_go_and_what_sending_and_never_twice_need_stays()
     {
-        await StoreAsync(Paper("old", "Grokking long ago", "Grokking."));
+        await StoreAsync(OldPaper);
         var reader = await SubscribeAsync("grokking");
         await PlanAsync(days: 1);
         await StoreAsync(Paper("recent", "Grokking again", "Grokking."));
@@ -66,8 +66,11 @@ public sealed class RetentionTests : IAsyncLifetime
         var held = await db.QuerySingleAsync<ClaimedDigest>(
             "SELECT id, subscriber_id, period, attempts, due_at FROM digests WHERE subscriber_id = @waiting", new { waiting });
         Assert.Equal(["Sparse attention held back"], (await _host.Get<DigestRepository>().LoadBatchAsync([held])).Entries(held).Select(e => e.Title));
-        // A forgotten listing ingested again is not stored as new, so nobody is offered it twice.
-        var again = await StoreAsync(Paper("old", "Grokking long ago", "Grokking."), Paper("fresh", "Grokking today", "Grokking."));
+        // A forgotten listing ingested again is not stored as new, so nobody is offered it twice: neither the same
+        // copy nor a copy from another source that shares only one of its identity keys (here its title).
+        Assert.Equal(0, (await StoreAsync(OldPaper)).Inserted);
+        var again = await StoreAsync(new Listing { Title = "GROKKING: Long ago, in small transformers", Summary = "Grokking, from a page." },
+            Paper("fresh", "Grokking today", "Grokking."));
         Assert.Equal(1, again.Inserted);
         await PlanAsync(days: 4);
         var latest = await db.QuerySingleAsync<ClaimedDigest>(
@@ -97,6 +100,9 @@ public sealed class RetentionTests : IAsyncLifetime
         Assert.Equal(new RetentionSummary(0, 0, 0, 0, 0, 0, 0), summary);
         Assert.Equal(2, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM digests"));
     }
+
+    /// <summary>A paper known by its arXiv id, and by its title to a page that gives no id.</summary>
+    private static readonly Listing OldPaper = new() { ExternalId = "arXiv:2401.00001", Title = "Grokking long ago in small transformers", Summary = "Grokking." };
 
     private static Listing Paper(string id, string title, string summary) =>
         new() { ExternalId = "retention:" + id, Title = title, Summary = summary };
