@@ -86,4 +86,16 @@ public static class Sql
     public const string GetBatchRecipients = "get-batch-recipients";
     public const string GetBatchEntries = "get-batch-entries";
     public const string GetBatchTopicLabels = "get-batch-topic-labels";
+
+    public const string GetItemLink = "get-item-link";
+    public const string RecordSignal = "record-signal";
+    public const string GetReaderSignals = "get-reader-signals";
+    public const string GetReaderProfile = "get-reader-profile";
+    public const string ClearReaderData = "clear-reader-data";
+    public const string SetSubscriberLearning = "set-subscriber-learning";
+    public const string GetNewSignals = "get-new-signals";
+    public const string GetReaderProfiles = "get-reader-profiles";
+    public const string UpsertReaderProfile = "upsert-reader-profile";
+    public const string GetPlanningProfiles = "get-planning-profiles";
+    public const string GetWindowTexts = "get-window-texts";
 }

@@ -10,13 +10,14 @@ public sealed record CycleSummary(int FilesIngested, int ListingsInserted, PlanS
 
 /// <summary>
 /// One turn of the whole pipeline in this process, for the CLI's `send-now` (no Hangfire server needed): pull due
-/// feeds, ingest the inbox, plan due digests, forget expired sign-ups, send digests and notices. Each step is safe
+/// feeds, ingest the inbox, learn from new clicks and feedback, plan due digests, forget expired sign-ups, send digests and notices. Each step is safe
 /// to repeat and safe beside running workers, which do the same steps as separate recurring jobs.
 /// </summary>
 public sealed class DigestCycle(
     InboxFolder inbox,
     FeedPuller feeds,
     DigestPlanner planner,
+    ProfileLearner learner,
     DigestSender sender,
     NoticeSender notices,
     SubscriptionRepository subscriptions,
@@ -35,6 +36,8 @@ public sealed class DigestCycle(
             files = reports.Count;
             inserted += reports.Sum(r => r.Inserted);
         }
+        // What people clicked since the last cycle counts for this one: nothing is being sent while it learns here.
+        await learner.LearnAsync(ct);
         var plan = await planner.PlanAsync(everyone, ct);
         var expired = await subscriptions.ExpireUnconfirmedAsync(clock.GetCurrentInstant() - signup.ConfirmLifetime, ct);
         var sent = await sender.SendDueAsync(ct);

@@ -42,6 +42,7 @@ public static class DigestHost
             app.MapSignupPages();
             app.MapPreferencePages();
             app.MapUnsubscribePages();
+            app.MapItemLinks();
             app.MapAdminApi();
             app.MapPushApi();
             app.MapJobsDashboard();

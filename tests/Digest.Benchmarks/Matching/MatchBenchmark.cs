@@ -81,7 +81,8 @@ public sealed partial class MatchBenchmark : IBenchmark
         await StoreListingsAsync(host, "day 2", listingCount, random, titles, sentences, ct);
         var tomorrow = new DigestPlanner(host.Services.GetRequiredService<PlanningRepository>(),
             new FixedClock(SystemClock.Instance.GetCurrentInstant() + Duration.FromDays(1)),
-            host.Services.GetRequiredService<DeliverySettings>(), host.Services.GetRequiredService<ILogger<DigestPlanner>>());
+            host.Services.GetRequiredService<DeliverySettings>(), host.Services.GetRequiredService<RecommendationSettings>(),
+            host.Services.GetRequiredService<ILogger<DigestPlanner>>());
         var watch = Stopwatch.StartNew();
         var summary = await tomorrow.PlanAsync(everyone: false, ct);
         context.Report("next day: planned again", $"{summary.Ready:N0} digests with news, {summary.Empty:N0} empty in {watch.Elapsed.TotalSeconds:0.0} s");
