@@ -34,7 +34,7 @@ internal sealed class DigestRanking(long[] listingIds, double[] freshness, long[
     {
         if (profile is not null) terms!.Score(profile, _affinity, _reached);
         for (var p = 0; p < person.Topics.Length; p++) Add(hits, person.Topics[p], p < 31 ? 1 << p : 0, seen);
-        if (profile is not null && profile.Signals >= recommendations!.MinSignals && _touched.Count > 0) PickAlsoLike(seen, recommendations.AlsoLikeCount);
+        if (profile is not null && profile.Signals >= recommendations!.MinSignals && recommendations.AlsoLikeCount > 0 && _touched.Count > 0) PickAlsoLike(seen, recommendations.AlsoLikeCount);
         var kept = SelectBest(person.MaxItems, profile is not null);
         var also = kept == 0 ? 0 : _alsoLike.Count;
         var ids = new long[kept + also];
