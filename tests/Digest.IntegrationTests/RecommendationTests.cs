@@ -12,6 +12,7 @@ using Digest.Delivery;
 using Digest.Ingest;
 using Digest.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Playwright;
 using NodaTime;
 using Npgsql;
 
@@ -302,6 +303,57 @@ public sealed partial class RecommendationTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal(0, await SignalCountAsync(id));
+    }
+
+    [Fact]
+    public async Task In_a_browser_a_reader_gives_feedback_sees_what_was_learned_adds_a_suggested_topic_and_clears_it()
+    {
+        await IngestAsync("day1", DayOne);
+        var (id, email) = await SubscribeAsync("grokking");
+        await CycleAsync(1);
+        var mail = Assert.Single(await TestMailServer.WaitForAsync(email));
+        var titles = ItemTitles(mail);
+        var clicks = Links(mail, "r");
+        var sparse = Enumerable.Range(0, titles.Count).Where(i => titles[i].Contains("parse", StringComparison.Ordinal)).ToList();
+        foreach (var i in sparse) await _web.Http.GetAsync(clicks[i]);
+        var more = Links(mail, "feedback").First(l => l.EndsWith("/more", StringComparison.Ordinal));
+
+        await using var browsers = await Browsers.LaunchAsync();
+        await using var context = await browsers.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _web.Address.ToString() });
+        var page = await context.NewPageAsync();
+        var problems = new List<string>();
+
+        await page.GotoAsync(more);
+        await CheckAsync(page, "recommend-1-more-like-this", problems);
+        await page.GetByRole(AriaRole.Button, new() { Name = "More like this" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("more listings like");
+        Assert.Equal(1, await SignalCountAsync(id, "more"));
+        await _host.Get<ProfileLearner>().LearnAsync();
+
+        await page.GotoAsync(PreferencesPath(id));
+        var recorded = page.GetByRole(AriaRole.Table, new() { Name = "What was recorded" });
+        await Assertions.Expect(recorded).ToContainTextAsync(titles[sparse[0]]);
+        await Assertions.Expect(recorded).ToContainTextAsync("more like this");
+        await CheckAsync(page, "recommend-2-preferences-learned", problems);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add “sparse”" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Added the topic “sparse”");
+        Assert.Contains("sparse", (await _host.Get<SubscriberRepository>().GetTopicsAsync(id)).Select(t => t.Label));
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Clear what was learned" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Nothing recorded yet.")).ToBeVisibleAsync();
+        await CheckAsync(page, "recommend-3-preferences-cleared", problems);
+        Assert.Equal(0, await SignalCountAsync(id));
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    private static async Task CheckAsync(IPage page, string name, List<string> problems)
+    {
+        await Browsers.ScreenshotAsync(page, name);
+        await page.SetViewportSizeAsync(390, 844);
+        if (!await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth")) problems.Add($"{name} scrolls sideways on a phone");
+        await page.SetViewportSizeAsync(1024, 900);
+        problems.AddRange((await Browsers.AccessibilityProblemsAsync(page)).Select(p => $"{name}: {p}"));
     }
 
     private static List<string> ItemTitles(ReceivedMail mail) =>

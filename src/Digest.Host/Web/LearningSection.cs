@@ -49,7 +49,7 @@ public static class LearningSection
             sb.Append($"<p>Words you seem interested in: {string.Join(", ", view.StrongestTerms.Select(t => $"<strong>{E(t)}</strong>"))}.</p>");
         sb.Append(Suggested(path, view.SuggestedTopics, antiforgery));
         if (view.Signals.Count > 0)
-            sb.Append($"<form method=\"post\" action=\"{path}/learning/clear\" class=\"inline\">{antiforgery}<button type=\"submit\" class=\"secondary\">Clear what was learned</button></form>");
+            sb.Append($"<form method=\"post\" action=\"{path}/learning/clear\">{antiforgery}<button type=\"submit\" class=\"secondary\">Clear what was learned</button></form>");
         return sb.Append("</section>").ToString();
     }
 
@@ -59,7 +59,7 @@ public static class LearningSection
         var rows = string.Concat(signals.Select(s =>
             $"<tr><td>{s.At.ToString("d MMM yyyy", CultureInfo.InvariantCulture)}</td><td>{E(Describe(s.Kind))}</td><td>{E(s.Title)}</td></tr>"));
         return $"""
-            <div class="scroll"><table class="signals"><caption>What was recorded</caption><thead><tr><th scope="col">Day</th><th scope="col">What you did</th><th scope="col">Listing</th></tr></thead>
+            <div class="scroll"><table class="digests"><caption>What was recorded</caption><thead><tr><th scope="col">Day</th><th scope="col">What you did</th><th scope="col">Listing</th></tr></thead>
             <tbody>{rows}</tbody></table></div>
             """;
     }
