@@ -97,5 +97,6 @@ public static class Sql
     public const string GetReaderProfiles = "get-reader-profiles";
     public const string UpsertReaderProfile = "upsert-reader-profile";
     public const string GetPlanningProfiles = "get-planning-profiles";
+    public const string AnyReaderProfile = "any-reader-profile";
     public const string GetWindowTexts = "get-window-texts";
 }

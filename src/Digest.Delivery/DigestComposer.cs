@@ -26,6 +26,13 @@ public sealed class DigestComposer(
         ArgumentNullException.ThrowIfNull(digest);
         var email = BuildModel(entries, digest.Period, subscriber, topics, digest.Id);
         var rendered = renderer.Render(email);
+        if (email.Learning)
+        {
+            var expires = clock.GetCurrentInstant() + site.LinkLifetime;
+            var links = new Dictionary<long, string>();
+            string TokenFor(long listingId) => links.TryGetValue(listingId, out var t) ? t : links[listingId] = tokens.CreateItem(subscriber.Id, digest.Id, listingId, expires);
+            rendered = rendered with { Html = ItemLinkMarks.Fill(rendered.Html, TokenFor), Text = ItemLinkMarks.Fill(rendered.Text, TokenFor) };
+        }
         // One Message-ID per digest, whatever the attempt: a resend after a crash is the same message.
         var messageId = $"<digest-{digest.Id}-{digest.Period:yyyyMMdd}@{sender.MessageIdDomain}>";
         return OutgoingMessage.Build(rendered, subscriber.Email, messageId, clock.GetCurrentInstant().ToDateTimeOffset(),
@@ -64,7 +71,8 @@ public sealed class DigestComposer(
     {
         var expires = clock.GetCurrentInstant() + site.LinkLifetime;
         var learning = recommendations.Tracking && subscriber.Learning;
-        var items = entries.Select(e => Item(e, learning && digestId is not null ? tokens.CreateItem(subscriber.Id, digestId.Value, e.ListingId, expires) : null)).ToList();
+        // A preview (no digest yet) links straight to the listings: nobody's click is recorded from it.
+        var items = entries.Select(e => Item(e, learning && digestId is not null ? ItemLinkMarks.For(e.ListingId) : null)).ToList();
         var main = items.Where((_, i) => !entries[i].AlsoLike).ToList();
         return new DigestEmail
         {
@@ -83,7 +91,7 @@ public sealed class DigestComposer(
         };
     }
 
-    /// <param name="itemToken">The person's signed link for this listing of this digest; null: links go straight to the listing and record nothing.</param>
+    /// <param name="itemToken">Where the person's signed link for this listing goes (a mark, see <see cref="ItemLinkMarks"/>); null: links go straight to the listing and record nothing.</param>
     private DigestEmailItem Item(DigestEntry e, string? itemToken) => new()
     {
         Rank = e.Rank,

@@ -13,6 +13,9 @@ public sealed record CompiledProfile(int[] Terms, float[] Weights, long[] LikedI
 /// </summary>
 public sealed class WindowTerms
 {
+    /// <summary>How many of a profile's terms (the strongest after idf) are scored against the window.</summary>
+    public const int ScoredTerms = 40;
+
     private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
     private readonly List<double> _idf = [];
     private int[][] _listings = [];
@@ -100,6 +103,13 @@ public sealed class WindowTerms
             values.Add(weights[i] * _idf[id]);
         }
         if (ids.Count == 0) return null;
+        // Only the strongest terms score: a profile term that nearly every listing has costs a walk over nearly the
+        // whole window for each person and moves them all alike.
+        if (ids.Count > ScoredTerms)
+        {
+            var strongest = Enumerable.Range(0, ids.Count).OrderByDescending(i => Math.Abs(values[i])).Take(ScoredTerms).ToList();
+            (ids, values) = (strongest.Select(i => ids[i]).ToList(), strongest.Select(i => values[i]).ToList());
+        }
         var norm = Math.Sqrt(values.Sum(v => v * v));
         var liked = likedTerms.Select(ts => ts.Select(TermId).Where(id => id >= 0).ToArray()).ToArray();
         return new CompiledProfile(ids.ToArray(), values.Select(v => (float)(v / norm)).ToArray(), likedIds.ToArray(), liked, signals);

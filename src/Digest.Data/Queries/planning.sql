@@ -94,6 +94,9 @@ WITH planned AS (
 SELECT count(*) FILTER (WHERE status = 'ready')::int AS ready, count(*) FILTER (WHERE status = 'empty')::int AS empty
 FROM planned;
 
+-- name: any-reader-profile
+SELECT EXISTS (SELECT 1 FROM reader_profiles);
+
 -- name: get-planning-profiles
 -- The learned profiles of people who should get mail and let us learn, for ranking their digests.
 SELECT p.subscriber_id, p.terms, p.weights, p.liked_ids, p.liked_terms, p.signals

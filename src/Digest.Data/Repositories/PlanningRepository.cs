@@ -131,6 +131,13 @@ public sealed class PlanningRepository(NpgsqlDataSource db, SqlCatalog sql)
         return texts;
     }
 
+    /// <summary>Whether anyone has a learned profile: without one a cycle reads no listing text.</summary>
+    public async Task<bool> AnyProfileAsync(CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(sql[Sql.AnyReaderProfile], cancellationToken: ct));
+    }
+
     /// <summary>The learned profiles of people who let us learn, streamed to <paramref name="onProfile"/> (subscriber, terms, weights, liked ids, liked terms, signals).</summary>
     public async Task ProfilesAsync(Action<long, string[], float[], long[], string[], int> onProfile, CancellationToken ct = default)
     {

@@ -22,19 +22,20 @@ internal sealed class LearnedProfiles
 
     public CompiledProfile? For(long subscriberId) => _profiles.GetValueOrDefault(subscriberId);
 
+    /// <summary>
+    /// Indexes the window's text, then compiles each stored profile as it streams in, so a profile's term strings
+    /// live only while it is read (a hundred thousand profiles hold twelve million of them).
+    /// </summary>
     public static async Task<LearnedProfiles> LoadAsync(PlanningRepository planning, RecommendationSettings settings, long[] windowIds, CancellationToken ct)
     {
-        if (!settings.Tracking || windowIds.Length == 0) return None;
-        var stored = new List<(long Id, string[] Terms, float[] Weights, long[] LikedIds, string[] LikedTerms, int Signals)>();
-        await planning.ProfilesAsync((id, terms, weights, likedIds, likedTerms, signals) => stored.Add((id, terms, weights, likedIds, likedTerms, signals)), ct);
-        if (stored.Count == 0) return None;
+        if (!settings.Tracking || windowIds.Length == 0 || !await planning.AnyProfileAsync(ct)) return None;
         var texts = await planning.WindowTextsAsync(windowIds, ct);
         var learned = new LearnedProfiles(WindowTerms.Build(texts.Select(t => (IReadOnlyDictionary<string, int>)ListingTerms.Of(t.Title ?? "", t.Summary)).ToArray()));
-        foreach (var p in stored)
+        await planning.ProfilesAsync((id, terms, weights, likedIds, likedTerms, signals) =>
         {
-            var liked = p.LikedTerms.Select(t => t.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToArray();
-            if (learned.Terms!.Compile(p.Terms, p.Weights, p.LikedIds, liked, p.Signals) is { } compiled) learned._profiles[p.Id] = compiled;
-        }
+            var liked = Array.ConvertAll(likedTerms, t => t.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+            if (learned.Terms!.Compile(terms, weights, likedIds, liked, signals) is { } compiled) learned._profiles[id] = compiled;
+        }, ct);
         return learned;
     }
 }

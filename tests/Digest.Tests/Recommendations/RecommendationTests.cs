@@ -93,3 +93,17 @@ public class RecommendationTests
 
     private static ReaderSignal Signal(SignalKind kind, long listing, DateTimeOffset at, string text) => new(kind, listing, at, ListingTerms.Of(text, null));
 }
+
+public class ItemLinkMarksTests
+{
+    [Fact]
+    public void Each_mark_becomes_the_token_of_its_listing_and_everything_else_stays()
+    {
+        var rendered = $"<a href=\"https://x/r/{Digest.Mail.Rendering.ItemLinkMarks.For(12)}\">a</a> q zq <a href=\"https://x/feedback/{Digest.Mail.Rendering.ItemLinkMarks.For(7)}/more\">";
+
+        var filled = Digest.Mail.Rendering.ItemLinkMarks.Fill(rendered, id => $"T{id}");
+
+        Assert.Equal("<a href=\"https://x/r/T12\">a</a> q zq <a href=\"https://x/feedback/T7/more\">", filled);
+        Assert.Equal("no marks here", Digest.Mail.Rendering.ItemLinkMarks.Fill("no marks here", _ => "x"));
+    }
+}
