@@ -229,6 +229,7 @@ public sealed partial class RecommendationTests : IAsyncLifetime
         await CycleAsync(2);
         var second = (await TestMailServer.WaitForAsync(email, 2))[^1];
 
+        Assert.Contains("You might also like", second.Text);
         var alsoLike = second.Text[second.Text.IndexOf("You might also like", StringComparison.Ordinal)..];
         Assert.Contains("Sparse autoencoders reveal interpretable features in language models", alsoLike);
         Assert.DoesNotContain("Robot grasping", second.Text);
