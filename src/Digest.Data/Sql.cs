@@ -122,4 +122,16 @@ public static class Sql
     public const string ReleaseDigestClaims = "release-digest-claims";
     public const string ExtendNoticeClaims = "extend-notice-claims";
     public const string ReleaseNoticeClaims = "release-notice-claims";
+    public const string GetItemLink = "get-item-link";
+    public const string RecordSignal = "record-signal";
+    public const string GetReaderSignals = "get-reader-signals";
+    public const string GetReaderProfile = "get-reader-profile";
+    public const string ClearReaderData = "clear-reader-data";
+    public const string SetSubscriberLearning = "set-subscriber-learning";
+    public const string GetNewSignals = "get-new-signals";
+    public const string GetReaderProfiles = "get-reader-profiles";
+    public const string UpsertReaderProfile = "upsert-reader-profile";
+    public const string GetPlanningProfiles = "get-planning-profiles";
+    public const string AnyReaderProfile = "any-reader-profile";
+    public const string GetWindowTexts = "get-window-texts";
 }

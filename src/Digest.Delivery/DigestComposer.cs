@@ -20,14 +20,22 @@ public sealed class DigestComposer(
     SenderIdentity sender,
     SiteSettings site,
     ReturnPath returnPath,
+    RecommendationSettings recommendations,
     IClock clock)
 {
     /// <summary>The email of one digest of a batch whose entries and topic labels were read together.</summary>
     public EmailMessage Compose(ClaimedDigest digest, Subscriber subscriber, IReadOnlyList<DigestEntry> entries, IReadOnlyList<string> topics)
     {
         ArgumentNullException.ThrowIfNull(digest);
-        var email = BuildModel(entries, digest.Period, subscriber, topics);
+        var email = BuildModel(entries, digest.Period, subscriber, topics, digest.Id);
         var rendered = renderer.Render(email);
+        if (email.Learning)
+        {
+            var expires = clock.GetCurrentInstant() + site.LinkLifetime;
+            var links = new Dictionary<long, string>();
+            string TokenFor(long listingId) => links.TryGetValue(listingId, out var t) ? t : links[listingId] = tokens.CreateItem(subscriber.Id, digest.Id, listingId, expires);
+            rendered = rendered with { Html = ItemLinkMarks.Fill(rendered.Html, TokenFor), Text = ItemLinkMarks.Fill(rendered.Text, TokenFor) };
+        }
         // One Message-ID per digest, whatever the attempt: a resend after a crash is the same message.
         var messageId = $"<digest-{digest.Id}-{digest.Period:yyyyMMdd}@{sender.MessageIdDomain}>";
         var now = clock.GetCurrentInstant();
@@ -59,36 +67,48 @@ public sealed class DigestComposer(
     {
         ArgumentNullException.ThrowIfNull(subscriber);
         var topics = (await subscribers.GetTopicsAsync(subscriber.Id, ct)).Select(t => t.Label).ToList();
-        return BuildModel(entries, period, subscriber, topics);
+        return BuildModel(entries, period, subscriber, topics, digestId: null);
     }
 
-    private DigestEmail BuildModel(IReadOnlyList<DigestEntry> entries, DateOnly period, Subscriber subscriber, IReadOnlyList<string> topics)
+    /// <param name="digestId">The digest the links record clicks for; null for a preview (links go straight to the listings).</param>
+    private DigestEmail BuildModel(IReadOnlyList<DigestEntry> entries, DateOnly period, Subscriber subscriber, IReadOnlyList<string> topics, long? digestId)
     {
-        var items = entries.Select(e => new DigestEmailItem
-        {
-            Rank = e.Rank,
-            Title = e.Title,
-            Url = ListingLinks.For(e.ListingId, e.Url, site.BaseUrl),
-            Authors = Authors(e.Authors),
-            Published = e.PublishedAt?.ToString("d MMM yyyy", CultureInfo.InvariantCulture),
-            Snippet = Snippets.Split(e.Snippet, e.Summary),
-            MatchedTopics = e.MatchedTopics,
-        }).ToList();
         var expires = clock.GetCurrentInstant() + site.LinkLifetime;
+        var learning = recommendations.Tracking && subscriber.Learning;
+        // A preview (no digest yet) links straight to the listings: nobody's click is recorded from it.
+        var items = entries.Select(e => Item(e, learning && digestId is not null ? ItemLinkMarks.For(e.ListingId) : null)).ToList();
+        var main = items.Where((_, i) => !entries[i].AlsoLike).ToList();
         return new DigestEmail
         {
             SiteName = site.Name,
             SiteUrl = site.BaseUrl,
             RecipientEmail = subscriber.Email,
-            Subject = Subject(items),
+            Subject = Subject(main),
             PeriodLabel = period.ToString("dddd d MMMM yyyy", CultureInfo.InvariantCulture),
-            Items = items,
+            Items = main,
+            AlsoLike = items.Where((_, i) => entries[i].AlsoLike).ToList(),
+            Learning = learning,
             Topics = topics,
             FrequencyLabel = subscriber.Schedule.FrequencyWord,
             ManageUrl = $"{site.BaseUrl}/preferences/{tokens.Create(TokenPurpose.Preferences, subscriber.Id, expires)}",
             UnsubscribeUrl = $"{site.BaseUrl}/unsubscribe/{tokens.Create(TokenPurpose.Unsubscribe, subscriber.Id, expires)}",
         };
     }
+
+    /// <param name="itemToken">Where the person's signed link for this listing goes (a mark, see <see cref="ItemLinkMarks"/>); null: links go straight to the listing and record nothing.</param>
+    private DigestEmailItem Item(DigestEntry e, string? itemToken) => new()
+    {
+        Rank = e.Rank,
+        Title = e.Title,
+        Url = itemToken is null ? ListingLinks.For(e.ListingId, e.Url, site.BaseUrl) : $"{site.BaseUrl}/r/{itemToken}",
+        Authors = Authors(e.Authors),
+        Published = e.PublishedAt?.ToString("d MMM yyyy", CultureInfo.InvariantCulture),
+        Snippet = Snippets.Split(e.Snippet, e.Summary),
+        MatchedTopics = e.MatchedTopics,
+        MoreUrl = itemToken is null ? null : $"{site.BaseUrl}/feedback/{itemToken}/more",
+        FewerUrl = itemToken is null ? null : $"{site.BaseUrl}/feedback/{itemToken}/fewer",
+        BecauseOf = e.BecauseTitle,
+    };
 
     /// <summary>Says what is inside: how many, for which topics, and the top title.</summary>
     public static string Subject(IReadOnlyList<DigestEmailItem> items)

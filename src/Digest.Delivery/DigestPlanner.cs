@@ -26,7 +26,7 @@ public sealed record PlanSummary(int Ready, int Empty, int AlreadyPlanned, int N
 /// their latest: the next cycle offers them the same listings again, so nothing is lost either.
 /// </summary>
 public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
-    DeliverySettings settings, ILogger<DigestPlanner> log)
+    DeliverySettings settings, RecommendationSettings recommendations, ILogger<DigestPlanner> log)
 {
     private const int BatchSize = 20_000;
 
@@ -98,13 +98,15 @@ public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
         log.LogInformation("Cycle {Cycle}: matched {Topics} distinct topics once each against {Listings} listings of the window: {Hits} hits in {Seconds:0.0} s",
             cycleId, matcher.Topics, window.ListingIds.Length, returning.Count + first.Count, watch.Elapsed.TotalSeconds);
 
+        var learned = await LearnedProfiles.LoadAsync(planning, recommendations, window.ListingIds, ct);
+        if (learned.Count > 0) log.LogInformation("Cycle {Cycle}: {Profiles} learned profiles compiled", cycleId, learned.Count);
         var freshness = window.DatedAt.Select(d => DigestScore.Freshness(now - d)).ToArray();
         int ready = 0, empty = 0, already = 0;
         Task<(int, int, int)>? saving = null;
         foreach (var batch in due.Chunk(BatchSize))
         {
             var planned = Rank(batch, person => person.LastCycleId is { } last ? (returning, window.PreviousCycles[last].Saw) : (first, null),
-                () => new DigestRanking(window.ListingIds, freshness, matcher.TopicIds));
+                () => new DigestRanking(window.ListingIds, freshness, matcher.TopicIds, recommendations, learned.Terms), learned);
             // Storing one batch overlaps ranking the next: the database and this process each keep a core busy.
             if (saving is not null) Add(await saving);
             saving = planning.SaveAsync(cycleId, planned, ct);
@@ -116,13 +118,14 @@ public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
     }
 
     /// <param name="source">For a person: the hits to rank from, and which window listings their previous cycle saw (null for a first digest).</param>
-    private static PlannedDigest[] Rank(DuePerson[] batch, Func<DuePerson, (TopicHits Hits, bool[]? Seen)> source, Func<DigestRanking> ranker)
+    private static PlannedDigest[] Rank(DuePerson[] batch, Func<DuePerson, (TopicHits Hits, bool[]? Seen)> source, Func<DigestRanking> ranker,
+        LearnedProfiles learned)
     {
         var planned = new PlannedDigest[batch.Length];
         Parallel.For(0, batch.Length, ranker, (i, _, ranking) =>
         {
             var (hits, seen) = source(batch[i]);
-            planned[i] = ranking.Rank(batch[i], hits, seen);
+            planned[i] = ranking.Rank(batch[i], hits, seen, learned.For(batch[i].Id));
             return ranking;
         }, _ => { });
         return planned;

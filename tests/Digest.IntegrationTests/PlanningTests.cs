@@ -219,7 +219,7 @@ public sealed class PlanningTests : IAsyncLifetime
     private Task<PlanSummary> PlanAsync(int days) => Planner(days).PlanAsync(everyone: false);
 
     private DigestPlanner Planner(int days) => new(_host.Get<PlanningRepository>(), new FixedClock(_today + Duration.FromDays(days)),
-        _host.Get<DeliverySettings>(), NullLogger<DigestPlanner>.Instance);
+        _host.Get<DeliverySettings>(), _host.Get<RecommendationSettings>(), NullLogger<DigestPlanner>.Instance);
 
     /// <summary>The person's digest of that day as the sender reads it.</summary>
     private async Task<IReadOnlyList<DigestEntry>> DigestAsync(long subscriberId, int days)

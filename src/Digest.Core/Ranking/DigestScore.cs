@@ -6,7 +6,10 @@ namespace Digest.Core.Ranking;
 /// The one definition of how a digest orders its listings, for the planner and the operators' preview alike:
 /// a listing's relevance summed over the person's topics that match it, times how many match, divided by
 /// 1 + its age in weeks; ties go to the listing stored first (the lower id). Relevance itself is the
-/// database's <c>digest_relevance</c> (title words above abstract words).
+/// database's <c>digest_relevance</c> (title words above abstract words). What the person has shown interest in
+/// (their learned profile's affinity to the listing, -1 to 1; see WindowTerms) multiplies that by
+/// e^(<see cref="ProfileWeight"/> × affinity): with no profile the affinity is 0 and the factor exactly 1, so a
+/// person nobody learned anything about gets exactly the keyword order.
 /// </summary>
 public static class DigestScore
 {
@@ -15,7 +18,17 @@ public static class DigestScore
     /// <summary>1 for a listing dated now, ½ a week later, ⅓ after two weeks.</summary>
     public static double Freshness(Duration age) => 1 / (1 + age.TotalSeconds / SecondsPerWeek);
 
-    public static double Of(double relevanceSum, int topicsMatched, double freshness) => relevanceSum * topicsMatched * freshness;
+    /// <summary>How far the profile may move a listing: at affinity 1 its score is multiplied by e^ProfileWeight. Chosen with the recommend benchmark.</summary>
+    public const double ProfileWeight = 3;
+
+    public static double Of(double relevanceSum, int topicsMatched, double freshness, double affinity = 0)
+    {
+        var keywords = relevanceSum * topicsMatched * freshness;
+        return affinity == 0 ? keywords : keywords * Math.Exp(ProfileWeight * affinity);
+    }
+
+    /// <summary>A "you might also like" listing (it matched none of the person's topics): its affinity, aged like the rest.</summary>
+    public static double AlsoLike(double affinity, double freshness) => affinity * freshness;
 
     /// <summary>Whether a listing with <paramref name="score"/> comes before another; <paramref name="order"/> is its storing order (id or window index).</summary>
     public static bool Beats(double score, long order, double otherScore, long otherOrder) =>

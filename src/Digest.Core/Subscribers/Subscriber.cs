@@ -16,6 +16,8 @@ public sealed record Subscriber
     public int MaxItems { get; init; } = DefaultMaxItems;
     public Instant CreatedAt { get; init; }
     public Instant? ConfirmedAt { get; init; }
+    /// <summary>Whether recommendations may record what this person does with their digests and learn from it.</summary>
+    public bool Learning { get; init; } = true;
 
     public const int DefaultMaxItems = 10;
     public const int MaxMaxItems = 50;

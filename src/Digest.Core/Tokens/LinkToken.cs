@@ -17,6 +17,9 @@ public enum TokenPurpose : byte
 
     /// <summary>The return path of one notice: the id is the notice's.</summary>
     NoticeReturnPath = 5,
+
+    /// <summary>One item of one digest for one person (click and feedback links): the id is the digest's.</summary>
+    Item = 6,
 }
 
 public enum TokenStatus { Valid, Invalid, WrongPurpose, Expired }
@@ -27,12 +30,19 @@ public readonly record struct TokenCheck(TokenStatus Status, long SubscriberId)
     public static readonly TokenCheck Invalid = new(TokenStatus.Invalid, 0);
 }
 
+/// <summary>What an item link check found; the ids only when <see cref="TokenStatus.Valid"/>.</summary>
+public readonly record struct ItemTokenCheck(TokenStatus Status, long SubscriberId, long DigestId, long ListingId)
+{
+    public static readonly ItemTokenCheck Invalid = new(TokenStatus.Invalid, 0, 0, 0);
+}
+
 /// <summary>
 /// Signed links: HMAC-SHA256 over purpose, subscriber id and expiry, in URL-safe base64.
 /// Guessing another person's id gets nowhere without the key; an old link stops working at its expiry.
 /// </summary>
 public sealed class LinkTokens
 {
+    private const int ItemPayloadLength = 1 + 8 + 8 + 8 + 8;
     private const int PayloadLength = 1 + 8 + 8;
     private const int MacLength = 16;
     private readonly byte[] _key;
@@ -106,6 +116,37 @@ public sealed class LinkTokens
         if (buffer[0] != (byte)purpose) return new TokenCheck(TokenStatus.WrongPurpose, 0);
         if (Instant.FromUnixTimeSeconds(BinaryPrimitives.ReadInt64BigEndian(buffer[9..])) < now) return new TokenCheck(TokenStatus.Expired, 0);
         return new TokenCheck(TokenStatus.Valid, BinaryPrimitives.ReadInt64BigEndian(buffer[1..]));
+    }
+
+    /// <summary>
+    /// A link to one listing of one digest for one person (the click redirect and the feedback pages): the three
+    /// ids are signed together, so changing any of them, or pairing a person with another's digest, is refused.
+    /// </summary>
+    public string CreateItem(long subscriberId, long digestId, long listingId, Instant expires)
+    {
+        Span<byte> buffer = stackalloc byte[ItemPayloadLength + MacLength];
+        buffer[0] = (byte)TokenPurpose.Item;
+        BinaryPrimitives.WriteInt64BigEndian(buffer[1..], subscriberId);
+        BinaryPrimitives.WriteInt64BigEndian(buffer[9..], digestId);
+        BinaryPrimitives.WriteInt64BigEndian(buffer[17..], listingId);
+        BinaryPrimitives.WriteInt64BigEndian(buffer[25..], expires.ToUnixTimeSeconds());
+        Sign(buffer[..ItemPayloadLength], buffer[ItemPayloadLength..]);
+        return Base64Url(buffer);
+    }
+
+    /// <summary>Checks an item link; the ids only when <see cref="TokenStatus.Valid"/>.</summary>
+    public ItemTokenCheck ReadItem(string? token, Instant now)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > 80) return ItemTokenCheck.Invalid;
+        Span<byte> buffer = stackalloc byte[64];
+        if (!TryFromBase64Url(token, buffer, out var length) || length != ItemPayloadLength + MacLength) return ItemTokenCheck.Invalid;
+        Span<byte> expected = stackalloc byte[MacLength];
+        Sign(buffer[..ItemPayloadLength], expected);
+        if (!CryptographicOperations.FixedTimeEquals(expected, buffer.Slice(ItemPayloadLength, MacLength))) return ItemTokenCheck.Invalid;
+        if (buffer[0] != (byte)TokenPurpose.Item) return ItemTokenCheck.Invalid with { Status = TokenStatus.WrongPurpose };
+        if (Instant.FromUnixTimeSeconds(BinaryPrimitives.ReadInt64BigEndian(buffer[25..])) < now) return ItemTokenCheck.Invalid with { Status = TokenStatus.Expired };
+        return new ItemTokenCheck(TokenStatus.Valid, BinaryPrimitives.ReadInt64BigEndian(buffer[1..]),
+            BinaryPrimitives.ReadInt64BigEndian(buffer[9..]), BinaryPrimitives.ReadInt64BigEndian(buffer[17..]));
     }
 
     private void Sign(ReadOnlySpan<byte> payload, Span<byte> mac)

@@ -95,7 +95,7 @@ GROUP BY l.id;
 -- name: get-batch-recipients
 -- The people a claimed batch goes to, read once for the batch shortly before it is sent: a person who paused,
 -- unsubscribed or bounced after planning gets nothing.
-SELECT s.id, s.email, s.status, s.frequency, s.send_hour, s.send_weekday, s.time_zone, s.max_items, s.created_at, s.confirmed_at,
+SELECT s.id, s.email, s.status, s.frequency, s.send_hour, s.send_weekday, s.time_zone, s.max_items, s.created_at, s.confirmed_at, s.learning,
        EXISTS (SELECT 1 FROM suppressions x WHERE x.email_key = s.email_key) AS suppressed
 FROM subscribers s
 WHERE s.id = ANY(@subscriber_ids);
@@ -105,13 +105,16 @@ WHERE s.id = ANY(@subscriber_ids);
 -- person's topics that matched it when planned, by the labels they have now (a topic removed since is not
 -- shown), and the ids of those same topics, which with the listing decide its snippet (get-snippets): many
 -- digests share a listing and topics, so the sender cuts each snippet once and reuses it.
+-- An entry no topic matched is a "you might also like" listing; because_title names the liked listing an entry
+-- resembles (see because_of).
 SELECT d.id AS digest_id, l.id AS listing_id, l.title, l.url, l.authors, l.published_at, l.summary, x.rank::smallint AS rank,
+       x.matched = 0 AS also_like, (SELECT b.title FROM listings b WHERE b.id = x.because) AS because_title,
        ARRAY(SELECT st.label FROM subscriber_topics st WHERE st.subscriber_id = d.subscriber_id AND st.topic_id = ANY(m.topic_ids)
              ORDER BY st.position) AS matched_topics,
        ARRAY(SELECT st.topic_id FROM subscriber_topics st WHERE st.subscriber_id = d.subscriber_id AND st.topic_id = ANY(m.topic_ids)
              ORDER BY st.topic_id) AS snippet_topic_ids
 FROM digests d
-CROSS JOIN LATERAL unnest(d.listing_ids, d.matched_topics) WITH ORDINALITY AS x(listing_id, matched, rank)
+CROSS JOIN LATERAL unnest(d.listing_ids, d.matched_topics, d.because_of) WITH ORDINALITY AS x(listing_id, matched, because, rank)
 CROSS JOIN LATERAL (SELECT ARRAY(SELECT t.topic_id FROM unnest(d.topic_ids) WITH ORDINALITY AS t(topic_id, k)
                                  WHERE t.k <= 31 AND x.matched & (1 << (t.k - 1)::int) <> 0) AS topic_ids) m
 JOIN listings l ON l.id = x.listing_id

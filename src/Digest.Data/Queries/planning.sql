@@ -73,22 +73,36 @@ INSERT INTO planning_cycles (planned_at, snapshot) VALUES (@planned_at, @snapsho
 
 -- name: create-plan-staging
 CREATE TEMP TABLE plan_staging (
-    subscriber_id bigint, period date, due_at timestamptz, listing_ids bigint[], scores real[], topic_ids bigint[], matched_topics integer[]
+    subscriber_id bigint, period date, due_at timestamptz, listing_ids bigint[], scores real[], topic_ids bigint[], matched_topics integer[],
+    because_of bigint[]
 ) ON COMMIT DROP;
 
 -- name: copy-plan-staging
 -- A batch of planned digests, written in binary by the planner (column order is the writer's).
-COPY plan_staging (subscriber_id, period, due_at, listing_ids, scores, topic_ids, matched_topics) FROM STDIN (FORMAT BINARY);
+COPY plan_staging (subscriber_id, period, due_at, listing_ids, scores, topic_ids, matched_topics, because_of) FROM STDIN (FORMAT BINARY);
 
 -- name: insert-planned-digests
 -- A batch of planned digests, each with its ranked listings. The unique (subscriber, period) makes planning
 -- safe to repeat after a crash: a person who already has this period's digest keeps it.
 WITH planned AS (
-    INSERT INTO digests (subscriber_id, period, due_at, cycle_id, status, listing_ids, scores, topic_ids, matched_topics)
+    INSERT INTO digests (subscriber_id, period, due_at, cycle_id, status, listing_ids, scores, topic_ids, matched_topics, because_of)
     SELECT subscriber_id, period, due_at, @cycle_id,
-           CASE WHEN cardinality(listing_ids) = 0 THEN 'empty' ELSE 'ready' END, listing_ids, scores, topic_ids, matched_topics
+           CASE WHEN cardinality(listing_ids) = 0 THEN 'empty' ELSE 'ready' END, listing_ids, scores, topic_ids, matched_topics, because_of
     FROM plan_staging
     ON CONFLICT (subscriber_id, period) DO NOTHING
     RETURNING status)
 SELECT count(*) FILTER (WHERE status = 'ready')::int AS ready, count(*) FILTER (WHERE status = 'empty')::int AS empty
 FROM planned;
+
+-- name: any-reader-profile
+SELECT EXISTS (SELECT 1 FROM reader_profiles);
+
+-- name: get-planning-profiles
+-- The learned profiles of people who should get mail and let us learn, for ranking their digests.
+SELECT p.subscriber_id, p.terms, p.weights, p.liked_ids, p.liked_terms, p.signals
+FROM reader_profiles p JOIN subscribers s ON s.id = p.subscriber_id
+WHERE s.status = 'active' AND s.learning;
+
+-- name: get-window-texts
+-- The text of the window's listings (in window order), read only when someone has a learned profile.
+SELECT l.id, l.title, l.summary FROM listings l WHERE l.id = ANY(@ids) ORDER BY l.id;

@@ -16,12 +16,12 @@ RETURNING id, (xmax = 0) AS inserted;
 
 -- name: get-subscriber
 -- One person by id, for links that carry a signed token.
-SELECT id, email, status, frequency, send_hour, send_weekday, time_zone, max_items, created_at, confirmed_at
+SELECT id, email, status, frequency, send_hour, send_weekday, time_zone, max_items, created_at, confirmed_at, learning
 FROM subscribers WHERE id = @id;
 
 -- name: get-subscriber-by-email
 -- One person by address key.
-SELECT id, email, status, frequency, send_hour, send_weekday, time_zone, max_items, created_at, confirmed_at
+SELECT id, email, status, frequency, send_hour, send_weekday, time_zone, max_items, created_at, confirmed_at, learning
 FROM subscribers WHERE email_key = @email_key;
 
 -- name: get-active-subscribers
@@ -125,7 +125,8 @@ FROM digests d WHERE d.subscriber_id = @subscriber_id
 ORDER BY d.period DESC LIMIT @limit;
 
 -- name: export-subscriber-data
--- Everything stored about one person, for "export my data": digests with their listings, and notices.
+-- Everything stored about one person, for "export my data": digests with their listings, notices, and what
+-- recommendations recorded and learned (signals, the profile's terms).
 SELECT json_build_object(
     'email', s.email, 'status', s.status, 'frequency', s.frequency, 'send_hour', s.send_hour,
     'send_weekday', s.send_weekday, 'time_zone', s.time_zone, 'max_items', s.max_items,
@@ -137,7 +138,12 @@ SELECT json_build_object(
                            FROM unnest(d.listing_ids) WITH ORDINALITY AS x(listing_id, rank) JOIN listings l ON l.id = x.listing_id), '[]')) ORDER BY d.period)
         FROM digests d WHERE d.subscriber_id = s.id), '[]'),
     'notices', coalesce((SELECT json_agg(json_build_object('kind', n.kind, 'status', n.status, 'created_at', n.created_at, 'sent_at', n.sent_at) ORDER BY n.id)
-        FROM notices n WHERE n.subscriber_id = s.id), '[]'))::text
+        FROM notices n WHERE n.subscriber_id = s.id), '[]'),
+    'learning', s.learning,
+    'signals', coalesce((SELECT json_agg(json_build_object('kind', r.kind, 'at', r.at, 'title', l.title, 'url', l.url) ORDER BY r.at)
+        FROM reader_signals r JOIN listings l ON l.id = r.listing_id WHERE r.subscriber_id = s.id), '[]'),
+    'learned_terms', coalesce((SELECT json_object_agg(t.term, t.weight) FROM reader_profiles p
+        CROSS JOIN LATERAL unnest(p.terms, p.weights) AS t(term, weight) WHERE p.subscriber_id = s.id), '{}'))::text
 FROM subscribers s WHERE s.id = @id;
 
 -- name: create-subscriber-import-staging

@@ -23,6 +23,10 @@ public record DigestEntry
     public short Rank { get; init; }
     /// <summary>Set when entries of a whole batch are read at once.</summary>
     public long DigestId { get; init; }
+    /// <summary>It matched none of the person's topics: a "you might also like" listing from their learned profile.</summary>
+    public bool AlsoLike { get; init; }
+    /// <summary>The title of the listing the person read or liked that this one resembles, when there is one.</summary>
+    public string? BecauseTitle { get; init; }
 }
 
 /// <summary>A listing a person's next digest could hold, with what it is ranked by (see DigestScore).</summary>

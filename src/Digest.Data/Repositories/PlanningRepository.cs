@@ -23,7 +23,9 @@ public sealed record PlanningWindow(string Snapshot, long[] ListingIds, Instant[
 /// One digest ready to be stored: its person and period, its listings best first with their scores, the
 /// person's topics in their order, and per listing which of them matched (bit i: <c>TopicIds[i]</c>).
 /// </summary>
-public sealed record PlannedDigest(long SubscriberId, DuePeriod Period, long[] ListingIds, float[] Scores, long[] TopicIds, int[] MatchedTopics);
+/// <c>BecauseOf</c>: per listing, the liked listing it resembles (0: none); a listing no topic matched is "you might also like".
+public sealed record PlannedDigest(long SubscriberId, DuePeriod Period, long[] ListingIds, float[] Scores, long[] TopicIds, int[] MatchedTopics,
+    long[] BecauseOf);
 
 /// <summary>
 /// What an earlier cycle's snapshot saw: the xmin below which it saw every listing, and per window listing
@@ -112,6 +114,42 @@ public sealed class PlanningRepository(NpgsqlDataSource db, SqlCatalog sql)
         await tx.CommitAsync(ct);
     }
 
+    /// <summary>The title and abstract of each window listing, in window order (<paramref name="ids"/> is sorted).</summary>
+    public async Task<(string Title, string? Summary)[]> WindowTextsAsync(long[] ids, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var texts = new (string, string?)[ids.Length];
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand(sql[Sql.GetWindowTexts], connection) { CommandTimeout = 0 };
+        command.Parameters.AddWithValue("ids", ids);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var at = Array.BinarySearch(ids, reader.GetInt64(0));
+            if (at >= 0) texts[at] = (reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+        }
+        return texts;
+    }
+
+    /// <summary>Whether anyone has a learned profile: without one a cycle reads no listing text.</summary>
+    public async Task<bool> AnyProfileAsync(CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(sql[Sql.AnyReaderProfile], cancellationToken: ct));
+    }
+
+    /// <summary>The learned profiles of people who let us learn, streamed to <paramref name="onProfile"/> (subscriber, terms, weights, liked ids, liked terms, signals).</summary>
+    public async Task ProfilesAsync(Action<long, string[], float[], long[], string[], int> onProfile, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(onProfile);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand(sql[Sql.GetPlanningProfiles], connection) { CommandTimeout = 0 };
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            onProfile(reader.GetInt64(0), reader.GetFieldValue<string[]>(1), reader.GetFieldValue<float[]>(2), reader.GetFieldValue<long[]>(3),
+                reader.GetFieldValue<string[]>(4), reader.GetInt32(5));
+    }
+
     public async Task<long> StartCycleAsync(Instant plannedAt, string snapshot, CancellationToken ct = default)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -142,6 +180,7 @@ public sealed class PlanningRepository(NpgsqlDataSource db, SqlCatalog sql)
                 await copy.WriteAsync(digest.Scores, NpgsqlDbType.Array | NpgsqlDbType.Real, ct);
                 await copy.WriteAsync(digest.TopicIds, NpgsqlDbType.Array | NpgsqlDbType.Bigint, ct);
                 await copy.WriteAsync(digest.MatchedTopics, NpgsqlDbType.Array | NpgsqlDbType.Integer, ct);
+                await copy.WriteAsync(digest.BecauseOf, NpgsqlDbType.Array | NpgsqlDbType.Bigint, ct);
             }
             await copy.CompleteAsync(ct);
         }

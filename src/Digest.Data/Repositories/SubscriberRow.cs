@@ -18,6 +18,7 @@ internal sealed class SubscriberRow
     public DateTime CreatedAt { get; init; }
     public DateTime? ConfirmedAt { get; init; }
     public bool Suppressed { get; init; }
+    public bool Learning { get; init; } = true;
 
     public Subscriber ToSubscriber() => new()
     {
@@ -28,5 +29,6 @@ internal sealed class SubscriberRow
         MaxItems = MaxItems,
         CreatedAt = Instant.FromDateTimeUtc(DateTime.SpecifyKind(CreatedAt, DateTimeKind.Utc)),
         ConfirmedAt = ConfirmedAt is { } c ? Instant.FromDateTimeUtc(DateTime.SpecifyKind(c, DateTimeKind.Utc)) : null,
+        Learning = Learning,
     };
 }

@@ -7,9 +7,9 @@ namespace Digest.Host.Jobs;
 
 /// <summary>
 /// Plans due digests into the outbox, then starts send jobs so they go out now rather than at the next
-/// send-due occurrence. Planning itself runs on one node at a time (the planner's own lock).
+/// send-due occurrence, and then the learning job. Planning itself runs on one node at a time (the planner's own lock).
 /// </summary>
-public sealed class PlanJob(JobRunner runner, DigestPlanner planner, SendFanOut fanOut)
+public sealed class PlanJob(JobRunner runner, DigestPlanner planner, SendFanOut fanOut, IBackgroundJobClient jobs)
 {
     public const string Id = "digest-plan";
 
@@ -18,6 +18,8 @@ public sealed class PlanJob(JobRunner runner, DigestPlanner planner, SendFanOut 
     {
         var plan = await PlanAsync(everyone: false, token);
         var senders = plan.Ready > 0 ? fanOut.Start() : 0;
+        // Learning runs after the cycle, in a job of its own: sending never waits for it.
+        jobs.Enqueue<LearnJob>(j => j.RunAsync(null, CancellationToken.None));
         return $"{plan.Ready} digests planned, {plan.Empty} with nothing new, {senders} send job(s) started";
     }, ct);
 

@@ -43,6 +43,7 @@ public static class DigestHost
             app.MapPreferencePages();
             app.MapUnsubscribePages();
             app.MapListingPages();
+            app.MapItemLinks();
             app.MapAdminApi();
             app.MapPushApi();
             app.MapJobsDashboard();

@@ -19,6 +19,7 @@ public static class DigestPages
         services.AddDigestForms();
         services.AddDigestRateLimits();
         services.AddSingleton<PreferenceEndpoints.PreferenceServices>();
+        services.AddSingleton<ItemLinkEndpoints.ItemLinkServices>();
         return services;
     }
 }

@@ -49,6 +49,7 @@ public static class DigestScheduling
         services.AddSingleton<JobRunner>();
         services.AddSingleton<FeedsJob>();
         services.AddSingleton<InboxJob>();
+        services.AddSingleton<LearnJob>();
         services.AddSingleton<PlanJob>();
         services.AddSingleton<CleanupJob>();
         services.AddSingleton<SendJob>();

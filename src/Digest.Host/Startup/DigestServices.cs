@@ -29,6 +29,7 @@ public static class DigestServices
         services.AddSingleton<DataProtectionKeyRepository>();
         services.AddSingleton<DigestRepository>();
         services.AddSingleton<PlanningRepository>();
+        services.AddSingleton<RecommendationRepository>();
         services.AddSingleton<SourceRunRepository>();
         services.AddSingleton<JobRunRepository>();
         services.AddSingleton<IClock>(SystemClock.Instance);
@@ -104,6 +105,14 @@ public static class DigestServices
             return new DeliverySettings(o.BatchSize, Duration.FromSeconds(o.LeaseSeconds), Duration.FromDays(o.LookbackDays),
                 o.MaxAttempts, Duration.FromSeconds(o.RetryBaseSeconds), smtp.Transport == "pickup" ? 1 : smtp.PoolSize);
         });
+        services.AddValidatedOptions<RecommendationsOptions>(RecommendationsOptions.Section);
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<RecommendationsOptions>>().Value;
+            return new RecommendationSettings(o.Tracking, Duration.FromSeconds(o.ScannerSeconds), o.AlsoLikeCount, o.MinSignals,
+                TimeSpan.FromDays(o.HalfLifeDays));
+        });
+        services.AddSingleton<ProfileLearner>();
         services.AddSingleton<DigestPlanner>();
         services.AddSingleton<DigestComposer>();
         services.AddSingleton<DigestSender>();

@@ -25,6 +25,9 @@ public static class PreferenceEndpoints
         group.MapPost("/resume", Resume);
         group.MapGet("/export", Export);
         group.MapPost("/delete", Delete);
+        group.MapPost("/learning", SetLearning);
+        group.MapPost("/learning/clear", ClearLearned);
+        group.MapPost("/topics/suggested", AddSuggestedTopic);
     }
 
     private static async Task<IResult> Show(string token, HttpContext http, PreferenceServices s) =>
@@ -67,14 +70,40 @@ public static class PreferenceEndpoints
         await s.Subscriptions.DeleteAsync(c.Subscriber.Id, http.RequestAborted);
         return Html(s.Site.Name, "Deleted", $"""
             <h1>Deleted</h1>
-            <p>{E(c.Subscriber.Email)}, its topics and its digests are gone. No more email will come from {E(s.Site.Name)}.
+            <p>{E(c.Subscriber.Email)}, its topics, its digests and what was learned from its reading are gone. No more email will come from {E(s.Site.Name)}.
             You can <a href="/">subscribe again</a> at any time.</p>
             """, noindex: true);
     });
 
-    /// <summary>What every preferences handler needs (registered in DI), and the steps they share.</summary>
-    internal sealed class PreferenceServices(SubscriberRepository subscribers, SubscriptionRepository subscriptions, LinkTokens tokens, SiteSettings site, IClock clock)
+    private static async Task<IResult> SetLearning(string token, HttpContext http, PreferenceServices s) => await s.WithFormAsync(token, http, async (c, form) =>
     {
+        var on = form["learning"] == "on";
+        await s.Recommendations.SetLearningAsync(c.Subscriber.Id, on, http.RequestAborted);
+        return await s.ReloadAsync(c, on ? "Learning is on: we record the listings you open and your feedback from now on."
+            : "Learning is off: nothing is recorded, and what was learned is forgotten.");
+    });
+
+    private static async Task<IResult> ClearLearned(string token, HttpContext http, PreferenceServices s) => await s.WithFormAsync(token, http, async (c, _) =>
+    {
+        await s.Recommendations.ClearAsync(c.Subscriber.Id, http.RequestAborted);
+        return await s.ReloadAsync(c, "Cleared: what was recorded and learned is forgotten.");
+    });
+
+    private static async Task<IResult> AddSuggestedTopic(string token, HttpContext http, PreferenceServices s) => await s.WithFormAsync(token, http, async (c, form) =>
+    {
+        var stored = await s.StoredValuesAsync(c);
+        var values = stored with { Topics = stored.Topics + "\n" + form["topic"].ToString().Trim() };
+        var (choices, errors) = values.Parse();
+        if (errors.Count > 0) return await s.PageAsync(c, stored, errors, null, StatusCodes.Status400BadRequest);
+        await s.Subscriptions.UpdateChoicesAsync(c.Subscriber.Id, choices!, http.RequestAborted);
+        return await s.ReloadAsync(c, $"Added the topic “{form["topic"].ToString().Trim()}”.");
+    });
+
+    /// <summary>What every preferences handler needs (registered in DI), and the steps they share.</summary>
+    internal sealed class PreferenceServices(SubscriberRepository subscribers, SubscriptionRepository subscriptions, RecommendationRepository recommendations,
+        RecommendationSettings recommendationSettings, LinkTokens tokens, SiteSettings site, IClock clock)
+    {
+        public RecommendationRepository Recommendations => recommendations;
         public SubscriberRepository Subscribers => subscribers;
         public SubscriptionRepository Subscriptions => subscriptions;
         public SiteSettings Site => site;
@@ -102,7 +131,17 @@ public static class PreferenceEndpoints
         {
             var digests = await subscriptions.RecentDigestsAsync(c.Subscriber.Id, 10, c.Http.RequestAborted);
             return Html(site.Name, "Your preferences", PreferencesPage.Body(c.Token, c.Subscriber, values, errors, saved, digests, Forms.Field(c.Http),
-                UnsubscribePath(c.Subscriber.Id)), noindex: true, status: status);
+                UnsubscribePath(c.Subscriber.Id), await LearningAsync(c)), noindex: true, status: status);
+        }
+
+        private async Task<LearningView> LearningAsync(Context c)
+        {
+            var ct = c.Http.RequestAborted;
+            if (!recommendationSettings.Tracking || !c.Subscriber.Learning) return new LearningView(recommendationSettings.Tracking, c.Subscriber.Learning, [], [], []);
+            var profile = await recommendations.ProfileAsync(c.Subscriber.Id, ct);
+            var topics = (await subscribers.GetTopicsAsync(c.Subscriber.Id, ct)).Select(t => t.Label);
+            return new LearningView(true, true, await recommendations.SignalsAsync(c.Subscriber.Id, LearningView.ShownSignals, ct),
+                profile?.Strongest(LearningView.ShownTerms).ToList() ?? [], LearningView.Suggestions(profile, topics));
         }
 
         private string UnsubscribePath(long id) =>

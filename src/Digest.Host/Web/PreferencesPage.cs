@@ -10,7 +10,7 @@ namespace Digest.Host.Web;
 public static class PreferencesPage
 {
     public static string Body(string token, Subscriber subscriber, ChoiceValues values, IReadOnlyList<SubscriptionChoices.Error> errors,
-        IReadOnlyList<string>? saved, IReadOnlyList<RecentDigest> digests, string antiforgery, string unsubscribePath)
+        IReadOnlyList<string>? saved, IReadOnlyList<RecentDigest> digests, string antiforgery, string unsubscribePath, LearningView learning)
     {
         var path = "/preferences/" + E(token);
         var sb = new StringBuilder();
@@ -21,6 +21,7 @@ public static class PreferencesPage
         sb.Append($"<form method=\"post\" action=\"{path}\" novalidate>{antiforgery}{ChoicesForm.Fields(values, errors, zoneFromBrowser: false)}<button type=\"submit\">Save changes</button></form>");
         sb.Append(PauseSection(path, subscriber.Status, antiforgery, unsubscribePath));
         sb.Append(DigestsSection(digests));
+        sb.Append(LearningSection.Html(path, learning, antiforgery));
         sb.Append(DataSection(path, antiforgery, errors.FirstOrDefault(e => e.Field == "confirm")));
         sb.Append("<script src=\"/site.js\" defer></script>");
         return sb.ToString();
@@ -78,7 +79,7 @@ public static class PreferencesPage
             <section aria-labelledby="data-h"><h2 id="data-h">Your data</h2>
             <p><a href="{path}/export" download>Download everything we store about you</a> (JSON).</p>
             <form method="post" action="{path}/delete" class="danger-zone">{antiforgery}
-            {error}<label class="check"><input type="checkbox" name="confirm" value="yes"{aria}> Delete my subscription, my topics and my digests for good</label>
+            {error}<label class="check"><input type="checkbox" name="confirm" value="yes"{aria}> Delete my subscription, my topics, my digests and what was learned for good</label>
             <button type="submit" class="danger">Delete me</button></form>
             </section>
             """;

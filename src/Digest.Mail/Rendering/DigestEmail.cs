@@ -16,6 +16,11 @@ public sealed record DigestEmailItem
     public string? Published { get; init; }
     public IReadOnlyList<SnippetPart> Snippet { get; init; } = [];
     public IReadOnlyList<string> MatchedTopics { get; init; } = [];
+    /// <summary>"More like this" and "fewer like this" pages for this person and listing; null while learning is off.</summary>
+    public string? MoreUrl { get; init; }
+    public string? FewerUrl { get; init; }
+    /// <summary>The title of a listing the person read or liked that this one resembles ("like X that you read").</summary>
+    public string? BecauseOf { get; init; }
 }
 
 /// <summary>Everything the digest templates see.</summary>
@@ -27,6 +32,10 @@ public sealed record DigestEmail
     public required string Subject { get; init; }
     public required string PeriodLabel { get; init; }
     public required IReadOnlyList<DigestEmailItem> Items { get; init; }
+    /// <summary>"You might also like": listings none of the person's topics matched, chosen by what they read.</summary>
+    public IReadOnlyList<DigestEmailItem> AlsoLike { get; init; } = [];
+    /// <summary>Whether links record clicks and feedback (the privacy note says which).</summary>
+    public bool Learning { get; init; }
     public required IReadOnlyList<string> Topics { get; init; }
     public required string ManageUrl { get; init; }
     public required string UnsubscribeUrl { get; init; }

@@ -19,6 +19,9 @@ internal sealed class SameListingText : IEqualityComparer<DigestEmailItem>
             && string.Equals(x.Url, y.Url, StringComparison.Ordinal)
             && string.Equals(x.Authors, y.Authors, StringComparison.Ordinal)
             && string.Equals(x.Published, y.Published, StringComparison.Ordinal)
+            && string.Equals(x.MoreUrl, y.MoreUrl, StringComparison.Ordinal)
+            && string.Equals(x.FewerUrl, y.FewerUrl, StringComparison.Ordinal)
+            && string.Equals(x.BecauseOf, y.BecauseOf, StringComparison.Ordinal)
             && SameSnippet(x.Snippet, y.Snippet)
             && SameTopics(x.MatchedTopics, y.MatchedTopics);
     }

@@ -24,7 +24,8 @@ namespace Digest.Benchmarks.Matching;
 /// memory and written with its listings) and prints its time and our process's peak memory, and the ratio
 /// against the naive way (one ranking query per subscriber) measured on a slice; then the next day's cycle
 /// (as many new listings again, everyone planned from their previous cycle). Options: --subscribers N (1000000),
-/// --topics N (20000), --listings N (5000), --slice N (10000).
+/// --topics N (20000), --listings N (5000), --slice N (10000), --learned P (percent of people with a learned
+/// profile of 120 terms and 20 liked listings, as recommendations store it; 0).
 /// </summary>
 public sealed partial class MatchBenchmark : IBenchmark
 {
@@ -51,7 +52,9 @@ public sealed partial class MatchBenchmark : IBenchmark
         await StoreListingsAsync(host, "day 1", listingCount, random, titles, sentences, ct);
         var topics = BuildTopics(words, bigrams, topicCount, random);
         await SeedAsync(context.ConnectionString, topics, people, random, ct);
-        context.Report("seeded", $"{listingCount:N0} listings, {topics.Count:N0} topics, {people:N0} subscribers in {watch.Elapsed.TotalSeconds:0} s");
+        var learned = context.Option("--learned", 0);
+        if (learned > 0) await SeedProfilesAsync(context.ConnectionString, words, learned, ct);
+        context.Report("seeded", $"{listingCount:N0} listings, {topics.Count:N0} topics, {people:N0} subscribers ({learned} % with a learned profile) in {watch.Elapsed.TotalSeconds:0} s");
 
         var naive = await NaiveAsync(context.ConnectionString, slice, ct);
         var process = Process.GetCurrentProcess();
@@ -81,7 +84,8 @@ public sealed partial class MatchBenchmark : IBenchmark
         await StoreListingsAsync(host, "day 2", listingCount, random, titles, sentences, ct);
         var tomorrow = new DigestPlanner(host.Services.GetRequiredService<PlanningRepository>(),
             new FixedClock(SystemClock.Instance.GetCurrentInstant() + Duration.FromDays(1)),
-            host.Services.GetRequiredService<DeliverySettings>(), host.Services.GetRequiredService<ILogger<DigestPlanner>>());
+            host.Services.GetRequiredService<DeliverySettings>(), host.Services.GetRequiredService<RecommendationSettings>(),
+            host.Services.GetRequiredService<ILogger<DigestPlanner>>());
         var watch = Stopwatch.StartNew();
         var summary = await tomorrow.PlanAsync(everyone: false, ct);
         context.Report("next day: planned again", $"{summary.Ready:N0} digests with news, {summary.Empty:N0} empty in {watch.Elapsed.TotalSeconds:0.0} s");
@@ -212,6 +216,29 @@ public sealed partial class MatchBenchmark : IBenchmark
         }
         await using var analyze = new NpgsqlCommand("ANALYZE subscribers, subscriber_topics, topics, listings", db) { CommandTimeout = 0 };
         await analyze.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// Learned profiles for <paramref name="percent"/> % of the people, shaped as the learning job stores them (the
+    /// most terms and liked listings a profile keeps), their terms drawn from the samples' vocabulary.
+    /// </summary>
+    private static async Task SeedProfilesAsync(string connectionString, List<string> words, int percent, CancellationToken ct)
+    {
+        var terms = words.Select(w => Core.Recommendations.ListingTerms.Normalise(w)).OfType<string>().Distinct().Take(3000).ToArray();
+        await using var db = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 }.ConnectionString);
+        await db.OpenAsync(ct);
+        await db.ExecuteAsync($"""
+            INSERT INTO reader_profiles (subscriber_id, terms, weights, liked_ids, liked_terms, signals, learned_until)
+            SELECT s.id,
+                   ARRAY(SELECT (@terms)[1 + ((s.id * 7919 + k * 104729) % cardinality(@terms))] FROM generate_series(1, {Core.Recommendations.ReaderProfile.MaxTerms}) k),
+                   ARRAY(SELECT (random() - 0.2 + 0 * s.id)::real FROM generate_series(1, {Core.Recommendations.ReaderProfile.MaxTerms}) k),
+                   ARRAY(SELECT l.id FROM listings l ORDER BY l.id LIMIT {Core.Recommendations.ReaderProfile.MaxLiked} OFFSET (s.id % 100)),
+                   ARRAY(SELECT (@terms)[1 + ((s.id + k) % cardinality(@terms))] || ' ' || (@terms)[1 + ((s.id * 31 + k) % cardinality(@terms))]
+                         FROM generate_series(1, {Core.Recommendations.ReaderProfile.MaxLiked}) k),
+                   20, now()
+            FROM subscribers s WHERE s.id % 100 < @percent
+            ON CONFLICT DO NOTHING
+            """, new { terms, percent }, commandTimeout: 0);
     }
 
     private static double[] ZipfTable(int n)

@@ -1,0 +1,158 @@
+namespace Digest.Core.Recommendations;
+
+/// <summary>A profile compiled against one window's terms: term ids with tf-idf weights (unit length), and the liked listings' terms.</summary>
+public sealed record CompiledProfile(int[] Terms, float[] Weights, long[] LikedIds, int[][] LikedTerms, int Signals);
+
+/// <summary>
+/// The terms of one planning window's listings, indexed for scoring profiles against all of them at once. A
+/// listing is a tf-idf vector of unit length (idf over the window, so a word every listing has counts for
+/// little); a person's affinity to a listing is the cosine of that vector and their profile's (profile weights
+/// times idf, unit length): from -1 (only what they wanted fewer of) through 0 (nothing in common, or no
+/// profile) to 1. Scoring walks the postings of the profile's terms only, so a person costs what their few
+/// terms occur in, not the window's size.
+/// </summary>
+public sealed class WindowTerms
+{
+    /// <summary>How many of a profile's terms (the strongest after idf) are scored against the window.</summary>
+    public const int ScoredTerms = 40;
+
+    private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
+    private readonly List<double> _idf = [];
+    private int[][] _listings = [];
+    private float[][] _weights = [];
+    private readonly int[][] _termsOf;
+
+    private WindowTerms(int listingCount) => _termsOf = new int[listingCount][];
+
+    public int ListingCount => _termsOf.Length;
+
+    /// <summary>Indexes the window's listings, in window order.</summary>
+    public static WindowTerms Build(IReadOnlyList<IReadOnlyDictionary<string, int>> listings)
+    {
+        ArgumentNullException.ThrowIfNull(listings);
+        var window = new WindowTerms(listings.Count);
+        var df = new List<int>();
+        for (var l = 0; l < listings.Count; l++)
+        {
+            var terms = new int[listings[l].Count];
+            var k = 0;
+            foreach (var term in listings[l].Keys)
+            {
+                if (!window._ids.TryGetValue(term, out var id))
+                {
+                    window._ids.Add(term, id = window._ids.Count);
+                    df.Add(0);
+                }
+                df[id]++;
+                terms[k++] = id;
+            }
+            window._termsOf[l] = terms;
+        }
+        for (var t = 0; t < df.Count; t++) window._idf.Add(Math.Log((1.0 + listings.Count) / (1.0 + df[t])) + 1);
+        window.BuildPostings(listings, df);
+        return window;
+    }
+
+    private void BuildPostings(IReadOnlyList<IReadOnlyDictionary<string, int>> listings, List<int> df)
+    {
+        _listings = df.Select(n => new int[n]).ToArray();
+        _weights = df.Select(n => new float[n]).ToArray();
+        var filled = new int[df.Count];
+        for (var l = 0; l < listings.Count; l++)
+        {
+            var length = (double)listings[l].Values.Sum();
+            var terms = _termsOf[l];
+            var vector = new double[terms.Length];
+            var k = 0;
+            foreach (var count in listings[l].Values)
+            {
+                vector[k] = count / length * _idf[terms[k]];
+                k++;
+            }
+            var norm = Math.Sqrt(vector.Sum(v => v * v));
+            for (k = 0; k < terms.Length; k++)
+            {
+                var t = terms[k];
+                _listings[t][filled[t]] = l;
+                _weights[t][filled[t]++] = (float)(vector[k] / norm);
+            }
+        }
+    }
+
+    /// <summary>The window's id of a term, or -1 when no listing of the window has it.</summary>
+    public int TermId(string term) => _ids.GetValueOrDefault(term, -1);
+
+    /// <summary>The term ids of one window listing.</summary>
+    public ReadOnlySpan<int> TermsOf(int listing) => _termsOf[listing];
+
+    /// <summary>A profile's weights over this window's terms; terms no listing has are dropped. Null when nothing is left.</summary>
+    public CompiledProfile? Compile(IReadOnlyList<string> terms, IReadOnlyList<float> weights, IReadOnlyList<long> likedIds,
+        IReadOnlyList<string[]> likedTerms, int signals)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(likedIds);
+        ArgumentNullException.ThrowIfNull(likedTerms);
+        var ids = new List<int>(terms.Count);
+        var values = new List<double>(terms.Count);
+        for (var i = 0; i < terms.Count; i++)
+        {
+            var id = TermId(terms[i]);
+            if (id < 0 || weights[i] == 0) continue;
+            ids.Add(id);
+            values.Add(weights[i] * _idf[id]);
+        }
+        if (ids.Count == 0) return null;
+        // Only the strongest terms score: a profile term that nearly every listing has costs a walk over nearly the
+        // whole window for each person and moves them all alike.
+        if (ids.Count > ScoredTerms)
+        {
+            var strongest = Enumerable.Range(0, ids.Count).OrderByDescending(i => Math.Abs(values[i])).Take(ScoredTerms).ToList();
+            (ids, values) = (strongest.Select(i => ids[i]).ToList(), strongest.Select(i => values[i]).ToList());
+        }
+        var norm = Math.Sqrt(values.Sum(v => v * v));
+        var liked = likedTerms.Select(ts => ts.Select(TermId).Where(id => id >= 0).ToArray()).ToArray();
+        return new CompiledProfile(ids.ToArray(), values.Select(v => (float)(v / norm)).ToArray(), likedIds.ToArray(), liked, signals);
+    }
+
+    /// <summary>
+    /// Adds the profile's affinity to every window listing sharing a term with it into <paramref name="affinity"/>
+    /// (all zero before), noting each listing reached in <paramref name="reached"/>.
+    /// </summary>
+    public void Score(CompiledProfile profile, float[] affinity, List<int> reached)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(affinity);
+        ArgumentNullException.ThrowIfNull(reached);
+        for (var i = 0; i < profile.Terms.Length; i++)
+        {
+            var t = profile.Terms[i];
+            var p = profile.Weights[i];
+            var listings = _listings[t];
+            var weights = _weights[t];
+            for (var k = 0; k < listings.Length; k++)
+            {
+                var l = listings[k];
+                if (affinity[l] == 0) reached.Add(l);
+                affinity[l] += p * weights[k];
+                // A sum that lands on exactly zero would be noted twice; a tiny nudge keeps "reached" exact.
+                if (affinity[l] == 0) affinity[l] = float.Epsilon;
+            }
+        }
+    }
+
+    /// <summary>The liked listing that shares most strong terms with a window listing (two at least: one word in common says little), or 0.</summary>
+    public static long MostAlike(CompiledProfile profile, ReadOnlySpan<int> listingTerms)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        long best = 0;
+        var bestShared = 1;
+        for (var i = 0; i < profile.LikedIds.Length; i++)
+        {
+            var shared = 0;
+            foreach (var t in profile.LikedTerms[i]) if (listingTerms.Contains(t)) shared++;
+            if (shared > bestShared) (best, bestShared) = (profile.LikedIds[i], shared);
+        }
+        return best;
+    }
+}
