@@ -205,7 +205,7 @@ public sealed class IdentityTests : IAsyncLifetime
     }
 
     private DigestPlanner PlannerOn(int days) => new(_host.Get<PlanningRepository>(), new FixedClock(_today + Duration.FromDays(days)),
-        _host.Get<DeliverySettings>(), NullLogger<DigestPlanner>.Instance);
+        _host.Get<DeliverySettings>(), _host.Get<RecommendationSettings>(), NullLogger<DigestPlanner>.Instance);
 
     /// <summary>The titles of the person's digest of that day, as the sender reads them.</summary>
     private async Task<IReadOnlyList<string>> DigestTitlesAsync(string email, int days)

@@ -126,7 +126,7 @@ public sealed class RetentionTests : IAsyncLifetime
     /// <summary>A planning cycle on the given day from now (after the year has passed: the clock is today's).</summary>
     private Task<PlanSummary> PlanAsync(int days) =>
         new DigestPlanner(_host.Get<PlanningRepository>(), new FixedClock(_today + Duration.FromDays(days)), _host.Get<DeliverySettings>(),
-            NullLogger<DigestPlanner>.Instance).PlanAsync(everyone: false);
+            _host.Get<RecommendationSettings>(), NullLogger<DigestPlanner>.Instance).PlanAsync(everyone: false);
 
     private DateOnly Period(int days) => DateOnly.FromDateTime((_today + Duration.FromDays(days)).ToDateTimeUtc());
 }

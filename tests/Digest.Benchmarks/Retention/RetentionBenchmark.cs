@@ -116,7 +116,8 @@ public sealed class RetentionBenchmark : IBenchmark
         await using var db = Open(host);
         await db.ExecuteAsync("UPDATE listings SET first_seen_at = @at WHERE first_seen_at > @at", new { at });
         var planner = new DigestPlanner(host.Services.GetRequiredService<PlanningRepository>(), new FixedClock(now),
-            host.Services.GetRequiredService<DeliverySettings>(), NullLogger<DigestPlanner>.Instance);
+            host.Services.GetRequiredService<DeliverySettings>(), host.Services.GetRequiredService<RecommendationSettings>(),
+            NullLogger<DigestPlanner>.Instance);
         await planner.PlanAsync(everyone: false, ct);
         await db.ExecuteAsync("""
             UPDATE digests SET planned_at = @at WHERE planned_at > @at;
