@@ -135,8 +135,13 @@ public sealed partial class WebTests : IAsyncLifetime
 
         var mail = await FirstDigestAsync(email);
         var link = $"https://digest.test/listings/{listing.Id}";
-        Assert.Contains(link, mail.Text);
-        Assert.Contains($"href=\"{link}\"", mail.Html);
+        // The title links through the person's click link (recommendations are on by default), which leads to our page.
+        var click = ClickLink().Match(mail.Html);
+        Assert.True(click.Success, "the title is a link");
+        Assert.Contains(click.Value, mail.Text);
+        var redirect = await _web.Http.GetAsync(new Uri(click.Value).AbsolutePath);
+        Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
+        Assert.Equal(link, redirect.Headers.Location!.ToString());
 
         var page = await _web.Http.GetAsync(new Uri(link).AbsolutePath);
         var html = await page.Content.ReadAsStringAsync();
@@ -163,6 +168,9 @@ public sealed partial class WebTests : IAsyncLifetime
 
     [GeneratedRegex("<script(?![^>]*\\bsrc=)", RegexOptions.IgnoreCase)]
     private static partial Regex InlineScript();
+
+    [GeneratedRegex(@"https://digest\.test/r/[A-Za-z0-9_-]+")]
+    private static partial Regex ClickLink();
 
     [GeneratedRegex(@"https://digest\.test/preferences/[A-Za-z0-9_-]+")]
     private static partial Regex ManageLink();
