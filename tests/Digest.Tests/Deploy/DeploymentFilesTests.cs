@@ -135,6 +135,6 @@ public partial class DeploymentFilesTests
     }
 
     // A key in the README's configuration table: | `Smtp:Host`, `Smtp:Port` | … (a row may name several).
-    [GeneratedRegex(@"`([A-Z][A-Za-z]+:[A-Z][A-Za-z]+)`")]
+    [GeneratedRegex(@"`([A-Z][A-Za-z]+(?::[A-Z][A-Za-z]+)+)`")]
     private static partial Regex DocumentedKey();
 }
