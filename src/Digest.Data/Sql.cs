@@ -16,6 +16,8 @@ public static class Sql
     public const string RecordMigration = "record-migration";
     public const string UpsertStagedListings = "upsert-staged-listings";
     public const string LockListingIdentity = "lock-listing-identity";
+    public const string ShareListingIdentity = "share-listing-identity";
+    public const string AnyStagedHits = "any-staged-hits";
     public const string FindStagedHits = "find-staged-hits";
     public const string MergeStagedListings = "merge-staged-listings";
     public const string ClaimStagedKeys = "claim-staged-keys";

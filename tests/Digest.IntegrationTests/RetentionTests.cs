@@ -63,6 +63,9 @@ public sealed class RetentionTests : IAsyncLifetime
         Assert.Equal(2, summary.Digests);
         // Listings past the window go, except the one a digest still to be sent holds: that digest still reads it.
         Assert.Equal(["Sparse attention held back"], await db.QueryAsync<string>("SELECT title FROM listings"));
+        // Their identity keys go with them (only remembered as forgotten): nothing of theirs keeps growing.
+        Assert.Equal(0, await db.ExecuteScalarAsync<int>(
+            "SELECT count(*) FROM listing_keys k WHERE NOT EXISTS (SELECT 1 FROM listings l WHERE l.id = k.listing_id)"));
         var held = await db.QuerySingleAsync<ClaimedDigest>(
             "SELECT id, subscriber_id, period, attempts, due_at FROM digests WHERE subscriber_id = @waiting", new { waiting });
         Assert.Equal(["Sparse attention held back"], (await _host.Get<DigestRepository>().LoadBatchAsync([held])).Entries(held).Select(e => e.Title));

@@ -13,9 +13,20 @@ CREATE TEMP TABLE IF NOT EXISTS staged_hits (grp bigint, listing_id bigint) ON C
 COPY listing_staging (grp, keys, id_kinds, external_id, url, title, summary, authors, tags, published_at, extras) FROM STDIN (FORMAT BINARY);
 
 -- name: lock-listing-identity
--- One batch at a time decides which listings its copies are, until it commits: two ingests that meet on a
--- new paper would otherwise each store it. The COPYs before it still run side by side.
+-- A batch that finds stored listings (or lost a race, see share-listing-identity) decides which
+-- listings its copies are alone, until it commits: two ingests that meet on a paper would otherwise each
+-- store it, or each enrich or merge what the other is changing. The COPYs before it still run side by side.
 SELECT pg_advisory_xact_lock(7365015);
+
+-- name: share-listing-identity
+-- A batch of listings none of which is stored yet inserts them beside other such batches: the unique keys
+-- decide between two of them that meet on a paper (the second finds a key taken and is done again alone).
+-- It still waits for a batch deciding alone, and that one waits for it.
+SELECT pg_advisory_xact_lock_shared(7365015);
+
+-- name: any-staged-hits
+-- Whether find-staged-hits found any stored listing for the batch.
+SELECT EXISTS (SELECT 1 FROM staged_hits);
 
 -- name: find-staged-hits
 -- The stored listings each staged group is: those holding any of its keys. A title finds a listing only
@@ -77,7 +88,8 @@ SELECT count(*)::int FROM merges;
 -- is never new: its first sight stays, so no one is offered it again. The others are inserted. Every key
 -- of every group is then held by its listing (a key another listing holds stays there). A group with any
 -- key of a listing retention has forgotten is not stored again: it may have reached people already (see
--- RetentionRepository). Returns the groups inserted.
+-- RetentionRepository). Returns the groups inserted and how many keys were stored (a batch inserted beside
+-- others checks that it stored every one: a key it did not store was taken by another batch).
 WITH targets AS (
     SELECT grp, min(listing_id) AS listing_id FROM staged_hits GROUP BY grp
 ), enriched AS (
@@ -116,8 +128,10 @@ WITH targets AS (
     LEFT JOIN inserted i ON i.identity_key = s.keys[1]
     WHERE coalesce(t.listing_id, i.id) IS NOT NULL
     ON CONFLICT (key) DO NOTHING
+    RETURNING 1
 )
-SELECT s.grp FROM listing_staging s JOIN inserted i ON i.identity_key = s.keys[1];
+SELECT array(SELECT s.grp FROM listing_staging s JOIN inserted i ON i.identity_key = s.keys[1]) AS new_groups,
+       (SELECT count(*) FROM keyed)::int AS keys_stored;
 
 -- name: claim-staged-keys
 -- Backfill: every staged listing (grp is its id) takes the keys nobody holds yet, the oldest listing first,

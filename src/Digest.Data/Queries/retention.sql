@@ -49,7 +49,10 @@ keys AS (
     UNION
     SELECT l.identity_key FROM listings l JOIN old ON old.id = l.id),
 gone AS (
-    DELETE FROM listings l USING old WHERE l.id = old.id)
+    DELETE FROM listings l USING old WHERE l.id = old.id),
+-- No foreign key removes them (see migration 0021): the listings' keys go here, merged copies hold none.
+unkeyed AS (
+    DELETE FROM listing_keys k USING old WHERE k.listing_id = old.id)
 INSERT INTO forgotten_listings (key)
 SELECT md5(key)::uuid FROM keys
 ON CONFLICT DO NOTHING;

@@ -37,12 +37,15 @@ public sealed class ListingRepository(NpgsqlDataSource db, SqlCatalog sql)
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Count == 0) return new UpsertResult(0, 0, new HashSet<int>(), 0);
         var groups = ListingGroups.Form(batch);
-        // A deadlock PostgreSQL breaks anyway is retried: the transaction was rolled back whole.
+        var alone = false;
+        // A deadlock PostgreSQL breaks anyway is retried: the transaction was rolled back whole. So is a batch
+        // of new listings that met another batch on a key, this time deciding alone.
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await UpsertOnceAsync(batch.Count, groups, source, ct);
+                if (await UpsertOnceAsync(batch.Count, groups, source, alone, ct) is { } result) return result;
+                alone = true;
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 5)
             {
@@ -51,20 +54,46 @@ public sealed class ListingRepository(NpgsqlDataSource db, SqlCatalog sql)
         }
     }
 
-    private async Task<UpsertResult> UpsertOnceAsync(int items, IReadOnlyList<ListingGroup> groups, string source, CancellationToken ct)
+    /// <returns>What the batch did, or null when it was rolled back to be done again alone.</returns>
+    private async Task<UpsertResult?> UpsertOnceAsync(int items, IReadOnlyList<ListingGroup> groups, string source, bool alone, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         await ListingStaging.CreateAsync(connection, tx, sql, ct);
         await ListingStaging.CopyAsync(connection, sql,
             groups.Select((g, i) => new StagedListing(i, g.Keys, g.IdKinds, g.Listing)), ct);
-        await connection.ExecuteAsync(new CommandDefinition(sql[Sql.LockListingIdentity], transaction: tx, cancellationToken: ct));
-        var merged = await ListingStaging.FindAndMergeAsync(connection, tx, sql, ct);
-        var inserted = await connection.QueryAsync<long>(
+        // Bulk loading is mostly new listings: a batch that finds none of them stored inserts them beside
+        // other such batches instead of waiting for its turn, and checks afterwards that nobody took a key.
+        var beside = !alone && !await ListingStaging.FindAnyAsync(connection, tx, sql, ct);
+        var merged = 0;
+        if (beside) await Run(connection, tx, Sql.ShareListingIdentity, ct);
+        else
+        {
+            await Run(connection, tx, Sql.LockListingIdentity, ct);
+            merged = await ListingStaging.FindAndMergeAsync(connection, tx, sql, ct);
+        }
+        var stored = await connection.QuerySingleAsync<StoredGroups>(
             new CommandDefinition(sql[Sql.UpsertStagedListings], new { source }, tx, commandTimeout: 0, cancellationToken: ct));
+        // Beside others, every group must be a new listing holding all its keys; anything less (a key another
+        // batch stored meanwhile, a forgotten paper, two papers of one title) is decided again alone.
+        if (beside && (stored.NewGroups.Length != groups.Count || stored.KeysStored != groups.Sum(g => g.Keys.Count)))
+        {
+            await tx.RollbackAsync(ct);
+            return null;
+        }
         await tx.CommitAsync(ct);
-        var newItems = inserted.Select(g => groups[(int)g].Members[0]).ToHashSet();
+        var newItems = stored.NewGroups.Select(g => groups[(int)g].Members[0]).ToHashSet();
         return new UpsertResult(newItems.Count, items - newItems.Count, newItems, merged);
+    }
+
+    private Task<int> Run(NpgsqlConnection connection, NpgsqlTransaction tx, string name, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(sql[name], transaction: tx, cancellationToken: ct));
+
+    /// <summary>The upsert's answer: the staged groups inserted as new listings, and how many keys it stored.</summary>
+    private sealed record StoredGroups
+    {
+        public long[] NewGroups { get; init; } = [];
+        public int KeysStored { get; init; }
     }
 
     public async Task<long> CountAsync(CancellationToken ct = default)

@@ -41,6 +41,13 @@ public static class ListingStaging
         await copy.CompleteAsync(ct);
     }
 
+    /// <summary>Finds the stored listings of every staged group; whether there were any.</summary>
+    public static async Task<bool> FindAnyAsync(NpgsqlConnection connection, NpgsqlTransaction tx, SqlCatalog sql, CancellationToken ct)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(sql[Sql.FindStagedHits], transaction: tx, commandTimeout: 0, cancellationToken: ct));
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(sql[Sql.AnyStagedHits], transaction: tx, cancellationToken: ct));
+    }
+
     /// <summary>
     /// Finds the stored listings of every staged group and merges those a group bridges, round after round
     /// (a chain of bridges needs more than one, almost every batch none), until each group finds at most one.
