@@ -2,6 +2,9 @@
 -- The staging table a batch is COPYed into, one row per group of copies the code found to be one listing
 -- (grp numbers them, keys are all their identity keys, strongest first, id_kinds the kinds of id among them),
 -- and the listings each group's keys find. Private to the connection and emptied at each commit.
+-- JIT is off for the transaction: the batch's statements are estimated costly but run in milliseconds,
+-- and compiling them took longer than running them.
+SET LOCAL jit = off;
 CREATE TEMP TABLE IF NOT EXISTS listing_staging (
     grp bigint, keys text[], id_kinds text[], external_id text, url text, title text, summary text,
     authors text[], tags text[], published_at timestamptz, extras jsonb
@@ -37,7 +40,10 @@ INSERT INTO staged_hits (grp, listing_id)
 SELECT DISTINCT s.grp, k.listing_id
 FROM listing_staging s
 CROSS JOIN LATERAL unnest(s.keys) AS mine(key)
-JOIN listing_keys k ON k.key = mine.key
+-- One index lookup per key, whatever the planner thinks of the staging table's size (it cannot see how
+-- many keys an array holds): as a plain join it hashed all of listing_keys for every batch, a cost that
+-- grew with the store. LIMIT keeps the subquery from being turned back into that join.
+CROSS JOIN LATERAL (SELECT listing_id FROM listing_keys WHERE key = mine.key LIMIT 1) AS k
 WHERE NOT starts_with(mine.key, 'title:')
    OR NOT EXISTS (SELECT 1 FROM listing_keys other
                   WHERE other.listing_id = k.listing_id AND split_part(other.key, ':', 1) = ANY (s.id_kinds));
@@ -111,26 +117,33 @@ WITH targets AS (
         OR cardinality(l.tags) = 0 AND cardinality(s.tags) > 0
         OR l.published_at IS NULL AND s.published_at IS NOT NULL
         OR NOT (l.extras @> s.extras))
-), inserted AS (
-    INSERT INTO listings (identity_key, external_id, url, title, summary, authors, tags, published_at, extras, source)
-    SELECT s.keys[1], s.external_id, s.url, s.title, s.summary, s.authors, s.tags, s.published_at, s.extras, @source
+), forgotten AS (
+    SELECT DISTINCT s.grp FROM listing_staging s
+    CROSS JOIN LATERAL unnest(s.keys) AS k(key)
+    JOIN forgotten_listings f ON f.key = md5(k.key)::uuid
+), fresh AS MATERIALIZED (
+    -- Each new listing's id is drawn first, so its keys can name it without looking it up again.
+    SELECT s.grp, nextval(pg_get_serial_sequence('listings', 'id')) AS id
     FROM listing_staging s
     WHERE NOT EXISTS (SELECT 1 FROM targets t WHERE t.grp = s.grp)
-      AND NOT EXISTS (SELECT 1 FROM unnest(s.keys) AS k(key) JOIN forgotten_listings f ON f.key = md5(k.key)::uuid)
-    ON CONFLICT (identity_key) DO NOTHING
-    RETURNING id, identity_key
+      AND NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.grp = s.grp)
+), inserted AS (
+    INSERT INTO listings (id, identity_key, external_id, url, title, summary, authors, tags, published_at, extras, source)
+    OVERRIDING SYSTEM VALUE
+    SELECT f.id, s.keys[1], s.external_id, s.url, s.title, s.summary, s.authors, s.tags, s.published_at, s.extras, @source
+    FROM fresh f JOIN listing_staging s ON s.grp = f.grp
 ), keyed AS (
     INSERT INTO listing_keys (key, listing_id)
-    SELECT k.key, coalesce(t.listing_id, i.id)
+    SELECT k.key, coalesce(t.listing_id, f.id)
     FROM listing_staging s
     CROSS JOIN LATERAL unnest(s.keys) AS k(key)
     LEFT JOIN targets t ON t.grp = s.grp
-    LEFT JOIN inserted i ON i.identity_key = s.keys[1]
-    WHERE coalesce(t.listing_id, i.id) IS NOT NULL
+    LEFT JOIN fresh f ON f.grp = s.grp
+    WHERE coalesce(t.listing_id, f.id) IS NOT NULL
     ON CONFLICT (key) DO NOTHING
     RETURNING 1
 )
-SELECT array(SELECT s.grp FROM listing_staging s JOIN inserted i ON i.identity_key = s.keys[1]) AS new_groups,
+SELECT array(SELECT grp FROM fresh) AS new_groups,
        (SELECT count(*) FROM keyed)::int AS keys_stored;
 
 -- name: claim-staged-keys
