@@ -94,8 +94,7 @@ SELECT count(*)::int FROM merges;
 -- is never new: its first sight stays, so no one is offered it again. The others are inserted. Every key
 -- of every group is then held by its listing (a key another listing holds stays there). A group with any
 -- key of a listing retention has forgotten is not stored again: it may have reached people already (see
--- RetentionRepository). Returns the groups inserted and how many keys were stored (a batch inserted beside
--- others checks that it stored every one: a key it did not store was taken by another batch).
+-- RetentionRepository). Returns the groups inserted as new listings.
 WITH targets AS (
     SELECT grp, min(listing_id) AS listing_id FROM staged_hits GROUP BY grp
 ), enriched AS (
@@ -133,18 +132,20 @@ WITH targets AS (
     SELECT f.id, s.keys[1], s.external_id, s.url, s.title, s.summary, s.authors, s.tags, s.published_at, s.extras, @source
     FROM fresh f JOIN listing_staging s ON s.grp = f.grp
 ), keyed AS (
+    -- In key order, which is also the order the index is filled fastest in. Deciding alone, nobody else
+    -- stores keys meanwhile, so the keys held already are left out here; beside others, find-staged-hits
+    -- found none held, and a key one of them stores first fails the statement (the batch is done again alone).
     INSERT INTO listing_keys (key, listing_id)
-    SELECT k.key, coalesce(t.listing_id, f.id)
+    SELECT DISTINCT ON (k.key) k.key, coalesce(t.listing_id, f.id)
     FROM listing_staging s
     CROSS JOIN LATERAL unnest(s.keys) AS k(key)
     LEFT JOIN targets t ON t.grp = s.grp
     LEFT JOIN fresh f ON f.grp = s.grp
     WHERE coalesce(t.listing_id, f.id) IS NOT NULL
-    ON CONFLICT (key) DO NOTHING
-    RETURNING 1
+      AND (@beside OR NOT EXISTS (SELECT 1 FROM listing_keys held WHERE held.key = k.key))
+    ORDER BY k.key, s.grp
 )
-SELECT array(SELECT grp FROM fresh) AS new_groups,
-       (SELECT count(*) FROM keyed)::int AS keys_stored;
+SELECT array(SELECT grp FROM fresh) AS new_groups;
 
 -- name: claim-staged-keys
 -- Backfill: every staged listing (grp is its id) takes the keys nobody holds yet, the oldest listing first,

@@ -72,29 +72,31 @@ public sealed class ListingRepository(NpgsqlDataSource db, SqlCatalog sql)
             await Run(connection, tx, Sql.LockListingIdentity, ct);
             merged = await ListingStaging.FindAndMergeAsync(connection, tx, sql, ct);
         }
-        var stored = await connection.QuerySingleAsync<StoredGroups>(
-            new CommandDefinition(sql[Sql.UpsertStagedListings], new { source }, tx, commandTimeout: 0, cancellationToken: ct));
-        // Beside others, every group must be a new listing holding all its keys; anything less (a key another
-        // batch stored meanwhile, a forgotten paper, two papers of one title) is decided again alone.
-        if (beside && (stored.NewGroups.Length != groups.Count || stored.KeysStored != groups.Sum(g => g.Keys.Count)))
+        long[] newGroups;
+        try
+        {
+            newGroups = await connection.ExecuteScalarAsync<long[]>(
+                new CommandDefinition(sql[Sql.UpsertStagedListings], new { source, beside }, tx, commandTimeout: 0, cancellationToken: ct)) ?? [];
+        }
+        catch (PostgresException e) when (beside && e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // A key another batch stored meanwhile.
+            await tx.RollbackAsync(ct);
+            return null;
+        }
+        // Beside others, every group must be a new listing; anything less (a forgotten paper) is decided again alone.
+        if (beside && newGroups.Length != groups.Count)
         {
             await tx.RollbackAsync(ct);
             return null;
         }
         await tx.CommitAsync(ct);
-        var newItems = stored.NewGroups.Select(g => groups[(int)g].Members[0]).ToHashSet();
+        var newItems = newGroups.Select(g => groups[(int)g].Members[0]).ToHashSet();
         return new UpsertResult(newItems.Count, items - newItems.Count, newItems, merged);
     }
 
     private Task<int> Run(NpgsqlConnection connection, NpgsqlTransaction tx, string name, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(sql[name], transaction: tx, cancellationToken: ct));
-
-    /// <summary>The upsert's answer: the staged groups inserted as new listings, and how many keys it stored.</summary>
-    private sealed record StoredGroups
-    {
-        public long[] NewGroups { get; init; } = [];
-        public int KeysStored { get; init; }
-    }
 
     public async Task<long> CountAsync(CancellationToken ct = default)
     {
