@@ -80,7 +80,8 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
         // At most one occurrence per 5 s between the first and the last run (give or take a queue poll): never one per node.
         Assert.True(occurrences <= (seconds + 3) / 5 + 1, $"{occurrences} occurrences in {seconds} s");
         // Every worker registered the seven recurring jobs (plan, feeds, inbox, clean-up, bounce mailbox, retention, send-due); they exist once.
-        Assert.Equal(7, await CountAsync(connectionString, "SELECT count(*) FROM hangfire.set WHERE key = 'recurring-jobs'"));
+        // Seven, less the bounce mailbox's: none is configured here.
+        Assert.Equal(6, await CountAsync(connectionString, "SELECT count(*) FROM hangfire.set WHERE key = 'recurring-jobs'"));
     }
 
     /// <summary>Due digests with their items, straight into the outbox; the people are not due again (confirmed just now).</summary>

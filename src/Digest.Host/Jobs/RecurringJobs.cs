@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using Digest.Mail.Bounces;
 using Digest.Host.Options;
 using Hangfire;
 using Microsoft.Extensions.Options;
@@ -9,8 +10,10 @@ namespace Digest.Host.Jobs;
 /// Registers the recurring jobs when a worker starts. AddOrUpdate is idempotent, so every worker may do it: the
 /// definitions are stored once in Hangfire's tables and each occurrence is enqueued once, whichever nodes are up.
 /// After downtime a job runs once to catch up, not once per missed occurrence. A bad cron stops the worker at start.
+/// The bounce mailbox is read only where one is configured: elsewhere its job is removed, so it neither runs
+/// nor logs every minute that there is nothing to read.
 /// </summary>
-public sealed class RecurringJobs(IRecurringJobManager jobs, IOptions<SchedulingOptions> options) : IHostedService
+public sealed class RecurringJobs(IRecurringJobManager jobs, IOptions<SchedulingOptions> options, BounceMailbox mailbox) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -19,7 +22,8 @@ public sealed class RecurringJobs(IRecurringJobManager jobs, IOptions<Scheduling
         Add<FeedsJob>(FeedsJob.Id, nameof(o.FeedsCron), o.FeedsCron, j => j.RunAsync(null, CancellationToken.None));
         Add<InboxJob>(InboxJob.Id, nameof(o.InboxCron), o.InboxCron, j => j.RunAsync(null, CancellationToken.None));
         Add<CleanupJob>(CleanupJob.Id, nameof(o.CleanupCron), o.CleanupCron, j => j.RunAsync(null, CancellationToken.None));
-        Add<BounceMailboxJob>(BounceMailboxJob.Id, nameof(o.BounceMailboxCron), o.BounceMailboxCron, j => j.RunAsync(null, CancellationToken.None));
+        if (mailbox.Configured) Add<BounceMailboxJob>(BounceMailboxJob.Id, nameof(o.BounceMailboxCron), o.BounceMailboxCron, j => j.RunAsync(null, CancellationToken.None));
+        else jobs.RemoveIfExists(BounceMailboxJob.Id);
         Add<RetentionJob>(RetentionJob.Id, nameof(o.RetentionCron), o.RetentionCron, j => j.RunAsync(null, CancellationToken.None));
         Add<SendFanOut>(SendFanOut.SendDueId, nameof(o.SendCron), o.SendCron, j => j.SendDueAsync(CancellationToken.None));
         return Task.CompletedTask;
