@@ -6,7 +6,7 @@
 -- and compiling them took longer than running them.
 SET LOCAL jit = off;
 CREATE TEMP TABLE IF NOT EXISTS listing_staging (
-    grp bigint, keys text[], id_kinds text[], external_id text, url text, title text, summary text,
+    grp bigint, keys text[] COLLATE "C", id_kinds text[], external_id text, url text, title text, summary text,
     authors text[], tags text[], published_at timestamptz, extras jsonb
 ) ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS staged_hits (grp bigint, listing_id bigint) ON COMMIT DELETE ROWS;
