@@ -15,22 +15,40 @@ RETURNING d.id, d.subscriber_id, d.period, d.attempts, d.due_at;
 -- name: extend-digest-claims
 -- The heartbeat of a sender with a batch in flight: its claims (a claim is the digest with the attempt it
 -- counted, so one another worker has taken over since is never touched) hold for another lease from now.
+-- Rows are locked in id order, like every statement here that changes several digests, so two of them never
+-- wait on each other (a deadlock); one that is locked now is skipped: it is being finished.
+WITH held AS (
+    SELECT d.id FROM digests d
+    JOIN unnest(@ids::bigint[], @attempts::int[]) AS c(id, attempts) ON d.id = c.id AND d.attempts = c.attempts
+    WHERE d.status = 'sending'
+    ORDER BY d.id
+    FOR UPDATE OF d SKIP LOCKED)
 UPDATE digests d SET lease_until = now() + make_interval(secs => @lease_seconds)
-FROM unnest(@ids::bigint[], @attempts::int[]) AS c(id, attempts)
-WHERE d.id = c.id AND d.attempts = c.attempts AND d.status = 'sending';
+FROM held WHERE d.id = held.id;
 
 -- name: release-digest-claims
 -- A sender that stops (gracefully, or on an error before sending) hands back what it claimed and has not
 -- finished, without spending the attempt, so another worker sends it now rather than after the lease.
+-- Rows are locked in id order (see extend-digest-claims).
+WITH held AS (
+    SELECT d.id FROM digests d
+    JOIN unnest(@ids::bigint[], @attempts::int[]) AS c(id, attempts) ON d.id = c.id AND d.attempts = c.attempts
+    WHERE d.status = 'sending'
+    ORDER BY d.id
+    FOR UPDATE OF d)
 UPDATE digests d SET status = 'ready', lease_until = NULL, attempts = greatest(d.attempts - 1, 0)
-FROM unnest(@ids::bigint[], @attempts::int[]) AS c(id, attempts)
-WHERE d.id = c.id AND d.attempts = c.attempts AND d.status = 'sending';
+FROM held WHERE d.id = held.id;
 
 -- name: mark-digests-sent
--- The commit point of several sends at once: after this, none of them is ever sent again.
-UPDATE digests d SET status = 'sent', sent_at = now(), lease_until = NULL, message_id = s.message_id, last_error = NULL
-FROM unnest(@ids::bigint[], @message_ids::text[]) AS s(id, message_id)
-WHERE d.id = s.id;
+-- The commit point of several sends at once: after this, none of them is ever sent again. Rows are locked in id
+-- order (see extend-digest-claims): a commit beside the heartbeat once ended in a deadlock, and the sender with it.
+WITH sent AS (
+    SELECT d.id, s.message_id FROM digests d
+    JOIN unnest(@ids::bigint[], @message_ids::text[]) AS s(id, message_id) ON d.id = s.id
+    ORDER BY d.id
+    FOR UPDATE OF d)
+UPDATE digests d SET status = 'sent', sent_at = now(), lease_until = NULL, message_id = sent.message_id, last_error = NULL
+FROM sent WHERE d.id = sent.id;
 
 -- name: release-digest
 -- The relay refuses us, not this digest (e.g. a wrong password): hand it back without spending the attempt.
