@@ -119,22 +119,18 @@ FROM subscribers s
 WHERE s.id = ANY(@subscriber_ids);
 
 -- name: get-batch-entries
--- The listings of every digest of a claimed batch in rank order, with what the email shows of each: the
--- person's topics that matched it when planned, by the labels they have now (a topic removed since is not
--- shown), and the ids of those same topics, which with the listing decide its snippet (get-snippets): many
--- digests share a listing and topics, so the sender cuts each snippet once and reuses it.
+-- The listings of every digest of a claimed batch in rank order, with what the email shows of each, and which of
+-- the digest's topics matched it when planned (matched: a mask over topic_ids, see MatchedTopics). The sender
+-- names those topics by the labels the person has now (a topic removed since is not shown; get-batch-topic-labels)
+-- and, with the listing, they decide its snippet (get-snippets): many digests share a listing and topics, so the
+-- sender cuts each snippet once and reuses it. Decoding the mask here, per entry, cost more than the rest of
+-- this query.
 -- An entry no topic matched is a "you might also like" listing; because_title names the liked listing an entry
 -- resembles (see because_of).
 SELECT d.id AS digest_id, l.id AS listing_id, l.title, l.url, l.authors, l.published_at, l.summary, x.rank::smallint AS rank,
-       x.matched = 0 AS also_like, (SELECT b.title FROM listings b WHERE b.id = x.because) AS because_title,
-       ARRAY(SELECT st.label FROM subscriber_topics st WHERE st.subscriber_id = d.subscriber_id AND st.topic_id = ANY(m.topic_ids)
-             ORDER BY st.position) AS matched_topics,
-       ARRAY(SELECT st.topic_id FROM subscriber_topics st WHERE st.subscriber_id = d.subscriber_id AND st.topic_id = ANY(m.topic_ids)
-             ORDER BY st.topic_id) AS snippet_topic_ids
+       x.matched, d.topic_ids, x.matched = 0 AS also_like, (SELECT b.title FROM listings b WHERE b.id = x.because) AS because_title
 FROM digests d
 CROSS JOIN LATERAL unnest(d.listing_ids, d.matched_topics, d.because_of) WITH ORDINALITY AS x(listing_id, matched, because, rank)
-CROSS JOIN LATERAL (SELECT ARRAY(SELECT t.topic_id FROM unnest(d.topic_ids) WITH ORDINALITY AS t(topic_id, k)
-                                 WHERE t.k <= 31 AND x.matched & (1 << (t.k - 1)::int) <> 0) AS topic_ids) m
 JOIN listings l ON l.id = x.listing_id
 WHERE d.id = ANY(@digest_ids)
 ORDER BY d.id, x.rank;
@@ -154,8 +150,9 @@ JOIN listings l ON l.id = p.listing_id
 LEFT JOIN queries q ON q.n = p.n;
 
 -- name: get-batch-topic-labels
--- The topic labels (in their order) of the people of a claimed batch, for the email's footer.
-SELECT st.subscriber_id, st.label
+-- The topics with their labels (in their order) of the people of a claimed batch, for the email's footer and
+-- for naming the topics that matched each entry (get-batch-entries).
+SELECT st.subscriber_id, st.topic_id, st.label
 FROM subscriber_topics st
 WHERE st.subscriber_id = ANY(@subscriber_ids)
 ORDER BY st.subscriber_id, st.position;
