@@ -7,6 +7,8 @@ namespace Digest.Delivery;
 /// The commit point of sending, for several digests at once: the digests the relay accepted are marked 'sent' in one
 /// UPDATE as soon as <c>every</c> of them have gathered, when <c>after</c> has passed, and when the batch ends
 /// (<see cref="DisposeAsync"/>), so that few are ever waiting: see the guarantee in <see cref="DigestSender"/>.
+/// A full set is committed beside the sending, so that its connection goes on to the next message; a sender that
+/// fills a set while the previous commit still runs waits for it, which keeps the number waiting as it was.
 /// </summary>
 internal sealed class SentCommits : IAsyncDisposable
 {
@@ -17,6 +19,7 @@ internal sealed class SentCommits : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _timer;
     private List<(long Id, string MessageId)> _pending = [];
+    private Task _beside = Task.CompletedTask;
 
     public SentCommits(DigestRepository digests, int every, TimeSpan after)
     {
@@ -26,15 +29,20 @@ internal sealed class SentCommits : IAsyncDisposable
     }
 
     /// <summary>Records one accepted digest; commits the gathered ones when there are enough of them.</summary>
-    public async Task AddAsync(long id, string messageId)
+    public Task AddAsync(long id, string messageId)
     {
-        bool full;
         lock (_lock)
         {
             _pending.Add((id, messageId));
-            full = _pending.Count >= _every;
+            if (_pending.Count < _every) return Task.CompletedTask;
+            if (_beside.IsCompletedSuccessfully)
+            {
+                _beside = Task.Run(CommitAsync);
+                return Task.CompletedTask;
+            }
         }
-        if (full) await CommitAsync();
+        // The commit beside the sending has not finished (or failed): this sender waits, in line behind it.
+        return CommitAsync();
     }
 
     private async Task CommitAsync()
@@ -76,7 +84,15 @@ internal sealed class SentCommits : IAsyncDisposable
     {
         await _stop.CancelAsync();
         await _timer;
-        await CommitAsync();
+        try
+        {
+            await _beside;
+        }
+        finally
+        {
+            // Also after a failed commit: what gathered since is still recorded if the database lets us.
+            await CommitAsync();
+        }
         _stop.Dispose();
         _committing.Dispose();
     }

@@ -15,22 +15,40 @@ RETURNING d.id, d.subscriber_id, d.period, d.attempts, d.due_at;
 -- name: extend-digest-claims
 -- The heartbeat of a sender with a batch in flight: its claims (a claim is the digest with the attempt it
 -- counted, so one another worker has taken over since is never touched) hold for another lease from now.
+-- Rows are locked in id order, like every statement here that changes several digests, so two of them never
+-- wait on each other (a deadlock); one that is locked now is skipped: it is being finished.
+WITH held AS (
+    SELECT d.id FROM digests d
+    JOIN unnest(@ids::bigint[], @attempts::int[]) AS c(id, attempts) ON d.id = c.id AND d.attempts = c.attempts
+    WHERE d.status = 'sending'
+    ORDER BY d.id
+    FOR UPDATE OF d SKIP LOCKED)
 UPDATE digests d SET lease_until = now() + make_interval(secs => @lease_seconds)
-FROM unnest(@ids::bigint[], @attempts::int[]) AS c(id, attempts)
-WHERE d.id = c.id AND d.attempts = c.attempts AND d.status = 'sending';
+FROM held WHERE d.id = held.id;
 
 -- name: release-digest-claims
 -- A sender that stops (gracefully, or on an error before sending) hands back what it claimed and has not
 -- finished, without spending the attempt, so another worker sends it now rather than after the lease.
+-- Rows are locked in id order (see extend-digest-claims).
+WITH held AS (
+    SELECT d.id FROM digests d
+    JOIN unnest(@ids::bigint[], @attempts::int[]) AS c(id, attempts) ON d.id = c.id AND d.attempts = c.attempts
+    WHERE d.status = 'sending'
+    ORDER BY d.id
+    FOR UPDATE OF d)
 UPDATE digests d SET status = 'ready', lease_until = NULL, attempts = greatest(d.attempts - 1, 0)
-FROM unnest(@ids::bigint[], @attempts::int[]) AS c(id, attempts)
-WHERE d.id = c.id AND d.attempts = c.attempts AND d.status = 'sending';
+FROM held WHERE d.id = held.id;
 
 -- name: mark-digests-sent
--- The commit point of several sends at once: after this, none of them is ever sent again.
-UPDATE digests d SET status = 'sent', sent_at = now(), lease_until = NULL, message_id = s.message_id, last_error = NULL
-FROM unnest(@ids::bigint[], @message_ids::text[]) AS s(id, message_id)
-WHERE d.id = s.id;
+-- The commit point of several sends at once: after this, none of them is ever sent again. Rows are locked in id
+-- order (see extend-digest-claims): a commit beside the heartbeat once ended in a deadlock, and the sender with it.
+WITH sent AS (
+    SELECT d.id, s.message_id FROM digests d
+    JOIN unnest(@ids::bigint[], @message_ids::text[]) AS s(id, message_id) ON d.id = s.id
+    ORDER BY d.id
+    FOR UPDATE OF d)
+UPDATE digests d SET status = 'sent', sent_at = now(), lease_until = NULL, message_id = sent.message_id, last_error = NULL
+FROM sent WHERE d.id = sent.id;
 
 -- name: release-digest
 -- The relay refuses us, not this digest (e.g. a wrong password): hand it back without spending the attempt.
@@ -101,22 +119,18 @@ FROM subscribers s
 WHERE s.id = ANY(@subscriber_ids);
 
 -- name: get-batch-entries
--- The listings of every digest of a claimed batch in rank order, with what the email shows of each: the
--- person's topics that matched it when planned, by the labels they have now (a topic removed since is not
--- shown), and the ids of those same topics, which with the listing decide its snippet (get-snippets): many
--- digests share a listing and topics, so the sender cuts each snippet once and reuses it.
+-- The listings of every digest of a claimed batch in rank order, with what the email shows of each, and which of
+-- the digest's topics matched it when planned (matched: a mask over topic_ids, see MatchedTopics). The sender
+-- names those topics by the labels the person has now (a topic removed since is not shown; get-batch-topic-labels)
+-- and, with the listing, they decide its snippet (get-snippets): many digests share a listing and topics, so the
+-- sender cuts each snippet once and reuses it. Decoding the mask here, per entry, cost more than the rest of
+-- this query.
 -- An entry no topic matched is a "you might also like" listing; because_title names the liked listing an entry
 -- resembles (see because_of).
 SELECT d.id AS digest_id, l.id AS listing_id, l.title, l.url, l.authors, l.published_at, l.summary, x.rank::smallint AS rank,
-       x.matched = 0 AS also_like, (SELECT b.title FROM listings b WHERE b.id = x.because) AS because_title,
-       ARRAY(SELECT st.label FROM subscriber_topics st WHERE st.subscriber_id = d.subscriber_id AND st.topic_id = ANY(m.topic_ids)
-             ORDER BY st.position) AS matched_topics,
-       ARRAY(SELECT st.topic_id FROM subscriber_topics st WHERE st.subscriber_id = d.subscriber_id AND st.topic_id = ANY(m.topic_ids)
-             ORDER BY st.topic_id) AS snippet_topic_ids
+       x.matched, d.topic_ids, x.matched = 0 AS also_like, (SELECT b.title FROM listings b WHERE b.id = x.because) AS because_title
 FROM digests d
 CROSS JOIN LATERAL unnest(d.listing_ids, d.matched_topics, d.because_of) WITH ORDINALITY AS x(listing_id, matched, because, rank)
-CROSS JOIN LATERAL (SELECT ARRAY(SELECT t.topic_id FROM unnest(d.topic_ids) WITH ORDINALITY AS t(topic_id, k)
-                                 WHERE t.k <= 31 AND x.matched & (1 << (t.k - 1)::int) <> 0) AS topic_ids) m
 JOIN listings l ON l.id = x.listing_id
 WHERE d.id = ANY(@digest_ids)
 ORDER BY d.id, x.rank;
@@ -136,8 +150,9 @@ JOIN listings l ON l.id = p.listing_id
 LEFT JOIN queries q ON q.n = p.n;
 
 -- name: get-batch-topic-labels
--- The topic labels (in their order) of the people of a claimed batch, for the email's footer.
-SELECT st.subscriber_id, st.label
+-- The topics with their labels (in their order) of the people of a claimed batch, for the email's footer and
+-- for naming the topics that matched each entry (get-batch-entries).
+SELECT st.subscriber_id, st.topic_id, st.label
 FROM subscriber_topics st
 WHERE st.subscriber_id = ANY(@subscriber_ids)
 ORDER BY st.subscriber_id, st.position;

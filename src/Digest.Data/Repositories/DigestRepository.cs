@@ -1,4 +1,5 @@
 using Dapper;
+using Digest.Core.Ranking;
 using Digest.Core.Schedule;
 using Digest.Core.Subscribers;
 using NodaTime;
@@ -103,10 +104,13 @@ public sealed class DigestRepository(NpgsqlDataSource db, SqlCatalog sql)
         await using var connection = await db.OpenConnectionAsync(ct);
         var people = await connection.QueryAsync<SubscriberRow>(new CommandDefinition(sql[Sql.GetBatchRecipients],
             new { subscriber_ids = subscriberIds }, cancellationToken: ct));
-        var rows = (await connection.QueryAsync<BatchEntryRow>(new CommandDefinition(sql[Sql.GetBatchEntries],
-            new { digest_ids = digestIds }, cancellationToken: ct))).Select(r => (Row: r, Key: SnippetCache.Key(r.ListingId, r.SnippetTopicIds))).ToList();
-        var labels = await connection.QueryAsync<(long SubscriberId, string Label)>(new CommandDefinition(sql[Sql.GetBatchTopicLabels],
-            new { subscriber_ids = subscriberIds }, cancellationToken: ct));
+        var read = await connection.QueryAsync<BatchEntryRow>(new CommandDefinition(sql[Sql.GetBatchEntries],
+            new { digest_ids = digestIds }, cancellationToken: ct));
+        var topics = (await connection.QueryAsync<(long SubscriberId, long TopicId, string Label)>(new CommandDefinition(sql[Sql.GetBatchTopicLabels],
+            new { subscriber_ids = subscriberIds }, cancellationToken: ct))).ToLookup(t => t.SubscriberId);
+        var subscriberOf = batch.ToDictionary(d => d.Id, d => d.SubscriberId);
+        var rows = read.Select(r => Named(r, topics[subscriberOf[r.DigestId]]))
+            .Select(r => (Row: r, Key: SnippetCache.Key(r.ListingId, r.SnippetTopicIds))).ToList();
         var cut = await CutMissingSnippetsAsync(connection, rows, snippets, ct);
         var entries = rows.Select(r => (DigestEntry)(r.Row with
         {
@@ -115,7 +119,22 @@ public sealed class DigestRepository(NpgsqlDataSource db, SqlCatalog sql)
         return new SendBatch(
             people.ToDictionary(p => p.Id, p => new DigestRecipient(p.ToSubscriber(), p.Suppressed)),
             entries.ToLookup(e => e.DigestId),
-            labels.ToLookup(l => l.SubscriberId, l => l.Label));
+            topics.SelectMany(t => t).ToLookup(t => t.SubscriberId, t => t.Label));
+    }
+
+    /// <summary>
+    /// The entry with the topics that matched it when planned, as the person has them now: labels in their order
+    /// for the email, ids in ascending order for the snippet. A topic the person removed since is left out.
+    /// </summary>
+    private static BatchEntryRow Named(BatchEntryRow row, IEnumerable<(long SubscriberId, long TopicId, string Label)> theirs)
+    {
+        var matched = MatchedTopics.Of(row.Matched, row.TopicIds).ToHashSet();
+        var kept = theirs.Where(t => matched.Contains(t.TopicId)).ToList();
+        return row with
+        {
+            MatchedTopics = kept.Select(t => t.Label).ToArray(),
+            SnippetTopicIds = kept.Select(t => t.TopicId).Order().ToArray(),
+        };
     }
 
     /// <summary>Cuts each (listing, topics) snippet of <paramref name="rows"/> the cache lacks, once, in one query.</summary>
@@ -140,9 +159,11 @@ public sealed class DigestRepository(NpgsqlDataSource db, SqlCatalog sql)
         return fresh;
     }
 
-    /// <summary>An entry as read for a batch, with the topics that decide its snippet.</summary>
+    /// <summary>An entry as read for a batch: the digest's topics and which matched it, then the topics that decide its snippet.</summary>
     private sealed record BatchEntryRow : DigestEntry
     {
+        public int Matched { get; init; }
+        public long[] TopicIds { get; init; } = [];
         public long[] SnippetTopicIds { get; init; } = [];
     }
 

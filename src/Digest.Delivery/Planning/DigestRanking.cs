@@ -33,7 +33,7 @@ internal sealed class DigestRanking(long[] listingIds, double[] freshness, long[
     public PlannedDigest Rank(DuePerson person, TopicHits hits, bool[]? seen, CompiledProfile? profile = null)
     {
         if (profile is not null) terms!.Score(profile, _affinity, _reached);
-        for (var p = 0; p < person.Topics.Length; p++) Add(hits, person.Topics[p], p < 31 ? 1 << p : 0, seen);
+        for (var p = 0; p < person.Topics.Length; p++) Add(hits, person.Topics[p], MatchedTopics.Bit(p), seen);
         if (profile is not null && profile.Signals >= recommendations!.MinSignals && recommendations.AlsoLikeCount > 0 && _touched.Count > 0) PickAlsoLike(seen, recommendations.AlsoLikeCount);
         var kept = SelectBest(person.MaxItems, profile is not null);
         var also = kept == 0 ? 0 : _alsoLike.Count;
