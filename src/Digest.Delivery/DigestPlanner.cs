@@ -98,20 +98,27 @@ public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
         log.LogInformation("Cycle {Cycle}: matched {Topics} distinct topics once each against {Listings} listings of the window: {Hits} hits in {Seconds:0.0} s",
             cycleId, matcher.Topics, window.ListingIds.Length, returning.Count + first.Count, watch.Elapsed.TotalSeconds);
 
+        var learnedWatch = Stopwatch.StartNew();
         var learned = await LearnedProfiles.LoadAsync(planning, recommendations, window.ListingIds, ct);
-        if (learned.Count > 0) log.LogInformation("Cycle {Cycle}: {Profiles} learned profiles compiled", cycleId, learned.Count);
+        if (learned.Count > 0)
+            log.LogInformation("Cycle {Cycle}: {Profiles} learned profiles compiled in {Seconds:0.0} s", cycleId, learned.Count, learnedWatch.Elapsed.TotalSeconds);
         var freshness = window.DatedAt.Select(d => DigestScore.Freshness(now - d)).ToArray();
         int ready = 0, empty = 0, already = 0;
         Task<(int, int, int)>? saving = null;
+        var ranking = new Stopwatch();
         foreach (var batch in due.Chunk(BatchSize))
         {
+            ranking.Start();
             var planned = Rank(batch, person => person.LastCycleId is { } last ? (returning, window.PreviousCycles[last].Saw) : (first, null),
                 () => new DigestRanking(window.ListingIds, freshness, matcher.TopicIds, recommendations, learned.Terms), learned);
+            ranking.Stop();
             // Storing one batch overlaps ranking the next: the database and this process each keep a core busy.
             if (saving is not null) Add(await saving);
             saving = planning.SaveAsync(cycleId, planned, ct);
         }
         if (saving is not null) Add(await saving);
+        log.LogInformation("Cycle {Cycle}: {People} digests ranked in {Ranking:0.0} s, all stored at {Seconds:0.0} s",
+            cycleId, due.Count, ranking.Elapsed.TotalSeconds, watch.Elapsed.TotalSeconds);
         return new PlanSummary(ready, empty, already, 0);
 
         void Add((int Ready, int Empty, int Already) r) => (ready, empty, already) = (ready + r.Ready, empty + r.Empty, already + r.Already);
