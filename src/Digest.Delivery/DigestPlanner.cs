@@ -87,6 +87,8 @@ public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
         var previousCycles = due.Where(p => p.LastCycleId is not null).Select(p => p.LastCycleId!.Value).Distinct().ToArray();
         var window = await planning.WindowAsync(windowStart, previousCycles, ct);
         var cycleId = await planning.StartCycleAsync(now, window.Snapshot, ct);
+        // Profiles are read and compiled while topics are matched, filling the moments when either leaves a core idle.
+        var loading = LoadLearnedAsync(cycleId, window.ListingIds, ct);
         var matcher = new Matcher(planning, topicIndex, window, windowStart, ct);
         // People with a previous digest need only what its cycle did not see, and every transaction older than a
         // snapshot's xmin had ended before it: their topics are matched against listings from the oldest such xmin
@@ -98,23 +100,36 @@ public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
         log.LogInformation("Cycle {Cycle}: matched {Topics} distinct topics once each against {Listings} listings of the window: {Hits} hits in {Seconds:0.0} s",
             cycleId, matcher.Topics, window.ListingIds.Length, returning.Count + first.Count, watch.Elapsed.TotalSeconds);
 
-        var learned = await LearnedProfiles.LoadAsync(planning, recommendations, window.ListingIds, ct);
-        if (learned.Count > 0) log.LogInformation("Cycle {Cycle}: {Profiles} learned profiles compiled", cycleId, learned.Count);
+        var learned = await loading;
         var freshness = window.DatedAt.Select(d => DigestScore.Freshness(now - d)).ToArray();
         int ready = 0, empty = 0, already = 0;
         Task<(int, int, int)>? saving = null;
+        var ranking = new Stopwatch();
         foreach (var batch in due.Chunk(BatchSize))
         {
+            ranking.Start();
             var planned = Rank(batch, person => person.LastCycleId is { } last ? (returning, window.PreviousCycles[last].Saw) : (first, null),
                 () => new DigestRanking(window.ListingIds, freshness, matcher.TopicIds, recommendations, learned.Terms), learned);
+            ranking.Stop();
             // Storing one batch overlaps ranking the next: the database and this process each keep a core busy.
             if (saving is not null) Add(await saving);
             saving = planning.SaveAsync(cycleId, planned, ct);
         }
         if (saving is not null) Add(await saving);
+        log.LogInformation("Cycle {Cycle}: {People} digests ranked in {Ranking:0.0} s, all stored at {Seconds:0.0} s",
+            cycleId, due.Count, ranking.Elapsed.TotalSeconds, watch.Elapsed.TotalSeconds);
         return new PlanSummary(ready, empty, already, 0);
 
         void Add((int Ready, int Empty, int Already) r) => (ready, empty, already) = (ready + r.Ready, empty + r.Empty, already + r.Already);
+    }
+
+    private async Task<LearnedProfiles> LoadLearnedAsync(long cycleId, long[] windowIds, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        var learned = await LearnedProfiles.LoadAsync(planning, recommendations, windowIds, ct);
+        if (learned.Count > 0)
+            log.LogInformation("Cycle {Cycle}: {Profiles} learned profiles compiled in {Seconds:0.0} s", cycleId, learned.Count, watch.Elapsed.TotalSeconds);
+        return learned;
     }
 
     /// <param name="source">For a person: the hits to rank from, and which window listings their previous cycle saw (null for a first digest).</param>

@@ -1,7 +1,11 @@
 namespace Digest.Core.Recommendations;
 
-/// <summary>A profile compiled against one window's terms: term ids with tf-idf weights (unit length), and the liked listings' terms.</summary>
-public sealed record CompiledProfile(int[] Terms, float[] Weights, long[] LikedIds, int[][] LikedTerms, int Signals);
+/// <summary>
+/// A profile compiled against one window's terms: term ids with tf-idf weights (unit length), and the liked listings'
+/// terms, all in one array (liked listing i's are LikedTerms[LikedStarts[i]..LikedStarts[i + 1]]: a hundred thousand
+/// profiles are held for a whole cycle, and one array each instead of one per liked listing keeps collections short).
+/// </summary>
+public sealed record CompiledProfile(int[] Terms, float[] Weights, long[] LikedIds, int[] LikedTerms, int[] LikedStarts, int Signals);
 
 /// <summary>
 /// The terms of one planning window's listings, indexed for scoring profiles against all of them at once. A
@@ -22,7 +26,13 @@ public sealed class WindowTerms
     private float[][] _weights = [];
     private readonly int[][] _termsOf;
 
-    private WindowTerms(int listingCount) => _termsOf = new int[listingCount][];
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _idsBySpan;
+
+    private WindowTerms(int listingCount)
+    {
+        _termsOf = new int[listingCount][];
+        _idsBySpan = _ids.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     public int ListingCount => _termsOf.Length;
 
@@ -80,7 +90,7 @@ public sealed class WindowTerms
     }
 
     /// <summary>The window's id of a term, or -1 when no listing of the window has it.</summary>
-    public int TermId(string term) => _ids.GetValueOrDefault(term, -1);
+    public int TermId(ReadOnlySpan<char> term) => _idsBySpan.TryGetValue(term, out var id) ? id : -1;
 
     /// <summary>The term ids of one window listing.</summary>
     public ReadOnlySpan<int> TermsOf(int listing) => _termsOf[listing];
@@ -90,29 +100,63 @@ public sealed class WindowTerms
         IReadOnlyList<string[]> likedTerms, int signals)
     {
         ArgumentNullException.ThrowIfNull(terms);
+        ArgumentNullException.ThrowIfNull(likedTerms);
+        return Compile(string.Join(' ', terms), weights, likedIds, string.Join('\n', likedTerms.Select(t => string.Join(' ', t))), signals);
+    }
+
+    /// <summary>
+    /// The same from a profile as the planner reads it: its terms in one text, separated by spaces, in the order of
+    /// <paramref name="weights"/>; each liked listing's terms likewise, one liked listing a line. Terms are looked up
+    /// in place, so a hundred thousand profiles cost no string per term.
+    /// </summary>
+    public CompiledProfile? Compile(ReadOnlySpan<char> terms, IReadOnlyList<float> weights, IReadOnlyList<long> likedIds,
+        ReadOnlySpan<char> likedTerms, int signals)
+    {
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(likedIds);
-        ArgumentNullException.ThrowIfNull(likedTerms);
-        var ids = new List<int>(terms.Count);
-        var values = new List<double>(terms.Count);
-        for (var i = 0; i < terms.Count; i++)
+        var ids = new List<int>(weights.Count);
+        var values = new List<double>(weights.Count);
+        var i = 0;
+        foreach (var range in terms.Split(' '))
         {
-            var id = TermId(terms[i]);
-            if (id < 0 || weights[i] == 0) continue;
+            if (i == weights.Count) break;
+            var id = TermId(terms[range]);
+            var weight = weights[i++];
+            if (id < 0 || weight == 0) continue;
             ids.Add(id);
-            values.Add(weights[i] * _idf[id]);
+            values.Add(weight * _idf[id]);
         }
         if (ids.Count == 0) return null;
         // Only the strongest terms score: a profile term that nearly every listing has costs a walk over nearly the
         // whole window for each person and moves them all alike.
         if (ids.Count > ScoredTerms)
         {
-            var strongest = Enumerable.Range(0, ids.Count).OrderByDescending(i => Math.Abs(values[i])).Take(ScoredTerms).ToList();
-            (ids, values) = (strongest.Select(i => ids[i]).ToList(), strongest.Select(i => values[i]).ToList());
+            var strongest = Enumerable.Range(0, ids.Count).OrderByDescending(k => Math.Abs(values[k])).Take(ScoredTerms).ToList();
+            (ids, values) = (strongest.Select(k => ids[k]).ToList(), strongest.Select(k => values[k]).ToList());
         }
         var norm = Math.Sqrt(values.Sum(v => v * v));
-        var liked = likedTerms.Select(ts => ts.Select(TermId).Where(id => id >= 0).ToArray()).ToArray();
-        return new CompiledProfile(ids.ToArray(), values.Select(v => (float)(v / norm)).ToArray(), likedIds.ToArray(), liked, signals);
+        var (liked, likedStarts) = LikedTermIds(likedTerms, likedIds.Count);
+        return new CompiledProfile(ids.ToArray(), values.Select(v => (float)(v / norm)).ToArray(), likedIds.ToArray(), liked, likedStarts, signals);
+    }
+
+    /// <summary>The window's ids of each liked listing's terms, all in one array: liked listing i's are [starts[i], starts[i + 1]).</summary>
+    private (int[] Terms, int[] Starts) LikedTermIds(ReadOnlySpan<char> likedTerms, int likedCount)
+    {
+        var ids = new List<int>();
+        var starts = new int[likedCount + 1];
+        var liked = 0;
+        foreach (var line in likedTerms.Split('\n'))
+        {
+            if (liked == likedCount) break;
+            var text = likedTerms[line];
+            foreach (var word in text.Split(' '))
+            {
+                if (TermId(text[word]) is var id and >= 0) ids.Add(id);
+            }
+            starts[++liked] = ids.Count;
+        }
+        while (liked < likedCount) starts[++liked] = ids.Count;
+        return (ids.ToArray(), starts);
     }
 
     /// <summary>
@@ -150,7 +194,7 @@ public sealed class WindowTerms
         for (var i = 0; i < profile.LikedIds.Length; i++)
         {
             var shared = 0;
-            foreach (var t in profile.LikedTerms[i]) if (listingTerms.Contains(t)) shared++;
+            foreach (var t in profile.LikedTerms.AsSpan(profile.LikedStarts[i]..profile.LikedStarts[i + 1])) if (listingTerms.Contains(t)) shared++;
             if (shared > bestShared) (best, bestShared) = (profile.LikedIds[i], shared);
         }
         return best;

@@ -98,8 +98,11 @@ FROM planned;
 SELECT EXISTS (SELECT 1 FROM reader_profiles);
 
 -- name: get-planning-profiles
--- The learned profiles of people who should get mail and let us learn, for ranking their digests.
-SELECT p.subscriber_id, p.terms, p.weights, p.liked_ids, p.liked_terms, p.signals
+-- The learned profiles of people who should get mail and let us learn, for ranking their digests. Terms come
+-- as one text per profile (and one per liked listing, a line each): a term never holds a space, and a hundred
+-- thousand profiles read as arrays would be twelve million strings.
+SELECT p.subscriber_id, array_to_string(p.terms, ' ') AS terms, p.weights, p.liked_ids,
+       array_to_string(p.liked_terms, E'\n') AS liked_terms, p.signals
 FROM reader_profiles p JOIN subscribers s ON s.id = p.subscriber_id
 WHERE s.status = 'active' AND s.learning;
 

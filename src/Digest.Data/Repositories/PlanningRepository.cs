@@ -138,16 +138,19 @@ public sealed class PlanningRepository(NpgsqlDataSource db, SqlCatalog sql)
         return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(sql[Sql.AnyReaderProfile], cancellationToken: ct));
     }
 
-    /// <summary>The learned profiles of people who let us learn, streamed to <paramref name="onProfile"/> (subscriber, terms, weights, liked ids, liked terms, signals).</summary>
-    public async Task ProfilesAsync(Action<long, string[], float[], long[], string[], int> onProfile, CancellationToken ct = default)
+    /// <summary>
+    /// The learned profiles of people who let us learn, streamed to <paramref name="onProfile"/> (subscriber, terms
+    /// separated by spaces, weights, liked ids, each liked listing's terms a line, signals).
+    /// </summary>
+    public async Task ProfilesAsync(Action<long, string, float[], long[], string, int> onProfile, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(onProfile);
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var command = new NpgsqlCommand(sql[Sql.GetPlanningProfiles], connection) { CommandTimeout = 0 };
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            onProfile(reader.GetInt64(0), reader.GetFieldValue<string[]>(1), reader.GetFieldValue<float[]>(2), reader.GetFieldValue<long[]>(3),
-                reader.GetFieldValue<string[]>(4), reader.GetInt32(5));
+            onProfile(reader.GetInt64(0), reader.GetString(1), reader.GetFieldValue<float[]>(2), reader.GetFieldValue<long[]>(3),
+                reader.GetString(4), reader.GetInt32(5));
     }
 
     public async Task<long> StartCycleAsync(Instant plannedAt, string snapshot, CancellationToken ct = default)

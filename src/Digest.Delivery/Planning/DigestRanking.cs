@@ -44,7 +44,8 @@ internal sealed class DigestRanking(long[] listingIds, double[] freshness, long[
         for (var i = 0; i < kept; i++) (ids[i], scores[i], matched[i]) = (listingIds[_best[i]], (float)_bestScore[i], _matched[_best[i]]);
         for (var i = 0; i < also; i++) (ids[kept + i], scores[kept + i]) = (listingIds[_alsoLike[i].Listing], (float)_alsoLike[i].Score);
         if (profile is not null) Explain(profile, kept, because);
-        var topics = Array.ConvertAll(person.Topics, t => topicIds[t]);
+        var topics = new long[person.Topics.Length];
+        for (var i = 0; i < topics.Length; i++) topics[i] = topicIds[person.Topics[i]];
         ClearProfile();
         return new PlannedDigest(person.Id, person.Period, ids, scores, topics, matched, because);
     }
@@ -76,8 +77,11 @@ internal sealed class DigestRanking(long[] listingIds, double[] freshness, long[
             if (_count[listing] > 0 || (seen is not null && seen[listing]) || _affinity[listing] < RecommendationSettings.MinAlsoLikeAffinity) continue;
             var score = DigestScore.AlsoLike(_affinity[listing], freshness[listing]);
             if (_alsoLike.Count == most && !DigestScore.Beats(score, listing, _alsoLike[^1].Score, _alsoLike[^1].Listing)) continue;
-            var at = _alsoLike.FindIndex(a => DigestScore.Beats(score, listing, a.Score, a.Listing));
-            _alsoLike.Insert(at < 0 ? _alsoLike.Count : at, (score, listing));
+            // A loop, not FindIndex with a lambda: the lambda's captured score and listing would cost an allocation
+            // for every listing the profile reaches.
+            var at = 0;
+            while (at < _alsoLike.Count && !DigestScore.Beats(score, listing, _alsoLike[at].Score, _alsoLike[at].Listing)) at++;
+            _alsoLike.Insert(at, (score, listing));
             if (_alsoLike.Count > most) _alsoLike.RemoveAt(most);
         }
     }

@@ -23,8 +23,8 @@ internal sealed class LearnedProfiles
     public CompiledProfile? For(long subscriberId) => _profiles.GetValueOrDefault(subscriberId);
 
     /// <summary>
-    /// Indexes the window's text, then compiles each stored profile as it streams in, so a profile's term strings
-    /// live only while it is read (a hundred thousand profiles hold twelve million of them).
+    /// Indexes the window's text, then compiles each stored profile as it streams in, so a profile's text lives only
+    /// while it is read.
     /// </summary>
     public static async Task<LearnedProfiles> LoadAsync(PlanningRepository planning, RecommendationSettings settings, long[] windowIds, CancellationToken ct)
     {
@@ -33,8 +33,7 @@ internal sealed class LearnedProfiles
         var learned = new LearnedProfiles(WindowTerms.Build(texts.Select(t => (IReadOnlyDictionary<string, int>)ListingTerms.Of(t.Title ?? "", t.Summary)).ToArray()));
         await planning.ProfilesAsync((id, terms, weights, likedIds, likedTerms, signals) =>
         {
-            var liked = Array.ConvertAll(likedTerms, t => t.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-            if (learned.Terms!.Compile(terms, weights, likedIds, liked, signals) is { } compiled) learned._profiles[id] = compiled;
+            if (learned.Terms!.Compile(terms, weights, likedIds, likedTerms, signals) is { } compiled) learned._profiles[id] = compiled;
         }, ct);
         return learned;
     }

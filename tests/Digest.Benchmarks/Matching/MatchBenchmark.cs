@@ -60,6 +60,7 @@ public sealed partial class MatchBenchmark : IBenchmark
         var process = Process.GetCurrentProcess();
         GC.Collect();
         var before = process.WorkingSet64;
+        var (pausedBefore, fullBefore, cpuBefore) = (GC.GetTotalPauseDuration(), GC.CollectionCount(2), process.TotalProcessorTime);
         watch.Restart();
         var summary = await host.Services.GetRequiredService<DigestPlanner>().PlanAsync(everyone: false, ct);
         var seconds = watch.Elapsed.TotalSeconds;
@@ -68,6 +69,8 @@ public sealed partial class MatchBenchmark : IBenchmark
         var items = await db.ExecuteScalarAsync<long>("SELECT coalesce(sum(cardinality(listing_ids)), 0) FROM digests");
         context.Report("planned (match + top-N + write)", $"{summary.Ready:N0} digests with news, {summary.Empty:N0} empty, {items:N0} items in {seconds:0.0} s");
         context.Report("our process: peak working set", $"{process.PeakWorkingSet64 / 1048576:N0} MB (before planning {before / 1048576:N0} MB)");
+        context.Report("our process while planning", $"{(process.TotalProcessorTime - cpuBefore).TotalSeconds:0.0} s of CPU, " +
+            $"paused for garbage collection {(GC.GetTotalPauseDuration() - pausedBefore).TotalSeconds:0.0} s ({GC.CollectionCount(2) - fullBefore} full collections)");
         var naiveMillion = naive / slice * people;
         context.Report($"naive, one query per subscriber ({slice:N0})", $"{naive:0.0} s → {naiveMillion:0} s for {people:N0} (extrapolated)");
         context.Report("ratio", $"{naiveMillion / seconds:0.0}× faster than one query per subscriber");
