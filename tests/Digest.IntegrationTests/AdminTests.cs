@@ -121,6 +121,31 @@ public sealed class AdminTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Importing_a_file_again_takes_changed_topic_order_and_labels_and_rewrites_nothing_unchanged()
+    {
+        var first = Path.Combine(_host.Folder, "topics-1.csv");
+        var second = Path.Combine(_host.Folder, "topics-2.csv");
+        await File.WriteAllLinesAsync(first, ["email,topics", "same@example.org,\"grokking; diffusion\"", "moved@example.org,\"grokking; diffusion\""]);
+        await File.WriteAllLinesAsync(second, ["email,topics", "same@example.org,\"grokking; diffusion\"", "moved@example.org,\"Diffusion; grokking\""]);
+        const string Versions = "SELECT string_agg(st.ctid::text || st.xmin::text, ',' ORDER BY st.position) FROM subscriber_topics st JOIN subscribers s ON s.id = st.subscriber_id WHERE s.email = 'same@example.org'";
+
+        await Cli.RunAsync(_host.Settings, "subscriber", "import", first);
+        string? before;
+        await using (var db = new NpgsqlConnection(_host.ConnectionString))
+            before = await db.ExecuteScalarAsync<string>(Versions);
+        var again = await Cli.RunAsync(_host.Settings, "subscriber", "import", second);
+        var export = await Cli.RunAsync(_host.Settings, "subscriber", "export");
+
+        Assert.Contains("added 0, updated 2, rejected 0", again.Output);
+        Assert.Contains("same@example.org,grokking; diffusion,", export.Output);
+        Assert.Contains("moved@example.org,Diffusion; grokking,", export.Output);
+        Assert.Equal(4, await CountAsync("SELECT count(*) FROM subscriber_topics"));
+        // The unchanged person's topic rows are the very rows the first import wrote: a re-import writes only changes.
+        await using (var db = new NpgsqlConnection(_host.ConnectionString))
+            Assert.Equal(before, await db.ExecuteScalarAsync<string>(Versions));
+    }
+
+    [Fact]
     public async Task A_csv_import_larger_than_a_batch_saves_every_row_says_how_far_it_got_and_reports_bad_rows_by_line()
     {
         var rows = 3 * SubscriberCsv.BatchSize + 7;

@@ -77,8 +77,8 @@ WHERE r.id IN (
     ORDER BY o.id LIMIT @batch);
 
 -- name: forget-orphaned-topics
--- Topics nobody follows any more. A sign-up locks the topic it finds (upsert-topic) until it has stored who
--- follows it, so SKIP LOCKED passes over it; one that committed since this statement's snapshot makes the
+-- Topics nobody follows any more. A save (sign-up, form, import) locks the topics it finds (lock-topics) until
+-- it has stored who follows them, so SKIP LOCKED passes over them; one that committed since this statement's snapshot makes the
 -- foreign key refuse the delete, and the batch is tried again at the next run.
 DELETE FROM topics t
 WHERE t.id IN (

@@ -1,9 +1,16 @@
--- name: upsert-subscriber
--- Adds a person, or updates the schedule of one we know (by address, case-insensitive in the domain).
--- A confirmed add (CLI, import) makes them active at once; a form add stays pending until they confirm.
+-- name: upsert-subscribers
+-- Adds people, or updates the schedule of those we know (by address, case-insensitive in the domain): one
+-- statement for a whole import batch and for a single save alike, one address per call (the caller keeps an
+-- address's last row, in address order). A confirmed add (CLI, import) makes them active at once; only a row
+-- saying active changes a known person's status. No ORDER BY: the rows come sorted, and sorting text here
+-- would cost a collation's comparisons.
+-- Returns each person's id and address key, inserted = true when new.
 INSERT INTO subscribers AS s (email, email_key, status, frequency, send_hour, send_weekday, time_zone, max_items, confirmed_at)
-VALUES (@email, @email_key, @status, @frequency, @send_hour, @send_weekday, @time_zone, @max_items,
-        CASE WHEN @status = 'active' THEN now() END)
+SELECT p.email, p.email_key, p.status, p.frequency, p.send_hour, p.send_weekday, p.time_zone, p.max_items,
+       CASE WHEN p.status = 'active' THEN now() END
+FROM unnest(@emails::text[], @email_keys::text[], @statuses::text[], @frequencies::text[], @send_hours::smallint[],
+            @send_weekdays::smallint[], @time_zones::text[], @max_items::smallint[])
+     AS p(email, email_key, status, frequency, send_hour, send_weekday, time_zone, max_items)
 ON CONFLICT (email_key) DO UPDATE SET
     frequency    = excluded.frequency,
     send_hour    = excluded.send_hour,
@@ -12,7 +19,7 @@ ON CONFLICT (email_key) DO UPDATE SET
     max_items    = excluded.max_items,
     status       = CASE WHEN excluded.status = 'active' THEN 'active' ELSE s.status END,
     confirmed_at = coalesce(s.confirmed_at, excluded.confirmed_at)
-RETURNING id, (xmax = 0) AS inserted;
+RETURNING id, email_key, (xmax = 0) AS inserted;
 
 -- name: get-subscriber
 -- One person by id, for links that carry a signed token.
@@ -44,14 +51,22 @@ FROM subscriber_topics st JOIN topics t ON t.id = st.topic_id
 WHERE st.subscriber_id = @subscriber_id
 ORDER BY st.position;
 
--- name: delete-subscriber-topics
--- Clears a person's topics before the new list is written, in the same transaction.
-DELETE FROM subscriber_topics WHERE subscriber_id = @subscriber_id;
+-- name: delete-stale-subscriber-topics
+-- The first half of replacing people's topics: their rows that the new lists do not hold exactly (same topic,
+-- label and position stay untouched, so saving the same choices again writes nothing). A separate statement:
+-- in one statement with the insert, PostgreSQL may run the delete after the insert.
+DELETE FROM subscriber_topics st
+WHERE st.subscriber_id = ANY(@subscriber_ids)
+  AND NOT EXISTS (
+      SELECT 1 FROM unnest(@new_subscriber_ids::bigint[], @topic_ids::bigint[], @labels::text[], @positions::smallint[])
+                    AS n(subscriber_id, topic_id, label, position)
+      WHERE n.subscriber_id = st.subscriber_id AND n.topic_id = st.topic_id AND n.label = st.label AND n.position = st.position);
 
--- name: insert-subscriber-topic
--- Links a person to a topic with the label they typed.
+-- name: insert-subscriber-topics
+-- The second half: links people to their topics with the labels they typed (one row per person and topic; the
+-- caller keeps a topic's first label). Rows kept by the delete are left as they are.
 INSERT INTO subscriber_topics (subscriber_id, topic_id, label, position)
-VALUES (@subscriber_id, @topic_id, @label, @position)
+SELECT * FROM unnest(@new_subscriber_ids::bigint[], @topic_ids::bigint[], @labels::text[], @positions::smallint[])
 ON CONFLICT (subscriber_id, topic_id) DO NOTHING;
 
 -- name: export-subscribers
@@ -145,64 +160,3 @@ SELECT json_build_object(
     'learned_terms', coalesce((SELECT json_object_agg(t.term, t.weight) FROM reader_profiles p
         CROSS JOIN LATERAL unnest(p.terms, p.weights) AS t(term, weight) WHERE p.subscriber_id = s.id), '{}'))::text
 FROM subscribers s WHERE s.id = @id;
-
--- name: create-subscriber-import-staging
--- The staging tables one import batch is COPYed into (people, and their topics by row), private to the
--- connection and emptied at each commit. Rows were checked in C# (SubscriptionChoices) before they got here.
-CREATE TEMP TABLE IF NOT EXISTS subscriber_import (
-    row_no int, email text, email_key text, status text, frequency text,
-    send_hour smallint, send_weekday smallint, time_zone text, max_items smallint
-) ON COMMIT DELETE ROWS;
-CREATE TEMP TABLE IF NOT EXISTS subscriber_import_topics (
-    row_no int, position smallint, label text, canonical text, tsquery text
-) ON COMMIT DELETE ROWS;
-
--- name: copy-subscriber-import
-COPY subscriber_import (row_no, email, email_key, status, frequency, send_hour, send_weekday, time_zone, max_items) FROM STDIN (FORMAT BINARY);
-
--- name: copy-subscriber-import-topics
-COPY subscriber_import_topics (row_no, position, label, canonical, tsquery) FROM STDIN (FORMAT BINARY);
-
--- name: upsert-imported-subscribers
--- upsert-subscriber for a whole batch: the same rules, set-based. An address twice in a batch is saved as
--- its last row says (as saving row by row would leave it). Returns each person's id, inserted = true when new.
-INSERT INTO subscribers AS s (email, email_key, status, frequency, send_hour, send_weekday, time_zone, max_items, confirmed_at)
-SELECT email, email_key, status, frequency, send_hour, send_weekday, time_zone, max_items, CASE WHEN status = 'active' THEN now() END
-FROM (SELECT DISTINCT ON (email_key) * FROM subscriber_import ORDER BY email_key, row_no DESC) last
-ORDER BY email_key
-ON CONFLICT (email_key) DO UPDATE SET
-    frequency    = excluded.frequency,
-    send_hour    = excluded.send_hour,
-    send_weekday = excluded.send_weekday,
-    time_zone    = excluded.time_zone,
-    max_items    = excluded.max_items,
-    status       = CASE WHEN excluded.status = 'active' THEN 'active' ELSE s.status END,
-    confirmed_at = coalesce(s.confirmed_at, excluded.confirmed_at)
-RETURNING id, (xmax = 0) AS inserted;
-
--- name: insert-imported-topics
--- upsert-topic for a whole batch: each canonical topic text is stored once, with its compiled query. Known
--- topics are left out first, so only new ones pay for to_tsquery.
-INSERT INTO topics (canonical, query)
-SELECT DISTINCT ON (canonical) canonical, to_tsquery('digest_english', tsquery)
-FROM subscriber_import_topics i
-WHERE NOT EXISTS (SELECT 1 FROM topics t WHERE t.canonical = i.canonical)
-ORDER BY canonical
-ON CONFLICT (canonical) DO NOTHING;
-
--- name: clear-imported-subscriber-topics
--- The first half of replacing the batch's topics (delete-subscriber-topics for the people it updated; new
--- people have none). A separate statement: in one statement with the insert, PostgreSQL may run the delete
--- after the insert.
-DELETE FROM subscriber_topics WHERE subscriber_id = ANY(@subscriber_ids);
-
--- name: insert-imported-subscriber-topics
--- Gives everyone in the batch their last row's topics, as insert-subscriber-topic does for one person: two
--- labels of the same topic keep the first.
-INSERT INTO subscriber_topics (subscriber_id, topic_id, label, position)
-SELECT DISTINCT ON (s.id, t.id) s.id, t.id, it.label, it.position
-FROM (SELECT DISTINCT ON (email_key) email_key, row_no FROM subscriber_import ORDER BY email_key, row_no DESC) last
-JOIN subscribers s ON s.email_key = last.email_key
-JOIN subscriber_import_topics it ON it.row_no = last.row_no
-JOIN topics t ON t.canonical = it.canonical
-ORDER BY s.id, t.id, it.position;

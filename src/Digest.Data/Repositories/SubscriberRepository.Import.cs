@@ -2,31 +2,48 @@ using Dapper;
 using Digest.Core.Subscribers;
 using Digest.Core.Topics;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Digest.Data.Repositories;
 
-/// <summary>One checked row of an import: the person and their topics, as <see cref="SubscriberRepository.SaveAsync"/> takes them.</summary>
+/// <summary>
+/// One checked row of an import: the person (address already normalised by <see cref="EmailAddress.TryNormalise"/>)
+/// and their topics, as <see cref="SubscriberRepository.SaveAsync"/> takes them.
+/// </summary>
 public sealed record ImportedSubscriber(Subscriber Subscriber, IReadOnlyList<(string Label, TopicQuery Query)> Topics);
 
+/// <summary>People saved together: the same rules for one sign-up and for a 5,000-row import batch.</summary>
 public sealed partial class SubscriberRepository
 {
     /// <summary>
-    /// Saves a batch of checked rows as <see cref="SaveAsync"/> saves each (same upsert rules, topics replaced),
-    /// but set-based: binary COPY into staging tables, then one statement per table, in one transaction.
+    /// Saves a batch of checked rows in one transaction, as <see cref="SaveAsync"/> saves one: people upserted,
+    /// topics found or created, each person's topics replaced. An address twice in the batch is saved as its
+    /// last row says (as saving row by row would leave it).
     /// </summary>
     /// <returns>How many of the batch's addresses were new; the rest updated someone already known.</returns>
     public async Task<int> ImportAsync(IReadOnlyList<ImportedSubscriber> batch, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (batch.Count == 0) return 0;
-        // Batches saved side by side can meet on the same new topic; topics are written in canonical order, and
-        // a deadlock PostgreSQL breaks anyway is retried: the transaction was rolled back whole.
+        var people = LastRowPerAddress(batch);
+        if (people.Count == 0) return 0;
+        var saved = await InTransactionAsync((connection, tx) => SaveAllAsync(connection, tx, people, ct), ct);
+        return saved.Count(s => s.Created);
+    }
+
+    /// <summary>
+    /// Batches saved side by side can meet on the same new topic or person; both are written in a fixed order,
+    /// and a deadlock PostgreSQL breaks anyway is retried: the transaction was rolled back whole.
+    /// </summary>
+    private async Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken ct)
+    {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await ImportOnceAsync(batch, ct);
+                await using var connection = await db.OpenConnectionAsync(ct);
+                await using var tx = await connection.BeginTransactionAsync(ct);
+                var result = await work(connection, tx);
+                await tx.CommitAsync(ct);
+                return result;
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 5)
             {
@@ -35,68 +52,100 @@ public sealed partial class SubscriberRepository
         }
     }
 
-    private async Task<int> ImportOnceAsync(IReadOnlyList<ImportedSubscriber> batch, CancellationToken ct)
+    /// <summary>
+    /// One row per address, the last; in address order, so that two saves at once lock people in the same order.
+    /// </summary>
+    private static List<ImportedSubscriber> LastRowPerAddress(IReadOnlyList<ImportedSubscriber> batch)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await Execute(connection, tx, Sql.CreateSubscriberImportStaging, ct);
-        await CopyPeopleAsync(connection, batch, ct);
-        await CopyTopicsAsync(connection, batch, ct);
-        var saved = (await connection.QueryAsync<(long Id, bool Inserted)>(new CommandDefinition(
-            sql[Sql.UpsertImportedSubscribers], transaction: tx, commandTimeout: 0, cancellationToken: ct))).AsList();
-        await Execute(connection, tx, Sql.InsertImportedTopics, ct);
-        var updated = saved.Where(s => !s.Inserted).Select(s => s.Id).ToArray();
-        if (updated.Length > 0)
-            await connection.ExecuteAsync(new CommandDefinition(sql[Sql.ClearImportedSubscriberTopics], new { subscriber_ids = updated }, tx, commandTimeout: 0, cancellationToken: ct));
-        await Execute(connection, tx, Sql.InsertImportedSubscriberTopics, ct);
-        await tx.CommitAsync(ct);
-        return saved.Count(s => s.Inserted);
+        var last = new Dictionary<string, ImportedSubscriber>(batch.Count, StringComparer.Ordinal);
+        foreach (var row in batch) last[row.Subscriber.Email.ToLowerInvariant()] = row;
+        return [.. last.OrderBy(x => x.Key, StringComparer.Ordinal).Select(x => x.Value)];
     }
 
-    private Task<int> Execute(NpgsqlConnection connection, NpgsqlTransaction tx, string name, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(sql[name], transaction: tx, commandTimeout: 0, cancellationToken: ct));
-
-    private async Task CopyPeopleAsync(NpgsqlConnection connection, IReadOnlyList<ImportedSubscriber> batch, CancellationToken ct)
+    /// <summary>The people (one row per address), then everyone's topics; new people have no topics to replace.</summary>
+    private async Task<IReadOnlyList<SaveSubscriberResult>> SaveAllAsync(NpgsqlConnection connection, NpgsqlTransaction tx,
+        IReadOnlyList<ImportedSubscriber> people, CancellationToken ct)
     {
-        await using var copy = await connection.BeginBinaryImportAsync(sql[Sql.CopySubscriberImport], ct);
-        for (var row = 0; row < batch.Count; row++)
+        var rows = await connection.QueryAsync<(long Id, string EmailKey, bool Inserted)>(new CommandDefinition(
+            sql[Sql.UpsertSubscribers], PeopleParameters(people), tx, commandTimeout: 0, cancellationToken: ct));
+        var ids = rows.ToDictionary(r => r.EmailKey, r => r, StringComparer.Ordinal);
+        var saved = people.Select(p => ids[p.Subscriber.Email.ToLowerInvariant()]).Select(r => new SaveSubscriberResult(r.Id, r.Inserted)).ToList();
+        await ReplaceTopicsAsync(connection, tx, saved.Select((s, i) => (s.Id, s.Created, people[i].Topics)).ToList(), ct);
+        return saved;
+    }
+
+    private static DynamicParameters PeopleParameters(IReadOnlyList<ImportedSubscriber> people)
+    {
+        var p = new DynamicParameters();
+        p.Add("emails", people.Select(x => x.Subscriber.Email).ToArray());
+        p.Add("email_keys", people.Select(x => x.Subscriber.Email.ToLowerInvariant()).ToArray());
+        p.Add("statuses", people.Select(x => x.Subscriber.Status.ToString().ToLowerInvariant()).ToArray());
+        p.Add("frequencies", people.Select(x => x.Subscriber.Schedule.FrequencyWord).ToArray());
+        p.Add("send_hours", people.Select(x => (short)x.Subscriber.Schedule.SendHour).ToArray());
+        p.Add("send_weekdays", people.Select(x => (short)x.Subscriber.Schedule.Weekday).ToArray());
+        p.Add("time_zones", people.Select(x => x.Subscriber.Schedule.TimeZone).ToArray());
+        p.Add("max_items", people.Select(x => (short)x.Subscriber.MaxItems).ToArray());
+        return p;
+    }
+
+    /// <summary>
+    /// Gives each person exactly their list of topics (two labels of the same topic keep the first): rows that
+    /// changed are deleted and inserted, rows that did not are left alone. <c>Created</c> people have no rows yet.
+    /// </summary>
+    internal async Task ReplaceTopicsAsync(NpgsqlConnection connection, NpgsqlTransaction tx,
+        IReadOnlyList<(long Id, bool Created, IReadOnlyList<(string Label, TopicQuery Query)> Topics)> people, CancellationToken ct)
+    {
+        // Many people type the same topics: each label's canonical text is worked out once.
+        var canonicalOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        var queries = new Dictionary<string, TopicQuery>(StringComparer.Ordinal);
+        foreach (var (label, query) in people.SelectMany(x => x.Topics))
         {
-            var s = batch[row].Subscriber;
-            if (!EmailAddress.TryNormalise(s.Email, out var email, out var error)) throw new ArgumentException(error, nameof(batch));
-            await copy.StartRowAsync(ct);
-            await copy.WriteAsync(row, NpgsqlDbType.Integer, ct);
-            await copy.WriteAsync(email, NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(email.ToLowerInvariant(), NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(s.Status.ToString().ToLowerInvariant(), NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(s.Schedule.FrequencyWord, NpgsqlDbType.Text, ct);
-            await copy.WriteAsync((short)s.Schedule.SendHour, NpgsqlDbType.Smallint, ct);
-            await copy.WriteAsync((short)s.Schedule.Weekday, NpgsqlDbType.Smallint, ct);
-            await copy.WriteAsync(s.Schedule.TimeZone, NpgsqlDbType.Text, ct);
-            await copy.WriteAsync((short)s.MaxItems, NpgsqlDbType.Smallint, ct);
+            if (canonicalOf.ContainsKey(label)) continue;
+            canonicalOf[label] = query.Canonical;
+            queries.TryAdd(canonicalOf[label], query);
         }
-        await copy.CompleteAsync(ct);
-    }
-
-    private async Task CopyTopicsAsync(NpgsqlConnection connection, IReadOnlyList<ImportedSubscriber> batch, CancellationToken ct)
-    {
-        // Many people type the same topics: each label's canonical text and query are worked out once per batch.
-        var compiled = new Dictionary<string, (string Canonical, string TsQuery)>(StringComparer.Ordinal);
-        await using var copy = await connection.BeginBinaryImportAsync(sql[Sql.CopySubscriberImportTopics], ct);
-        for (var row = 0; row < batch.Count; row++)
+        var topicIds = await LockTopicsAsync(connection, tx, queries, ct);
+        var links = new List<(long SubscriberId, long TopicId, string Label, short Position)>();
+        foreach (var (id, _, topics) in people)
         {
-            var topics = batch[row].Topics;
+            var seen = new HashSet<long>();
             for (var position = 0; position < topics.Count; position++)
             {
-                var (label, query) = topics[position];
-                if (!compiled.TryGetValue(label, out var topic)) compiled[label] = topic = (query.Canonical, query.ToTsQuery());
-                await copy.StartRowAsync(ct);
-                await copy.WriteAsync(row, NpgsqlDbType.Integer, ct);
-                await copy.WriteAsync((short)position, NpgsqlDbType.Smallint, ct);
-                await copy.WriteAsync(label, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(topic.Canonical, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(topic.TsQuery, NpgsqlDbType.Text, ct);
+                var label = topics[position].Label;
+                var topicId = topicIds[canonicalOf[label]];
+                if (seen.Add(topicId)) links.Add((id, topicId, label, (short)position));
             }
         }
-        await copy.CompleteAsync(ct);
+        var p = new DynamicParameters();
+        p.Add("subscriber_ids", people.Where(x => !x.Created).Select(x => x.Id).ToArray());
+        p.Add("new_subscriber_ids", links.Select(l => l.SubscriberId).ToArray());
+        p.Add("topic_ids", links.Select(l => l.TopicId).ToArray());
+        p.Add("labels", links.Select(l => l.Label).ToArray());
+        p.Add("positions", links.Select(l => l.Position).ToArray());
+        if (people.Any(x => !x.Created))
+            await connection.ExecuteAsync(new CommandDefinition(sql[Sql.DeleteStaleSubscriberTopics], p, tx, commandTimeout: 0, cancellationToken: ct));
+        if (links.Count > 0)
+            await connection.ExecuteAsync(new CommandDefinition(sql[Sql.InsertSubscriberTopics], p, tx, commandTimeout: 0, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// The id of each topic, found or created and locked for this transaction (see lock-topics); asked again for
+    /// any another transaction inserted or deleted meanwhile.
+    /// </summary>
+    /// <param name="wanted">Each topic's query by its canonical text.</param>
+    private async Task<Dictionary<string, long>> LockTopicsAsync(NpgsqlConnection connection, NpgsqlTransaction tx,
+        Dictionary<string, TopicQuery> wanted, CancellationToken ct)
+    {
+        var ids = new Dictionary<string, long>(wanted.Count, StringComparer.Ordinal);
+        for (var attempt = 1; wanted.Count > ids.Count; attempt++)
+        {
+            if (attempt > 5) throw new InvalidOperationException("Topics kept changing while they were being saved; try again.");
+            var missing = wanted.Where(w => !ids.ContainsKey(w.Key)).OrderBy(w => w.Key, StringComparer.Ordinal).ToList();
+            var found = await connection.QueryAsync<(long Id, string Canonical)>(new CommandDefinition(sql[Sql.LockTopics],
+                new { canonicals = missing.Select(m => m.Key).ToArray(), tsqueries = missing.Select(m => m.Value.ToTsQuery()).ToArray() },
+                tx, commandTimeout: 0, cancellationToken: ct));
+            foreach (var (id, canonical) in found) ids[canonical] = id;
+        }
+        return ids;
     }
 }

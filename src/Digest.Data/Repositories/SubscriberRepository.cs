@@ -29,21 +29,14 @@ public sealed record Suppression(string Email, string Reason, DateTime CreatedAt
 /// <summary>People, their schedules and their topics. Topics are shared rows: a topic typed by many is stored once.</summary>
 public sealed partial class SubscriberRepository(NpgsqlDataSource db, SqlCatalog sql)
 {
-    /// <summary>Adds or updates a person and replaces their topics, all in one transaction.</summary>
+    /// <summary>Adds or updates a person and replaces their topics, all in one transaction: an import batch of one.</summary>
     public async Task<SaveSubscriberResult> SaveAsync(Subscriber subscriber, IReadOnlyList<(string Label, TopicQuery Query)> topics, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(subscriber);
         ArgumentNullException.ThrowIfNull(topics);
         if (!EmailAddress.TryNormalise(subscriber.Email, out var email, out var error)) throw new ArgumentException(error, nameof(subscriber));
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        var (id, inserted) = await connection.QuerySingleAsync<(long, bool)>(new CommandDefinition(sql[Sql.UpsertSubscriber],
-            ChoiceParameters(subscriber.Schedule, subscriber.MaxItems,
-                new { email, email_key = email.ToLowerInvariant(), status = subscriber.Status.ToString().ToLowerInvariant() }),
-            tx, cancellationToken: ct));
-        await ReplaceTopicsAsync(connection, tx, id, topics, ct);
-        await tx.CommitAsync(ct);
-        return new SaveSubscriberResult(id, inserted);
+        ImportedSubscriber[] one = [new(subscriber with { Email = email }, topics)];
+        return (await InTransactionAsync((connection, tx) => SaveAllAsync(connection, tx, one, ct), ct))[0];
     }
 
     /// <summary>A person's schedule and size as the subscribers table stores them, beside <paramref name="extra"/>.</summary>
@@ -58,19 +51,10 @@ public sealed partial class SubscriberRepository(NpgsqlDataSource db, SqlCatalog
         return p;
     }
 
-    internal async Task ReplaceTopicsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long subscriberId,
-        IReadOnlyList<(string Label, TopicQuery Query)> topics, CancellationToken ct)
-    {
-        await connection.ExecuteAsync(new CommandDefinition(sql[Sql.DeleteSubscriberTopics], new { subscriber_id = subscriberId }, tx, cancellationToken: ct));
-        for (var position = 0; position < topics.Count; position++)
-        {
-            var (label, query) = topics[position];
-            var topicId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql[Sql.UpsertTopic],
-                new { canonical = query.Canonical, tsquery = query.ToTsQuery() }, tx, cancellationToken: ct));
-            await connection.ExecuteAsync(new CommandDefinition(sql[Sql.InsertSubscriberTopic],
-                new { subscriber_id = subscriberId, topic_id = topicId, label, position = (short)position }, tx, cancellationToken: ct));
-        }
-    }
+    /// <summary>Replaces one person's topics (the sign-up and preferences forms), by the rules of saving many.</summary>
+    internal Task ReplaceTopicsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long subscriberId,
+        IReadOnlyList<(string Label, TopicQuery Query)> topics, CancellationToken ct) =>
+        ReplaceTopicsAsync(connection, tx, [(subscriberId, false, topics)], ct);
 
     public async Task<Subscriber?> GetAsync(long id, CancellationToken ct = default)
     {
