@@ -70,17 +70,16 @@ public static class ListingGroups
         return result ?? throw new ArgumentException("A group has at least one copy.", nameof(copies));
     }
 
-    /// <summary>Union-find over items, each set knowing the kinds of id it carries.</summary>
+    /// <summary>Union-find over items, each set knowing the kinds of id it carries (one bit each).</summary>
     private sealed class DisjointSets
     {
         private readonly int[] _parent;
-        private readonly HashSet<string>[] _kinds;
+        private readonly int[] _kinds;
 
         public DisjointSets(List<IReadOnlyList<string>> keys)
         {
             _parent = Enumerable.Range(0, keys.Count).ToArray();
-            _kinds = keys.Select(k => k.Select(ListingIdentity.KindOf).Where(kind => kind != ListingIdentity.TitleKind)
-                .ToHashSet(StringComparer.Ordinal)).ToArray();
+            _kinds = keys.Select(k => k.Aggregate(0, (bits, key) => bits | ListingIdentity.IdKindBit(key))).ToArray();
         }
 
         public int Find(int i)
@@ -94,10 +93,10 @@ public static class ListingGroups
             (a, b) = (Find(a), Find(b));
             if (a == b) return;
             // Two sets with ids of the same kind that differ name two things: a shared title does not make them one.
-            if (onlyWithoutConflict && _kinds[a].Overlaps(_kinds[b])) return;
+            if (onlyWithoutConflict && (_kinds[a] & _kinds[b]) != 0) return;
             if (b < a) (a, b) = (b, a);
             _parent[b] = a;
-            _kinds[a].UnionWith(_kinds[b]);
+            _kinds[a] |= _kinds[b];
         }
     }
 }

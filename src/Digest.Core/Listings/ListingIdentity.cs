@@ -38,12 +38,25 @@ public static partial class ListingIdentity
         return keys;
     }
 
+    // The kinds KeysFor gives, as constants: a batch asks the kind of every key several times.
+    private static readonly string[] KnownKinds = [ArxivKind, DoiKind, UrlKind, TitleKind];
+
     /// <summary>The kind of a key: the part before its first colon.</summary>
     public static string KindOf(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
+        foreach (var kind in KnownKinds)
+            if (key.Length > kind.Length && key[kind.Length] == ':' && key.StartsWith(kind, StringComparison.Ordinal)) return kind;
         var colon = key.IndexOf(':', StringComparison.Ordinal);
         return colon < 0 ? key : key[..colon];
+    }
+
+    /// <summary>One bit for each kind of id (not title) a key is, for sets of kinds that cost no allocation.</summary>
+    public static int IdKindBit(string key)
+    {
+        var kind = KindOf(key);
+        var index = Array.IndexOf(KnownKinds, kind);
+        return kind == TitleKind || index < 0 ? 0 : 1 << index;
     }
 
     /// <summary>Whether a folded title is specific enough to join copies from different sources.</summary>
