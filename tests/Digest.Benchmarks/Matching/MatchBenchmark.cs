@@ -141,18 +141,7 @@ public sealed partial class MatchBenchmark : IBenchmark
 
     private static async Task<(List<string> Titles, List<string> Sentences, List<string> Words, List<string> Bigrams)> VocabularyAsync()
     {
-        var titles = new List<string>();
-        var summaries = new List<string>();
-        foreach (var page in new[] { "papers-page-1-full.txt", "papers-page-2-full.txt" })
-        {
-            using var reader = new StreamReader(Path.Combine(AppContext.BaseDirectory, "Fixtures", page));
-            await foreach (var item in new PapersPageFormat().ReadAsync(reader, SystemClock.Instance.GetCurrentInstant(), CancellationToken.None))
-            {
-                if (item.Listing is null) continue;
-                titles.Add(item.Listing.Title);
-                summaries.Add(item.Listing.Summary);
-            }
-        }
+        var (titles, summaries) = await SamplePages.ReadAsync();
         var sentences = summaries.SelectMany(s => s.Split(". ")).Where(s => s.Length > 30).Select(s => s.TrimEnd('.') + ".").ToList();
         var tokens = summaries.Concat(titles).SelectMany(t => Word().Matches(t.ToLowerInvariant()).Select(m => m.Value)).ToList();
         var words = tokens.Where(w => w.Length >= 4).GroupBy(w => w).OrderByDescending(g => g.Count()).Select(g => g.Key).ToList();

@@ -46,7 +46,7 @@ internal sealed class SimulatedWorld
 
     public static async Task<SimulatedWorld> BuildAsync(Random random)
     {
-        var (titles, summaries) = await SamplesAsync();
+        var (titles, summaries) = await SamplePages.ReadAsync();
         var sentences = summaries.SelectMany(s => s.Split(". ")).Where(s => s.Length > 30).Select(s => s.TrimEnd('.') + ".").ToList();
         // Words of the samples a person could write as a topic, neither the most common nor one-offs.
         var counts = titles.Concat(summaries).SelectMany(t => t.Split([' ', ',', '.', ':', ';', '(', ')', '"'], StringSplitOptions.RemoveEmptyEntries))
@@ -96,21 +96,4 @@ internal sealed class SimulatedWorld
         var neverClicks = i % 5 == 0;
         return new SimulatedReader(i, [first, second], [.. topics], neverClicks ? 0 : 0.5, neverClicks ? 0 : 0.04);
     }).ToList();
-
-    private static async Task<(List<string> Titles, List<string> Summaries)> SamplesAsync()
-    {
-        var titles = new List<string>();
-        var summaries = new List<string>();
-        foreach (var page in new[] { "papers-page-1-full.txt", "papers-page-2-full.txt" })
-        {
-            using var reader = new StreamReader(Path.Combine(AppContext.BaseDirectory, "Fixtures", page));
-            await foreach (var item in new PapersPageFormat().ReadAsync(reader, SystemClock.Instance.GetCurrentInstant(), CancellationToken.None))
-            {
-                if (item.Listing is null) continue;
-                titles.Add(item.Listing.Title);
-                summaries.Add(item.Listing.Summary);
-            }
-        }
-        return (titles, summaries);
-    }
 }
