@@ -5,9 +5,10 @@ using Npgsql;
 namespace Digest.Data;
 
 /// <summary>
-/// Applies the embedded Migrations/NNNN_name.sql files in order, each in its own transaction, and records
-/// each in schema_migrations. An advisory lock makes concurrent starts of many nodes safe: one migrates,
-/// the others wait and then find nothing left to do. Running it twice changes nothing.
+/// Applies the embedded Migrations/NNNN_name.sql files not yet applied, in order and in one transaction (an
+/// upgrade is whole or not at all), and records each in schema_migrations. An advisory lock makes concurrent
+/// starts of many nodes safe: one migrates, the others wait and then find nothing left to do. Running it
+/// twice changes nothing.
 /// </summary>
 public sealed class Migrator(NpgsqlDataSource dataSource)
 {
@@ -15,7 +16,10 @@ public sealed class Migrator(NpgsqlDataSource dataSource)
 
     public sealed record Migration(int Version, string Name, string Sql)
     {
-        /// <summary>Work in code that the SQL cannot do, run in the same transaction after it.</summary>
+        /// <summary>
+        /// Work in code that the SQL cannot do, in the same transaction. It runs today's code and statements, so
+        /// it runs once every pending file has been applied: the schema it meets is today's.
+        /// </summary>
         public Func<NpgsqlConnection, NpgsqlTransaction, SqlCatalog, CancellationToken, Task>? Then { get; init; }
     }
 
@@ -52,18 +56,19 @@ public sealed class Migrator(NpgsqlDataSource dataSource)
             await connection.ExecuteAsync(new CommandDefinition(sql[Sql.CreateSchemaMigrations], cancellationToken: ct));
             var applied = (await connection.QueryAsync<int>(new CommandDefinition(sql[Sql.AppliedMigrations], cancellationToken: ct))).ToHashSet();
 
-            var done = new List<string>();
-            foreach (var migration in All().Where(m => !applied.Contains(m.Version)))
+            var pending = All().Where(m => !applied.Contains(m.Version)).ToList();
+            if (pending.Count == 0) return [];
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            foreach (var migration in pending)
             {
-                await using var tx = await connection.BeginTransactionAsync(ct);
-                await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: tx, cancellationToken: ct));
-                if (migration.Then is { } then) await then(connection, tx, sql, ct);
+                await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: tx, commandTimeout: 0, cancellationToken: ct));
                 await connection.ExecuteAsync(new CommandDefinition(sql[Sql.RecordMigration], new { version = migration.Version, name = migration.Name },
                     transaction: tx, cancellationToken: ct));
-                await tx.CommitAsync(ct);
-                done.Add(migration.Name);
             }
-            return done;
+            foreach (var then in pending.Select(m => m.Then).OfType<Func<NpgsqlConnection, NpgsqlTransaction, SqlCatalog, CancellationToken, Task>>())
+                await then(connection, tx, sql, ct);
+            await tx.CommitAsync(ct);
+            return pending.Select(m => m.Name).ToList();
         }
         finally
         {

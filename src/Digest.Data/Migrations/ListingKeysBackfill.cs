@@ -8,7 +8,8 @@ namespace Digest.Data.Migrations;
 /// <summary>
 /// Gives every listing stored before listing_keys its keys, computed by the same code the ingest uses (the
 /// title's folding has no exact twin in SQL), and merges the copies of one paper the single key kept apart,
-/// by the ingest's own rule. Runs inside the migration's transaction, right after 0015_listing_keys.sql.
+/// by the ingest's own rule. The code step of 0015_listing_keys.sql: runs in the upgrade's transaction, on
+/// today's schema (see <see cref="Migrator.Migration.Then"/>).
 /// </summary>
 public static class ListingKeysBackfill
 {
