@@ -177,6 +177,44 @@ public sealed class IdentityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_copy_that_adds_nothing_rewrites_nothing_and_one_that_adds_a_field_fills_only_what_was_missing()
+    {
+        var first = Path.Combine(_host.Folder, "first.jsonl");
+        var again = Path.Combine(_host.Folder, "again.jsonl");
+        await File.WriteAllTextAsync(first, """
+            {"title": "Grokking at the Edge of Numerical Stability", "summary": "The abstract.", "extras": {"venue": "ICLR"}}
+            {"title": "Omnigrok: Grokking Beyond Algorithmic Data", "summary": "Another abstract."}
+            """);
+        // The same papers: one whose only difference is an extra the stored copy already has another value
+        // for (the stored one wins), one that brings a URL the stored copy lacked.
+        await File.WriteAllTextAsync(again, """
+            {"title": "GROKKING at the edge of numerical stability.", "summary": "The abstract.", "extras": {"venue": "arXiv"}}
+            {"title": "Omnigrok: grokking beyond algorithmic data", "summary": "Another.", "url": "https://arxiv.org/abs/2210.01117"}
+            """);
+        await Cli.RunAsync(_host.Settings, "ingest", first);
+        var before = await UpdatedAsync();
+
+        var report = await Cli.RunAsync(_host.Settings, "ingest", again);
+
+        Assert.Contains("seen 2, new 0, duplicate 2", report.Output);
+        var after = await UpdatedAsync();
+        Assert.Equal(before["Grokking at the Edge of Numerical Stability"], after["Grokking at the Edge of Numerical Stability"]);
+        Assert.NotEqual(before["Omnigrok: Grokking Beyond Algorithmic Data"], after["Omnigrok: Grokking Beyond Algorithmic Data"]);
+        var omnigrok = Assert.Single(await ListingsAsync("omnigrok"));
+        Assert.Equal(("https://arxiv.org/abs/2210.01117", "Another abstract."), (omnigrok.Url, omnigrok.Summary));
+        await using var db = new NpgsqlConnection(_host.ConnectionString);
+        Assert.Equal("ICLR", await db.ExecuteScalarAsync<string>("SELECT extras->>'venue' FROM listings WHERE title ILIKE '%numerical stability%'"));
+    }
+
+    /// <summary>When each listing was last changed, by title.</summary>
+    private async Task<Dictionary<string, DateTime>> UpdatedAsync()
+    {
+        await using var db = new NpgsqlConnection(_host.ConnectionString);
+        return (await db.QueryAsync<(string Title, DateTime Updated)>("SELECT title, updated_at FROM listings"))
+            .ToDictionary(r => r.Title, r => r.Updated);
+    }
+
+    [Fact]
     public async Task Listings_stored_before_identity_keys_get_theirs_and_the_copies_one_key_kept_apart_merge_into_the_older()
     {
         await using (var db = new NpgsqlConnection(_host.ConnectionString))

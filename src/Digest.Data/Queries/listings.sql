@@ -75,15 +75,8 @@ WITH ranked AS (
     FROM merges m JOIN listings o ON o.id = m.loser
     ORDER BY m.survivor, o.first_seen_at, o.id
 ), enriched AS (
-    UPDATE listings l SET
-        external_id  = coalesce(l.external_id, g.external_id),
-        url          = coalesce(l.url, g.url),
-        summary      = CASE WHEN length(g.summary) > length(l.summary) THEN g.summary ELSE l.summary END,
-        authors      = CASE WHEN cardinality(l.authors) = 0 THEN g.authors ELSE l.authors END,
-        tags         = CASE WHEN cardinality(l.tags) = 0 THEN g.tags ELSE l.tags END,
-        published_at = coalesce(l.published_at, g.published_at),
-        extras       = g.extras || l.extras,
-        updated_at   = now()
+    UPDATE listings l SET (external_id, url, summary, authors, tags, published_at, extras, updated_at) =
+        (SELECT e.*, now() FROM listing_enrichment(l, g.external_id, g.url, g.summary, g.authors, g.tags, g.published_at, g.extras) e)
     FROM gained g WHERE l.id = g.survivor
 )
 SELECT count(*)::int FROM merges;
@@ -97,25 +90,16 @@ SELECT count(*)::int FROM merges;
 -- RetentionRepository). Returns the groups inserted as new listings.
 WITH targets AS (
     SELECT grp, min(listing_id) AS listing_id FROM staged_hits GROUP BY grp
+), changes AS (
+    SELECT l.id, e.* FROM listing_staging s
+    JOIN targets t ON t.grp = s.grp
+    JOIN listings l ON l.id = t.listing_id
+    CROSS JOIN LATERAL listing_enrichment(l, s.external_id, s.url, s.summary, s.authors, s.tags, s.published_at, s.extras) e
+    WHERE (e.*) IS DISTINCT FROM (l.external_id, l.url, l.summary, l.authors, l.tags, l.published_at, l.extras)
 ), enriched AS (
-    UPDATE listings l SET
-        external_id  = coalesce(l.external_id, s.external_id),
-        url          = coalesce(l.url, s.url),
-        summary      = CASE WHEN length(s.summary) > length(l.summary) THEN s.summary ELSE l.summary END,
-        authors      = CASE WHEN cardinality(l.authors) = 0 THEN s.authors ELSE l.authors END,
-        tags         = CASE WHEN cardinality(l.tags) = 0 THEN s.tags ELSE l.tags END,
-        published_at = coalesce(l.published_at, s.published_at),
-        extras       = s.extras || l.extras,
-        updated_at   = now()
-    FROM listing_staging s JOIN targets t ON t.grp = s.grp
-    WHERE l.id = t.listing_id
-      AND (l.external_id IS NULL AND s.external_id IS NOT NULL
-        OR l.url IS NULL AND s.url IS NOT NULL
-        OR length(s.summary) > length(l.summary)
-        OR cardinality(l.authors) = 0 AND cardinality(s.authors) > 0
-        OR cardinality(l.tags) = 0 AND cardinality(s.tags) > 0
-        OR l.published_at IS NULL AND s.published_at IS NOT NULL
-        OR NOT (l.extras @> s.extras))
+    UPDATE listings l SET (external_id, url, summary, authors, tags, published_at, extras, updated_at) =
+        (c.external_id, c.url, c.summary, c.authors, c.tags, c.published_at, c.extras, now())
+    FROM changes c WHERE l.id = c.id
 ), forgotten AS (
     SELECT DISTINCT s.grp FROM listing_staging s
     CROSS JOIN LATERAL unnest(s.keys) AS k(key)

@@ -16,16 +16,28 @@ WHERE n.id IN (
 RETURNING n.id, n.subscriber_id, n.kind, n.attempts, n.created_at;
 
 -- name: extend-notice-claims
--- The heartbeat of a sender with notices in flight (see extend-digest-claims).
+-- The heartbeat of a sender with notices in flight (see extend-digest-claims): rows locked in id order, one
+-- locked now skipped (it is being finished).
+WITH held AS (
+    SELECT n.id FROM notices n
+    JOIN unnest(@ids::bigint[], @attempts::int[]) AS c(id, attempts) ON n.id = c.id AND n.attempts = c.attempts
+    WHERE n.status = 'sending'
+    ORDER BY n.id
+    FOR UPDATE OF n SKIP LOCKED)
 UPDATE notices n SET lease_until = now() + make_interval(secs => @lease_seconds)
-FROM unnest(@ids::bigint[], @attempts::int[]) AS c(id, attempts)
-WHERE n.id = c.id AND n.attempts = c.attempts AND n.status = 'sending';
+FROM held WHERE n.id = held.id;
 
 -- name: release-notice-claims
--- Claimed notices not finished when their sender stops: back to the outbox, attempt unspent (see release-digest-claims).
+-- Claimed notices not finished when their sender stops: back to the outbox, attempt unspent (see
+-- release-digest-claims); rows locked in id order.
+WITH held AS (
+    SELECT n.id FROM notices n
+    JOIN unnest(@ids::bigint[], @attempts::int[]) AS c(id, attempts) ON n.id = c.id AND n.attempts = c.attempts
+    WHERE n.status = 'sending'
+    ORDER BY n.id
+    FOR UPDATE OF n)
 UPDATE notices n SET status = 'ready', lease_until = NULL, attempts = greatest(n.attempts - 1, 0)
-FROM unnest(@ids::bigint[], @attempts::int[]) AS c(id, attempts)
-WHERE n.id = c.id AND n.attempts = c.attempts AND n.status = 'sending';
+FROM held WHERE n.id = held.id;
 
 -- name: finish-notice
 -- The commit point of a notice (sent), or its end (failed, cancelled): it is never sent again.
