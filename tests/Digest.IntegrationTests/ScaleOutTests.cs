@@ -73,9 +73,10 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
         var runs = await CountAsync(connectionString, "SELECT count(*) FROM job_runs WHERE job = 'digest-plan'");
         var occurrences = await CountAsync(connectionString, "SELECT count(DISTINCT run_id) FROM job_runs WHERE job = 'digest-plan'");
         var nodes = await CountAsync(connectionString, "SELECT count(DISTINCT node) FROM job_runs");
-        // Each occurrence carries the time the scheduler made it; a late one stands for the latest tick it
-        // missed, so two never fall in one 5-second slot of the schedule, however late any of them ran.
-        // One occurrence per node would put up to three in a slot.
+        // Hangfire stamps each occurrence (job parameter Time) with its tick, or, when the scheduler comes
+        // late (misfire mode Relaxed), with the moment it caught up; the next occurrence is the first tick
+        // after that. So two never share a 5-second slot of the schedule, however late any of them ran,
+        // while one occurrence per node would put up to three in a slot.
         var slots = await CountAsync(connectionString, """
             SELECT count(DISTINCT floor(trim(both '"' FROM p.value)::bigint / 5)) FROM job_runs r
             JOIN hangfire.jobparameter p ON p.jobid = r.run_id::bigint AND p.name = 'Time'
