@@ -47,12 +47,8 @@ public static class Sql
     public const string InsertPlanningCycle = "insert-planning-cycle";
     public const string CreatePlanStaging = "create-plan-staging";
     public const string InsertPlannedDigests = "insert-planned-digests";
-    public const string ClaimDigests = "claim-digests";
-    public const string MarkDigestsSent = "mark-digests-sent";
-    public const string ReleaseDigest = "release-digest";
-    public const string MarkDigestCancelled = "mark-digest-cancelled";
-    public const string MarkDigestRetry = "mark-digest-retry";
-    public const string MarkDigestFailed = "mark-digest-failed";
+    public const string GetBatchDigests = "get-batch-digests";
+    public const string GetBatchNotices = "get-batch-notices";
     public const string CountQueuedDigests = "count-queued-digests";
     public const string SuppressAddress = "suppress-address";
     public const string EnsureAppKey = "ensure-app-key";
@@ -76,10 +72,6 @@ public static class Sql
     public const string UnlockJob = "unlock-job";
     public const string AnySendable = "any-sendable";
     public const string QueueNotice = "queue-notice";
-    public const string ClaimNotices = "claim-notices";
-    public const string FinishNotice = "finish-notice";
-    public const string RetryNotice = "retry-notice";
-    public const string ReleaseNotice = "release-notice";
     public const string ListDataProtectionKeys = "list-data-protection-keys";
     public const string StoreDataProtectionKey = "store-data-protection-key";
     public const string FindSubscriberForSignup = "find-subscriber-for-signup";
@@ -92,7 +84,6 @@ public static class Sql
     public const string ExpireUnconfirmedSubscribers = "expire-unconfirmed-subscribers";
     public const string RecentDigests = "recent-digests";
     public const string ExportSubscriberData = "export-subscriber-data";
-    public const string GetNoticeRecipient = "get-notice-recipient";
     public const string GetBatchRecipients = "get-batch-recipients";
     public const string GetBatchEntries = "get-batch-entries";
     public const string GetSnippets = "get-snippets";
@@ -113,10 +104,6 @@ public static class Sql
     public const string ForgetSourceRuns = "forget-source-runs";
     public const string ForgetOrphanedTopics = "forget-orphaned-topics";
     public const string TableSizes = "table-sizes";
-    public const string ExtendDigestClaims = "extend-digest-claims";
-    public const string ReleaseDigestClaims = "release-digest-claims";
-    public const string ExtendNoticeClaims = "extend-notice-claims";
-    public const string ReleaseNoticeClaims = "release-notice-claims";
     public const string GetItemLink = "get-item-link";
     public const string RecordSignal = "record-signal";
     public const string GetReaderSignals = "get-reader-signals";
@@ -129,4 +116,14 @@ public static class Sql
     public const string GetPlanningProfiles = "get-planning-profiles";
     public const string AnyReaderProfile = "any-reader-profile";
     public const string GetWindowTexts = "get-window-texts";
+
+    /// <summary>The outbox engine's statements for one outbox table, written once in outbox.sql (see SqlCatalog).</summary>
+    public static OutboxStatements Outbox(string table) =>
+        new($"claim-{table}", $"next-orphaned-{table}", $"extend-claims-{table}", $"finish-{table}");
+}
+
+/// <summary>The names of one outbox table's engine statements.</summary>
+public sealed record OutboxStatements(string Claim, string NextOrphaned, string ExtendClaims, string Finish)
+{
+    public IEnumerable<string> All => [Claim, NextOrphaned, ExtendClaims, Finish];
 }

@@ -19,6 +19,14 @@ public sealed class SqlCatalog
 
     public IReadOnlyCollection<string> Names => _queries.Keys;
 
+    /// <summary>
+    /// The outbox tables. A statement of the outbox engine is written once, with <c>{outbox}</c> in its name and
+    /// text, and loaded once per table: one rule for claiming and finishing mail, never a copy per table that drifts.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Outboxes = ["digests", "notices"];
+
+    private const string OutboxPlaceholder = "{outbox}";
+
     /// <summary>Loads the embedded queries and checks that every name in <see cref="Sql"/> is there.</summary>
     public static SqlCatalog Load()
     {
@@ -32,6 +40,7 @@ public sealed class SqlCatalog
         }
         var missing = typeof(Sql).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Select(f => (string)f.GetRawConstantValue()!)
+            .Concat(Outboxes.SelectMany(t => Sql.Outbox(t).All))
             .Where(n => !queries.ContainsKey(n))
             .ToList();
         if (missing.Count > 0)
@@ -64,6 +73,17 @@ public sealed class SqlCatalog
         // (Npgsql's COPY requires that).
         var lines = body.ToString().Trim().Split('\n');
         var statement = string.Join('\n', lines.SkipWhile(l => l.TrimStart().StartsWith("--", StringComparison.Ordinal))).Trim();
+        if (!name.Contains(OutboxPlaceholder, StringComparison.Ordinal))
+        {
+            AddOne(file, name, statement, into);
+            return;
+        }
+        foreach (var table in Outboxes)
+            AddOne(file, name.Replace(OutboxPlaceholder, table, StringComparison.Ordinal), statement.Replace(OutboxPlaceholder, table, StringComparison.Ordinal), into);
+    }
+
+    private static void AddOne(string file, string name, string statement, Dictionary<string, string> into)
+    {
         if (!into.TryAdd(name, statement))
             throw new InvalidOperationException($"SQL name '{name}' is defined twice (second time in {file}).");
     }

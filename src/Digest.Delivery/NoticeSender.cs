@@ -3,6 +3,7 @@ using Digest.Core.Bounces;
 using Digest.Core.Subscribers;
 using Digest.Core.Tokens;
 using Digest.Data.Repositories;
+using Digest.Delivery.Outbox;
 using Digest.Mail.Rendering;
 using Digest.Mail.Transport;
 using Microsoft.Extensions.Logging;
@@ -11,13 +12,12 @@ using NodaTime;
 namespace Digest.Delivery;
 
 /// <summary>
-/// Sends the notices outbox: confirmation mails and already-subscribed reminders.
-///
-/// Delivery guarantee, as for digests: at least once, a duplicate only when a worker dies between the relay
-/// accepting a notice and the commit below; both attempts carry the same Message-ID. Claims are short leases renewed
-/// by a heartbeat while the sender lives and handed back when it stops (see DigestSender).
+/// Sends the notices outbox (confirmation mails and already-subscribed reminders) through the outbox engine
+/// (<see cref="OutboxSender{TBatch}"/>, where the delivery guarantee is written, the same as for digests): this
+/// class reads a claimed batch and turns one claimed notice into its email.
 /// </summary>
 public sealed class NoticeSender(
+    OutboxRepository outboxes,
     NoticeRepository notices,
     SubscriberRepository subscribers,
     NoticeRenderer renderer,
@@ -29,74 +29,26 @@ public sealed class NoticeSender(
     DeliverySettings delivery,
     ReturnPath returnPath,
     IClock clock,
-    ILogger<NoticeSender> log)
+    ILogger<NoticeSender> log) : IOutboxCourier<IReadOnlyDictionary<long, ClaimedNotice>>
 {
-    /// <returns>How many notices were sent.</returns>
-    public async Task<int> SendDueAsync(CancellationToken ct = default)
-    {
-        // HEARTBEAT, as for digests: claims renewed while this sender lives, unfinished ones handed back when it stops.
-        await using var heartbeat = new ClaimHeartbeat(delivery.Lease, log,
-            (claims, token) => notices.ExtendClaimsAsync(claims, delivery.Lease, token), notices.ReleaseClaimsAsync);
-        var sent = 0;
-        while (!ct.IsCancellationRequested)
-        {
-            // CLAIM: a crash after this leaves the batch 'sending' until its (short) lease ends, then it is claimed again.
-            var batch = await notices.ClaimAsync(delivery.BatchSize, delivery.Lease, ct);
-            if (batch.Count == 0) break;
-            heartbeat.Hold(batch.Select(n => (n.Id, n.Attempts)));
-            var stopped = false;
-            foreach (var notice in batch)
-            {
-                switch (await SendOneAsync(notice, stopped, ct))
-                {
-                    case Outcome.Sent: sent++; break;
-                    case Outcome.Stopped: stopped = true; break;
-                }
-                heartbeat.Drop([(notice.Id, notice.Attempts)]);
-            }
-            if (stopped) break;
-        }
-        return sent;
-    }
+    /// <summary>Sends until nothing sendable is left.</summary>
+    public Task<SendSummary> SendDueAsync(CancellationToken ct = default) =>
+        new OutboxSender<IReadOnlyDictionary<long, ClaimedNotice>>(outboxes.Notices, this, OutboxMetrics.Notices, transport, subscribers, delivery, clock, log)
+            .SendDueAsync(ct);
 
-    private enum Outcome { Sent, NotSent, Stopped }
+    public Task<IReadOnlyDictionary<long, ClaimedNotice>> LoadAsync(IReadOnlyList<OutboxClaim> claims, CancellationToken ct) =>
+        notices.ReadClaimedAsync(claims, ct);
 
-    private async Task<Outcome> SendOneAsync(ClaimedNotice notice, bool stopped, CancellationToken ct)
+    public async Task<Parcel> PrepareAsync(OutboxClaim claim, IReadOnlyDictionary<long, ClaimedNotice> batch, CancellationToken ct)
     {
-        if (stopped)
-        {
-            // The relay refused us on an earlier notice of this batch: the rest go back untouched.
-            await notices.ReleaseAsync(notice.Id, "sending stopped", clock.GetCurrentInstant() + delivery.RetryAfter(1), ct);
-            return Outcome.Stopped;
-        }
-        var recipient = await notices.GetRecipientAsync(notice.Id, ct);
-        if (recipient is null) return Outcome.NotSent;
-        var reason = WhyNot(notice, recipient);
-        if (reason is not null)
-        {
-            await notices.FinishAsync(notice.Id, "cancelled", reason, ct);
-            return Outcome.NotSent;
-        }
-        try
-        {
-            var message = await ComposeAsync(notice, recipient.Subscriber, ct);
-            // SEND. A crash between here and the commit sends this notice once more after the lease.
-            await transport.SendAsync(message, ct);
-        }
-        catch (Exception e) when (DeliveryException.IsMessageFailure(e, ct))
-        {
-            // Whatever went wrong is this notice's alone: it spends an attempt, the others go on.
-            if (e is not DeliveryException) log.LogError(e, "Notice {NoticeId} could not be composed or sent", notice.Id);
-            return await FailedAsync(notice, recipient.Subscriber, DeliveryException.Unexpected(e), ct);
-        }
-        // COMMIT: never sent again.
-        await notices.FinishAsync(notice.Id, "sent", null, CancellationToken.None);
-        return Outcome.Sent;
+        if (!batch.TryGetValue(claim.Id, out var notice)) return Parcel.Cancel("subscriber deleted");
+        return WhyNot(notice) is { } reason ? Parcel.Cancel(reason) : Parcel.Send(await ComposeAsync(notice, notice.Recipient.Subscriber, ct));
     }
 
     // Re-checked at send time: a confirmation goes only to someone still pending; a reminder only to someone subscribed.
-    private static string? WhyNot(ClaimedNotice notice, DigestRecipient recipient)
+    private static string? WhyNot(ClaimedNotice notice)
     {
+        var recipient = notice.Recipient;
         if (recipient.Suppressed) return "address suppressed";
         var status = recipient.Subscriber.Status;
         return notice.Kind switch
@@ -140,31 +92,5 @@ public sealed class NoticeSender(
             // A mail the person asked for, not list mail: no List-Unsubscribe, but marked as automatic.
             Headers = [new("Auto-Submitted", "auto-generated")],
         };
-    }
-
-    private async Task<Outcome> FailedAsync(ClaimedNotice notice, Subscriber subscriber, DeliveryException e, CancellationToken ct)
-    {
-        if (e.StopsSending)
-        {
-            log.LogError("Sending notices stopped: {Error}", e.Message);
-            await notices.ReleaseAsync(notice.Id, e.Message, clock.GetCurrentInstant() + delivery.RetryAfter(1), ct);
-            return Outcome.Stopped;
-        }
-        if (e.RecipientRejected)
-        {
-            // The same rule as for digests: an address the relay refused for good gets no mail of any kind.
-            log.LogWarning("Notice {NoticeId} refused for good ({Error}); suppressing the address", notice.Id, e.Message);
-            await subscribers.SuppressAsync(subscriber.Email, $"bounced: {e.Message}", ct);
-        }
-        if (e.Permanent || notice.Attempts >= delivery.MaxAttempts)
-        {
-            log.LogWarning("Notice {NoticeId} not sent ({Error}); giving up", notice.Id, e.Message);
-            await notices.FinishAsync(notice.Id, "failed", e.Message, ct);
-            return Outcome.NotSent;
-        }
-        var wait = delivery.RetryAfter(notice.Attempts);
-        log.LogWarning("Notice {NoticeId} attempt {Attempt} failed ({Error}); retrying in {Wait}", notice.Id, notice.Attempts, e.Message, wait);
-        await notices.RetryAsync(notice.Id, e.Message, clock.GetCurrentInstant() + wait, ct);
-        return Outcome.NotSent;
     }
 }

@@ -24,6 +24,9 @@ public static class DigestMetrics
     public static readonly Counter<long> DigestsPlanned = Meter.CreateCounter<long>("digest_digests_planned", "{digest}", "Digests planned, by outcome (ready, empty).");
     public static readonly Counter<long> DigestsSent = Meter.CreateCounter<long>("digest_digests_sent", "{digest}", "Digests the relay accepted.");
     public static readonly Counter<long> DigestsFailed = Meter.CreateCounter<long>("digest_digests_failed", "{digest}", "Send attempts that failed, by kind (retry, failed, suppressed).");
+    public static readonly Counter<long> NoticesSent = Meter.CreateCounter<long>("digest_notices_sent", "{notice}", "Notices (confirmations, reminders) the relay accepted.");
+    public static readonly Counter<long> NoticesFailed = Meter.CreateCounter<long>("digest_notices_failed", "{notice}", "Notice send attempts that failed, by kind (retry, failed, suppressed).");
+    public static readonly Counter<long> FinishesFenced = Meter.CreateCounter<long>("digest_outbox_fenced", "{message}", "Ends a sender could not record because the message was no longer under its claim, by outbox.");
     public static readonly Histogram<double> SendSeconds = Meter.CreateHistogram<double>("digest_send_seconds", "s", "Time to compose, render and hand one digest to the relay.", tags: null, advice: Seconds);
     public static readonly Histogram<double> CycleSeconds = Meter.CreateHistogram<double>("digest_cycle_seconds", "s", "Duration of one planning run (match, rank and store due digests).", tags: null, advice: Seconds);
     public static readonly Histogram<double> DeliveryDelaySeconds = Meter.CreateHistogram<double>("digest_delivery_delay_seconds", "s", "From a digest's due time to the relay accepting it.", tags: null, advice: Seconds);

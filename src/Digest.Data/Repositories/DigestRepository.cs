@@ -69,27 +69,14 @@ public sealed class DailyStats
 /// </summary>
 public sealed class DigestRepository(NpgsqlDataSource db, SqlCatalog sql)
 {
-    /// <summary>
-    /// Claims up to <paramref name="batchSize"/> digests for this worker until the lease ends.
-    /// Delivery guarantee, part 1: once this commits, no other worker takes these digests until the
-    /// lease ends. A crash after it means the digests wait out the lease and are claimed again.
-    /// </summary>
-    public async Task<IReadOnlyList<ClaimedDigest>> ClaimAsync(int batchSize, Duration lease, CancellationToken ct = default)
+    /// <summary>The digests of a claimed batch (see <see cref="OutboxTable"/>): whom each goes to, for which period.</summary>
+    public async Task<IReadOnlyList<ClaimedDigest>> ReadClaimedAsync(IReadOnlyList<OutboxClaim> claims, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(claims);
         await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<ClaimedDigest>(new CommandDefinition(sql[Sql.ClaimDigests],
-            new { batch_size = batchSize, lease_seconds = lease.TotalSeconds }, cancellationToken: ct));
-        return rows.ToList();
+        return (await connection.QueryAsync<ClaimedDigest>(new CommandDefinition(sql[Sql.GetBatchDigests],
+            new { digest_ids = claims.Select(c => c.Id).ToArray() }, cancellationToken: ct))).ToList();
     }
-
-    /// <summary>The heartbeat: this worker's claims (digest and the attempt it counted) hold for another lease.</summary>
-    public Task ExtendClaimsAsync(IReadOnlyCollection<(long Id, int Attempts)> claims, Duration lease, CancellationToken ct = default) =>
-        Execute(Sql.ExtendDigestClaims, new { ids = claims.Select(c => c.Id).ToArray(), attempts = claims.Select(c => c.Attempts).ToArray(),
-            lease_seconds = lease.TotalSeconds }, ct);
-
-    /// <summary>Hands back this worker's unfinished claims at once, attempts unspent.</summary>
-    public Task ReleaseClaimsAsync(IReadOnlyCollection<(long Id, int Attempts)> claims, CancellationToken ct = default) =>
-        Execute(Sql.ReleaseDigestClaims, new { ids = claims.Select(c => c.Id).ToArray(), attempts = claims.Select(c => c.Attempts).ToArray() }, ct);
 
     /// <summary>
     /// Recipients, entries and topic labels of a claimed batch, each in one query, and the snippets
@@ -191,28 +178,5 @@ public sealed class DigestRepository(NpgsqlDataSource db, SqlCatalog sql)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         return (await connection.QueryAsync<DailyStats>(new CommandDefinition(sql[Sql.DailyStats], new { days }, cancellationToken: ct))).ToList();
-    }
-
-    /// <summary>Delivery guarantee, part 3: the commit point, for several digests in one statement. After it, none of them is sent again.</summary>
-    public Task MarkSentAsync(IReadOnlyList<(long Id, string MessageId)> sent, CancellationToken ct = default) =>
-        Execute(Sql.MarkDigestsSent, new { ids = sent.Select(s => s.Id).ToArray(), message_ids = sent.Select(s => s.MessageId).ToArray() }, ct);
-
-    /// <summary>Back to the outbox without spending the attempt: the failure was not this digest's.</summary>
-    public Task ReleaseAsync(long id, string error, Instant nextAttempt, CancellationToken ct = default) =>
-        Execute(Sql.ReleaseDigest, new { id, error, next_attempt_at = nextAttempt.ToDateTimeUtc() }, ct);
-
-    public Task MarkCancelledAsync(long id, string reason, CancellationToken ct = default) =>
-        Execute(Sql.MarkDigestCancelled, new { id, reason }, ct);
-
-    public Task MarkRetryAsync(long id, string error, Instant nextAttempt, CancellationToken ct = default) =>
-        Execute(Sql.MarkDigestRetry, new { id, error, next_attempt_at = nextAttempt.ToDateTimeUtc() }, ct);
-
-    public Task MarkFailedAsync(long id, string error, CancellationToken ct = default) =>
-        Execute(Sql.MarkDigestFailed, new { id, error }, ct);
-
-    private async Task Execute(string name, object parameters, CancellationToken ct)
-    {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(sql[name], parameters, cancellationToken: ct));
     }
 }

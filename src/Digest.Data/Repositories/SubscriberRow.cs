@@ -5,7 +5,7 @@ using NodaTime;
 namespace Digest.Data.Repositories;
 
 /// <summary>A subscribers row as Dapper reads it; <see cref="ToSubscriber"/> gives the domain record.</summary>
-internal sealed class SubscriberRow
+internal class SubscriberRow
 {
     public long Id { get; init; }
     public string Email { get; init; } = "";

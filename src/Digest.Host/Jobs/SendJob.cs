@@ -18,7 +18,7 @@ public sealed class SendJob(DigestSender digests, NoticeSender notices)
     public async Task<(int Notices, SendSummary Digests)> SendDueAsync(CancellationToken ct)
     {
         // Notices first: a confirmation someone is waiting for should not queue behind a morning's digests.
-        var noticed = await notices.SendDueAsync(ct);
+        var noticed = (await notices.SendDueAsync(ct)).Sent;
         return (noticed, await digests.SendDueAsync(ct));
     }
 

@@ -9,8 +9,22 @@ public class SqlCatalogTests
     {
         var catalog = SqlCatalog.Load();
 
-        Assert.Contains(Sql.ClaimDigests, catalog.Names);
-        Assert.Contains("FOR UPDATE SKIP LOCKED", catalog[Sql.ClaimDigests]);
+        Assert.Contains(Sql.Outbox("digests").Claim, catalog.Names);
+        Assert.Contains("FOR UPDATE SKIP LOCKED", catalog[Sql.Outbox("digests").Claim]);
+    }
+
+    [Fact]
+    public void An_outbox_statement_written_once_is_loaded_for_each_outbox_with_its_table()
+    {
+        var catalog = SqlCatalog.Load();
+
+        foreach (var table in SqlCatalog.Outboxes)
+        {
+            var finish = catalog[Sql.Outbox(table).Finish];
+            Assert.Contains($"UPDATE {table} o", finish);
+            Assert.DoesNotContain("{outbox}", finish);
+        }
+        Assert.DoesNotContain(catalog.Names, n => n.Contains("{outbox}", StringComparison.Ordinal));
     }
 
     [Fact]
