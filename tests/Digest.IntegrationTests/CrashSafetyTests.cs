@@ -18,7 +18,7 @@ namespace Digest.IntegrationTests;
 /// </summary>
 public sealed class CrashSafetyTests(ITestOutputHelper output)
 {
-    private static async Task<(DigestTestHost Host, List<string> Emails)> PlannedAsync(int people, int smtpPort)
+    internal static async Task<(DigestTestHost Host, List<string> Emails)> PlannedAsync(int people, int smtpPort)
     {
         var host = await DigestTestHost.StartAsync(extra: new Dictionary<string, string?>
         {
@@ -39,7 +39,7 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
         return (host, emails);
     }
 
-    private static async Task<long> CountAsync(DigestTestHost host, string sql)
+    internal static async Task<long> CountAsync(DigestTestHost host, string sql)
     {
         await using var db = new NpgsqlConnection(host.ConnectionString);
         return await db.ExecuteScalarAsync<long>(sql);

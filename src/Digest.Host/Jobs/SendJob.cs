@@ -4,13 +4,18 @@ using Hangfire;
 namespace Digest.Host.Jobs;
 
 /// <summary>
-/// Drains the outboxes. The outbox stays the truth for delivery: each sender claims with SKIP LOCKED under a lease
-/// and commits per message, so any number of send jobs on any nodes run side by side and never send one digest
-/// twice; a job that dies leaves its claims to expire and be taken again. Hangfire only decides when and where
-/// senders run (see <see cref="SendFanOut"/>).
+/// Drains the outboxes. The outbox stays the truth for delivery: each sender claims with SKIP LOCKED under a fenced
+/// lease, so send jobs on any nodes run side by side and never send one digest twice; a job that dies leaves its
+/// claims to expire and be taken again. Hangfire only decides when and where senders run (see <see cref="SendFanOut"/>).
+/// One node runs at most one digest sender and one notice sender at a time: a second send job on the same node
+/// would only claim more of the outbox than the node's connections can send (and leave it to wait out a lease if
+/// the node dies); it asks the running one to look once more before it ends, and returns.
 /// </summary>
 public sealed class SendJob(DigestSender digests, NoticeSender notices)
 {
+    private readonly OnePerNode<SendSummary> _digests = new();
+    private readonly OnePerNode<SendSummary> _notices = new();
+
     [JobDisplayName("Send notices and digests")]
     public Task SendAsync(CancellationToken ct) => SendDueAsync(ct);
 
@@ -18,10 +23,16 @@ public sealed class SendJob(DigestSender digests, NoticeSender notices)
     public async Task<(int Notices, SendSummary Digests)> SendDueAsync(CancellationToken ct)
     {
         // Notices first: a confirmation someone is waiting for should not queue behind a morning's digests.
-        var noticed = (await notices.SendDueAsync(ct)).Sent;
-        return (noticed, await digests.SendDueAsync(ct));
+        var noticed = await SendNoticesAsync(ct);
+        return (noticed.Sent, await _digests.RunAsync(() => digests.SendDueAsync(ct), Add, SendSummary.None, ct));
     }
 
     [JobDisplayName("Send notices")]
-    public Task SendNoticesAsync(CancellationToken ct) => notices.SendDueAsync(ct);
+    public Task<SendSummary> SendNoticesAsync(CancellationToken ct) => _notices.RunAsync(() => notices.SendDueAsync(ct), Add, SendSummary.None, ct);
+
+    private static SendSummary Add(SendSummary a, SendSummary b) =>
+        new(a.Sent + b.Sent, a.Cancelled + b.Cancelled, a.Retrying + b.Retrying, a.Failed + b.Failed)
+        {
+            StoppedBecause = a.StoppedBecause ?? b.StoppedBecause,
+        };
 }

@@ -69,11 +69,18 @@ public static class DigestScheduling
     {
         foreach (var (old, now) in Replaced)
             if (configuration[old] is not null) throw new InvalidOperationException($"{old} is no longer used: set {now} instead.");
+        services.AddSingleton<NodeSendQueue>();
         services.AddHangfireServer((sp, server) =>
         {
             var o = sp.GetRequiredService<IOptions<SchedulingOptions>>().Value;
             server.WorkerCount = o.WorkerCount;
             server.SchedulePollingInterval = TimeSpan.FromSeconds(o.SchedulePollSeconds);
+            // Its own send queue first (see SendFanOut), then the shared one. A short heartbeat and server timeout
+            // let the fan-out tell live nodes from dead ones within half a minute.
+            server.Queues = [sp.GetRequiredService<NodeSendQueue>().Name, "default"];
+            server.HeartbeatInterval = NodeSendQueue.Heartbeat;
+            server.ServerCheckInterval = NodeSendQueue.LiveWithin;
+            server.ServerTimeout = NodeSendQueue.LiveWithin * 2;
         });
         services.AddHostedService<RecurringJobs>();
         return services;
