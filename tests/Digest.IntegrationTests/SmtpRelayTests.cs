@@ -148,6 +148,30 @@ public sealed class SmtpRelayTests
     }
 
     [Fact]
+    public async Task A_refused_sender_address_stops_sending_says_why_and_fails_no_digest()
+    {
+        using var relay = TlsSmtpServer.Start(RelayTls.StartTls, refuseSendersAt: "bounces.not-ours.test");
+        var settings = Relay(relay, "StartTls");
+        settings["Bounces:ReturnPathDomain"] = "bounces.not-ours.test";
+        await using var host = await StartAsync(settings);
+        for (var i = 1; i <= 3; i++) await AddReaderAsync(host, $"sender-refused-{i}@example.org");
+
+        var sent = await PlanAndSendAsync(host);
+        var health = await new SmtpHealthCheck(host.Get<IOptions<SmtpOptions>>(), host.Get<SmtpRelayStatus>())
+            .CheckHealthAsync(new HealthCheckContext());
+
+        Assert.Equal(0, sent.Sent + sent.Failed);
+        Assert.Contains("refused our sender address", sent.StoppedBecause);
+        Assert.Contains("553 5.7.1", sent.StoppedBecause);
+        Assert.Contains("Bounces:ReturnPathDomain", sent.StoppedBecause);
+        Assert.Empty(relay.Received());
+        Assert.Equal(HealthStatus.Unhealthy, health.Status);
+        Assert.Contains("refused our sender address", health.Description);
+        Assert.Equal(0L, await ScalarAsync<long>(host, "SELECT count(*) FROM digests WHERE status <> 'ready' OR attempts > 0"));
+        Assert.Equal(0L, await ScalarAsync<long>(host, "SELECT count(*) FROM suppressions"));
+    }
+
+    [Fact]
     public async Task A_non_ascii_address_arrives_with_smtputf8()
     {
         using var relay = TlsSmtpServer.Start(RelayTls.StartTls);

@@ -1,7 +1,7 @@
 namespace Digest.Mail.Transport;
 
 /// <summary>
-/// Whether the relay has refused us (a wrong password, TLS or AUTH impossible as configured). Once it has, no
+/// Whether the relay has refused us (a wrong password, our sender address, TLS or AUTH impossible as configured). Once it has, no
 /// further login is tried until a restart with fixed settings: repeating a refused password only gets the
 /// account locked. The health check reports the reason.
 /// </summary>
