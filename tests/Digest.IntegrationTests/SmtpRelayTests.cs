@@ -148,6 +148,48 @@ public sealed class SmtpRelayTests
     }
 
     [Fact]
+    public async Task A_wrong_password_is_tried_once_however_many_connections_the_pool_opens()
+    {
+        // A provider that locks the account after three failed logins must never see a second one.
+        using var relay = TlsSmtpServer.Start(RelayTls.StartTls);
+        var settings = Relay(relay, "StartTls", password: "wrong");
+        settings["Smtp:PoolSize"] = "4";
+        await using var host = await StartAsync(settings);
+        for (var i = 1; i <= 8; i++) await AddReaderAsync(host, $"lockout-{i}@example.org");
+
+        var sent = await PlanAndSendAsync(host);
+        var health = await new SmtpHealthCheck(host.Get<IOptions<SmtpOptions>>(), host.Get<SmtpRelayStatus>())
+            .CheckHealthAsync(new HealthCheckContext());
+
+        Assert.Contains("refused our login", sent.StoppedBecause);
+        Assert.Single(relay.AuthAttempts());
+        Assert.Contains("refused our login", health.Description);
+        Assert.Equal(0L, await ScalarAsync<long>(host, "SELECT count(*) FROM digests WHERE status <> 'ready' OR attempts > 0"));
+    }
+
+    [Theory]
+    [InlineData("wrong", null, "refused our login")]
+    [InlineData(TlsSmtpServer.Password, "bounces.not-ours.test", "refused our sender address")]
+    public async Task Send_now_exits_non_zero_and_says_why_when_the_relay_refuses_us(string password, string? returnPathDomain, string reason)
+    {
+        using var relay = TlsSmtpServer.Start(RelayTls.StartTls, refuseSendersAt: "bounces.not-ours.test");
+        var settings = Relay(relay, "StartTls", password);
+        if (returnPathDomain is not null) settings["Bounces:ReturnPathDomain"] = returnPathDomain;
+        settings["Smtp:PoolSize"] = "4";
+        await using var host = await StartAsync(settings);
+        for (var i = 1; i <= 6; i++) await AddReaderAsync(host, $"cli-refused-{i}@example.org");
+
+        var result = await Cli.RunAsync(host.Settings, "send-now", "--all");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Sent: 0,", result.Output);
+        Assert.Contains("failed 0.", result.Output);
+        Assert.Contains($"Sending stopped: The SMTP relay 127.0.0.1:{relay.Port} {reason}", result.Output);
+        Assert.Equal(0L, await ScalarAsync<long>(host, "SELECT count(*) FROM digests WHERE status <> 'ready' OR attempts > 0"));
+        if (password == "wrong") Assert.Single(relay.AuthAttempts());
+    }
+
+    [Fact]
     public async Task A_refused_sender_address_stops_sending_says_why_and_fails_no_digest()
     {
         using var relay = TlsSmtpServer.Start(RelayTls.StartTls, refuseSendersAt: "bounces.not-ours.test");
