@@ -9,7 +9,7 @@ internal static class SendNowCommand
 {
     public static Command Create(IReadOnlyDictionary<string, string?>? overrides)
     {
-        var all = new Option<bool>("--all") { Description = "Everyone active, due or not: those not yet due get their next digest early (and not again at its time)." };
+        var all = new Option<bool>("--all") { Description = "Everyone active, due or not, gets their next digest now: one waiting for a later attempt, else the next period's early (and not again at its time)." };
         var sendNow = new Command("send-now", "Run one digest cycle now: ingest the inbox, plan due digests, send them.") { all };
         sendNow.SetAction(async (parse, ct) =>
         {
