@@ -39,6 +39,7 @@ public static class Sql
     public const string LockPlanning = "lock-planning";
     public const string UnlockPlanning = "unlock-planning";
     public const string GetPlanningPeople = "get-planning-people";
+    public const string SendWaitingDigestsNow = "send-waiting-digests-now";
     public const string GetPlanningSnapshot = "get-planning-snapshot";
     public const string GetWindowListings = "get-window-listings";
     public const string GetPreviousCycles = "get-previous-cycles";

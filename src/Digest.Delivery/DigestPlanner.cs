@@ -30,12 +30,16 @@ public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
 {
     private const int BatchSize = 20_000;
 
-    /// <param name="everyone">Plan the current period for every active person now, due or not (the CLI's send-now --all).</param>
+    /// <param name="everyone">
+    /// Give every active person their next digest now, due or not (the CLI's send-now --all): one still waiting to be
+    /// sent goes now, else the next period is planned early.
+    /// </param>
     public async Task<PlanSummary> PlanAsync(bool everyone, CancellationToken ct = default)
     {
         await using var planningLock = await planning.LockAsync(ct);
         var now = clock.GetCurrentInstant();
         var watch = Stopwatch.StartNew();
+        if (everyone) log.LogInformation("{Waiting} digests waiting for a later attempt are sent now", await planning.SendWaitingNowAsync(ct));
         var topicIndex = new Dictionary<long, int>();
         var (due, notDue, already) = await DueAsync(now, everyone, topicIndex, ct);
         log.LogInformation("Read everyone: {Due} due, {Already} already planned, {NotDue} not due, {Topics} distinct topics in {Seconds:0.0} s",
@@ -64,7 +68,7 @@ public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
                 notDue++;
                 continue;
             }
-            if (person.RecentPeriods.Contains(DateOnly.FromDateTime(period.Date.ToDateTimeUnspecified())))
+            if (IsPlanned(person, period))
             {
                 already++;
                 continue;
@@ -148,14 +152,19 @@ public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
 
     /// <summary>
     /// The period to plan for a person now, or null. Sending early (everyone) takes the next period: its
-    /// regular send time then finds it done, so nobody gets two.
+    /// regular send time then finds it done, so nobody gets two. Early also after the latest period's digest
+    /// went out, but not while a digest of theirs still waits to be sent: that one is their next (sent now).
     /// </summary>
     private static DuePeriod? PeriodToPlan(PlanningPerson person, Instant now, bool everyone)
     {
         var latest = person.Schedule.LatestPeriod(now);
-        if (IsDue(person, latest.SendAt)) return latest;
+        var goesEarly = everyone && !person.Waiting && IsPlanned(person, latest);
+        if (IsDue(person, latest.SendAt) && !goesEarly) return latest;
         return everyone ? person.Schedule.NextPeriod(now) with { SendAt = now } : null;
     }
+
+    private static bool IsPlanned(PlanningPerson person, DuePeriod period) =>
+        person.RecentPeriods.Contains(DateOnly.FromDateTime(period.Date.ToDateTimeUnspecified()));
 
     private static bool IsDue(PlanningPerson person, Instant sendAt) =>
         person.ConfirmedAt is { } confirmed && sendAt >= confirmed;

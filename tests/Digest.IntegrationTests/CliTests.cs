@@ -177,6 +177,42 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Send_now_all_sends_the_next_digest_early_after_todays_and_a_waiting_digest_now()
+    {
+        // Retries far apart, so the digest that waits below still waits when --all runs.
+        var settings = new Dictionary<string, string?>(_settings) { ["Delivery:RetryBaseSeconds"] = "3600" };
+        var relayDown = new Dictionary<string, string?>(settings) { ["Smtp:Port"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        await Cli.RunAsync(settings, "ingest", Fixture("papers-page-1.txt"));
+        var got = $"got-today-{Guid.NewGuid():N}@example.org";
+        var waiting = $"waiting-{Guid.NewGuid():N}@example.org";
+        await AddDueReaderAsync(settings, got);
+        Assert.Contains("Sent: 1,", (await Cli.RunAsync(settings, "send-now")).Output);
+        await AddDueReaderAsync(settings, waiting);
+        Assert.Contains("retrying 1,", (await Cli.RunAsync(relayDown, "send-now")).Output);
+        var news = Path.Combine(_folder, "news.jsonl");
+        await File.WriteAllTextAsync(news, """{"title": "Grokking in Sparse Parity Learners Revisited", "summary": "When grokking happens."}""" + "\n");
+        await Cli.RunAsync(settings, "ingest", news);
+
+        var result = await Cli.RunAsync(settings, "send-now", "--all");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Planned: 1 with news, 0 with nothing new (no email), 1 already planned", result.Output);
+        Assert.Contains("Sent: 2,", result.Output);
+        var early = await TestMailServer.WaitForAsync(got, count: 2);
+        Assert.Equal(2, early.Count);
+        Assert.Contains("Grokking in Sparse Parity Learners Revisited", early[1].Text);
+        Assert.Single(await TestMailServer.WaitForAsync(waiting));
+        Assert.Equal(2, await CountAsync($"SELECT count(DISTINCT d.period) FROM digests d JOIN subscribers s ON s.id = d.subscriber_id WHERE s.email = '{got}' AND d.status = 'sent'"));
+    }
+
+    /// <summary>A person confirmed days ago: their latest period is due, as for anyone who has had digests a while.</summary>
+    private async Task AddDueReaderAsync(Dictionary<string, string?> settings, string email)
+    {
+        await Cli.RunAsync(settings, "subscriber", "add", email, "--topic", "grokking");
+        await CountAsync($"UPDATE subscribers SET confirmed_at = now() - interval '3 days' WHERE email = '{email}' RETURNING 0");
+    }
+
+    [Fact]
     public async Task Stats_counts_listings_sources_subscribers_and_digests_by_state_and_the_last_cycle()
     {
         await Cli.RunAsync(_settings, "ingest", Fixture("papers-page-1.txt"));

@@ -55,6 +55,14 @@ public sealed class SmtpRelayTests
         return (await db.ExecuteScalarAsync<T>(sql))!;
     }
 
+    /// <summary>What /health/ready says about the relay.</summary>
+    private static Task<HealthCheckResult> ReadyAsync(DigestTestHost host) =>
+        new SmtpHealthCheck(host.Get<IOptions<SmtpOptions>>(), host.Get<SmtpRelayStatus>()).CheckHealthAsync(new HealthCheckContext());
+
+    /// <summary>Digests not back in the outbox with their attempt unspent: none, when the relay refused us rather than them.</summary>
+    private static Task<long> SpentDigestsAsync(DigestTestHost host) =>
+        ScalarAsync<long>(host, "SELECT count(*) FROM digests WHERE status <> 'ready' OR attempts > 0");
+
     [Fact]
     public async Task A_digest_goes_over_starttls_with_a_login()
     {
@@ -132,8 +140,7 @@ public sealed class SmtpRelayTests
         await using (var db = new NpgsqlConnection(host.ConnectionString))
             await db.ExecuteAsync("UPDATE digests SET next_attempt_at = now()");
         var again = await host.Get<DigestSender>().SendDueAsync();
-        var health = await new SmtpHealthCheck(host.Get<IOptions<SmtpOptions>>(), host.Get<SmtpRelayStatus>())
-            .CheckHealthAsync(new HealthCheckContext());
+        var health = await ReadyAsync(host);
 
         Assert.Equal(0, sent.Sent + sent.Failed);
         Assert.Contains("refused our login", sent.StoppedBecause);
@@ -143,8 +150,72 @@ public sealed class SmtpRelayTests
         Assert.Equal(logins, relay.AuthAttempts().Count); // no further login once refused: not per digest, poll or probe
         Assert.Equal(HealthStatus.Unhealthy, health.Status);
         Assert.Contains("refused our login", health.Description);
-        Assert.Equal(0L, await ScalarAsync<long>(host, "SELECT count(*) FROM digests WHERE status <> 'ready' OR attempts > 0"));
+        Assert.Equal(0L, await SpentDigestsAsync(host));
         Assert.Contains("535", await ScalarAsync<string>(host, "SELECT min(last_error) FROM digests"));
+    }
+
+    [Fact]
+    public async Task A_wrong_password_is_tried_once_however_many_connections_the_pool_opens()
+    {
+        // A provider that locks the account after three failed logins must never see a second one.
+        using var relay = TlsSmtpServer.Start(RelayTls.StartTls);
+        var settings = Relay(relay, "StartTls", password: "wrong");
+        settings["Smtp:PoolSize"] = "4";
+        await using var host = await StartAsync(settings);
+        for (var i = 1; i <= 8; i++) await AddReaderAsync(host, $"lockout-{i}@example.org");
+
+        var sent = await PlanAndSendAsync(host);
+        var health = await ReadyAsync(host);
+
+        Assert.Contains("refused our login", sent.StoppedBecause);
+        Assert.Single(relay.AuthAttempts());
+        Assert.Contains("refused our login", health.Description);
+        Assert.Equal(0L, await SpentDigestsAsync(host));
+    }
+
+    [Theory]
+    [InlineData("wrong", null, "refused our login")]
+    [InlineData(TlsSmtpServer.Password, "bounces.not-ours.test", "refused our sender address")]
+    public async Task Send_now_exits_non_zero_and_says_why_when_the_relay_refuses_us(string password, string? returnPathDomain, string reason)
+    {
+        using var relay = TlsSmtpServer.Start(RelayTls.StartTls, refuseSendersAt: "bounces.not-ours.test");
+        var settings = Relay(relay, "StartTls", password);
+        if (returnPathDomain is not null) settings["Bounces:ReturnPathDomain"] = returnPathDomain;
+        settings["Smtp:PoolSize"] = "4";
+        await using var host = await StartAsync(settings);
+        for (var i = 1; i <= 6; i++) await AddReaderAsync(host, $"cli-refused-{i}@example.org");
+
+        var result = await Cli.RunAsync(host.Settings, "send-now", "--all");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Sent: 0,", result.Output);
+        Assert.Contains("failed 0.", result.Output);
+        Assert.Contains($"Sending stopped: The SMTP relay 127.0.0.1:{relay.Port} {reason}", result.Output);
+        Assert.Equal(0L, await SpentDigestsAsync(host));
+        if (password == "wrong") Assert.Single(relay.AuthAttempts());
+    }
+
+    [Fact]
+    public async Task A_refused_sender_address_stops_sending_says_why_and_fails_no_digest()
+    {
+        using var relay = TlsSmtpServer.Start(RelayTls.StartTls, refuseSendersAt: "bounces.not-ours.test");
+        var settings = Relay(relay, "StartTls");
+        settings["Bounces:ReturnPathDomain"] = "bounces.not-ours.test";
+        await using var host = await StartAsync(settings);
+        for (var i = 1; i <= 3; i++) await AddReaderAsync(host, $"sender-refused-{i}@example.org");
+
+        var sent = await PlanAndSendAsync(host);
+        var health = await ReadyAsync(host);
+
+        Assert.Equal(0, sent.Sent + sent.Failed);
+        Assert.Contains("refused our sender address", sent.StoppedBecause);
+        Assert.Contains("553 5.7.1", sent.StoppedBecause);
+        Assert.Contains("Bounces:ReturnPathDomain", sent.StoppedBecause);
+        Assert.Empty(relay.Received());
+        Assert.Equal(HealthStatus.Unhealthy, health.Status);
+        Assert.Contains("refused our sender address", health.Description);
+        Assert.Equal(0L, await SpentDigestsAsync(host));
+        Assert.Equal(0L, await ScalarAsync<long>(host, "SELECT count(*) FROM suppressions"));
     }
 
     [Fact]

@@ -8,13 +8,17 @@ SELECT pg_advisory_unlock(7365013);
 
 -- name: get-planning-people
 -- Everyone who should get mail, in id order, with their topics in their order, the cycle that planned
--- their latest digest (none for a new subscriber) and the periods planned for them lately (a person whose
--- period is planned is passed over without ranking anything).
+-- their latest digest (none for a new subscriber), the periods planned for them lately (a person whose
+-- period is planned is passed over without ranking anything) and whether one of those digests is still
+-- waiting to be sent (send-now --all sends that one now instead of planning another), read in one scan.
 SELECT s.id, s.frequency, s.send_hour, s.send_weekday, s.time_zone, s.max_items, s.confirmed_at,
        ARRAY(SELECT st.topic_id FROM subscriber_topics st WHERE st.subscriber_id = s.id ORDER BY st.position) AS topic_ids,
        (SELECT max(d.cycle_id) FROM digests d WHERE d.subscriber_id = s.id) AS last_cycle_id,
-       ARRAY(SELECT d.period FROM digests d WHERE d.subscriber_id = s.id AND d.period >= @since) AS recent_periods
+       coalesce(recent.periods, '{}') AS recent_periods, coalesce(recent.waiting, false) AS waiting
 FROM subscribers s
+CROSS JOIN LATERAL (
+    SELECT array_agg(d.period) AS periods, bool_or(d.status IN ('ready', 'sending')) AS waiting
+    FROM digests d WHERE d.subscriber_id = s.id AND d.period >= @since) recent
 WHERE s.status = 'active'
   AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_key = s.email_key)
 ORDER BY s.id;
@@ -67,6 +71,11 @@ CROSS JOIN LATERAL (
     FROM match_window w
     WHERE w.search @@ t.query) hits
 WHERE t.id = ANY(@topic_ids);
+
+-- name: send-waiting-digests-now
+-- send-now --all: digests waiting for their next attempt (a retry, or handed back when the relay refused us) go
+-- in this cycle's sending, as the next digest of their people, who get no other planned early.
+UPDATE digests SET next_attempt_at = now() WHERE status = 'ready' AND next_attempt_at > now();
 
 -- name: insert-planning-cycle
 INSERT INTO planning_cycles (planned_at, snapshot) VALUES (@planned_at, @snapshot::pg_snapshot) RETURNING id;

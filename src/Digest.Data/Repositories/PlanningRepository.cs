@@ -9,9 +9,12 @@ using NpgsqlTypes;
 
 namespace Digest.Data.Repositories;
 
-/// <summary>A person as planning reads them: when they want mail, how much, what they follow, and which cycle planned their latest digest.</summary>
+/// <summary>
+/// A person as planning reads them: when they want mail, how much, what they follow, which cycle planned their latest
+/// digest, the periods planned lately, and whether one of those digests is still waiting to be sent.
+/// </summary>
 public sealed record PlanningPerson(long Id, DeliverySchedule Schedule, Instant? ConfirmedAt, short MaxItems, long[] TopicIds, long? LastCycleId,
-    DateOnly[] RecentPeriods);
+    DateOnly[] RecentPeriods, bool Waiting);
 
 /// <summary>
 /// The listings one cycle may choose from, in id order, with their dates for ageing, and what each earlier
@@ -66,8 +69,15 @@ public sealed class PlanningRepository(NpgsqlDataSource db, SqlCatalog sql)
             yield return new PlanningPerson(
                 reader.GetInt64(0), schedule, reader.IsDBNull(6) ? null : Instant.FromDateTimeUtc(reader.GetDateTime(6)),
                 reader.GetInt16(5), reader.GetFieldValue<long[]>(7), reader.IsDBNull(8) ? null : reader.GetInt64(8),
-                reader.GetFieldValue<DateOnly[]>(9));
+                reader.GetFieldValue<DateOnly[]>(9), reader.GetBoolean(10));
         }
+    }
+
+    /// <summary>Digests waiting for a later attempt are sent now (send-now --all); returns how many.</summary>
+    public async Task<int> SendWaitingNowAsync(CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(sql[Sql.SendWaitingDigestsNow], cancellationToken: ct));
     }
 
     /// <summary>

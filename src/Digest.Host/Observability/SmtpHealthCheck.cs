@@ -24,7 +24,7 @@ public sealed class SmtpHealthCheck(IOptions<SmtpOptions> options, SmtpRelayStat
         timeout.CancelAfter(TimeSpan.FromSeconds(Math.Min(5, smtp.TimeoutSeconds)));
         try
         {
-            using var connection = await new SmtpConnector(smtp, "health-check").OpenAsync(timeout.Token);
+            using var connection = await new SmtpConnector(smtp, "health-check", status).OpenAsync(timeout.Token);
             await connection.QuitAsync();
             return HealthCheckResult.Healthy();
         }

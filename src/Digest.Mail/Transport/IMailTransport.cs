@@ -23,7 +23,7 @@ public enum DeliveryFailure
     Permanent,
 
     /// <summary>
-    /// The relay refuses us, not the message (wrong password, TLS or AUTH not possible as configured): no message
+    /// The relay refuses us, not the message (wrong password, our sender address, TLS or AUTH not possible as configured): no message
     /// can go until someone fixes the settings, so sending stops and the message keeps its attempts.
     /// </summary>
     SendingStopped,

@@ -7,9 +7,10 @@ namespace Digest.Mail.Transport;
 
 /// <summary>
 /// Opens one ready-to-send connection to the relay: TCP with TCP_NODELAY, TLS as configured, then AUTH when a user
-/// name is set, and only over TLS unless Smtp:AllowAuthWithoutTls says otherwise.
+/// name is set, and only over TLS unless Smtp:AllowAuthWithoutTls says otherwise. Logins go through
+/// <paramref name="status"/>: one at a time in the process, and none once the relay has refused us.
 /// </summary>
-public sealed class SmtpConnector(SmtpOptions options, string heloName)
+public sealed class SmtpConnector(SmtpOptions options, string heloName, SmtpRelayStatus status)
 {
     private readonly X509Certificate2? _trusted = options.TrustedCertificateFile is { Length: > 0 } file
         ? X509Certificate2.CreateFromPem(File.ReadAllText(file))
@@ -56,7 +57,8 @@ public sealed class SmtpConnector(SmtpOptions options, string heloName)
                 DeliveryFailure.SendingStopped);
         // LOGIN is PLAIN's password in another wrapping: once refused, it is not offered the same password again.
         if (client.AuthenticationMechanisms.Contains("PLAIN")) client.AuthenticationMechanisms.Remove("LOGIN");
-        await client.AuthenticateAsync(options.UserName ?? "", options.Password ?? "", ct);
+        await status.LogInAsync(token => client.AuthenticateAsync(options.UserName ?? "", options.Password ?? "", token),
+            e => SmtpFailures.Classify(e, options, ct), ct);
     }
 
     /// <summary>Accepts what the system accepts, plus a chain that ends in the configured certificate (name still checked).</summary>

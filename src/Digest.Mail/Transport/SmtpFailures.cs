@@ -18,9 +18,9 @@ public static partial class SmtpFailures
         OperationCanceledException when callerToken.IsCancellationRequested => e,
         OperationCanceledException or TimeoutException => Temporary($"The SMTP relay did not answer within {options.TimeoutSeconds} s.", e),
         MailKit.Security.AuthenticationException => new DeliveryException(
-            $"The SMTP relay {options.Host}:{options.Port} refused our login (Smtp:UserName, Smtp:Password): {e.Message} " +
-            "Sending has stopped until the settings are fixed and Digest restarted.", DeliveryFailure.SendingStopped, 535, e),
-        SmtpCommandException c => FromCommand(c),
+            $"The SMTP relay {options.Host}:{options.Port} refused our login (Smtp:UserName, Smtp:Password): {e.Message} {UntilFixed}",
+            DeliveryFailure.SendingStopped, 535, e),
+        SmtpCommandException c => FromCommand(c, options),
         NotSupportedException => new DeliveryException(
             $"The SMTP relay {options.Host}:{options.Port} cannot do what the settings ask (Smtp:Security, Smtp:UserName): {e.Message}",
             DeliveryFailure.SendingStopped, inner: e),
@@ -34,7 +34,9 @@ public static partial class SmtpFailures
     public static bool IsBrokenConnection(Exception e) =>
         e is SmtpProtocolException or IOException or SocketException or ServiceNotConnectedException;
 
-    private static DeliveryException FromCommand(SmtpCommandException c)
+    private const string UntilFixed = "Sending has stopped until the settings are fixed and Digest restarted.";
+
+    private static DeliveryException FromCommand(SmtpCommandException c, SmtpOptions options)
     {
         var code = (int)c.StatusCode;
         var reply = $"{code} {c.Message}";
@@ -46,8 +48,13 @@ public static partial class SmtpFailures
             SmtpErrorCode.SenderNotAccepted when c.StatusCode == SmtpStatusCode.AuthenticationRequired =>
                 new DeliveryException($"The relay wants a login before it takes mail (set Smtp:UserName and Smtp:Password): {reply}",
                     DeliveryFailure.SendingStopped, code, c),
-            SmtpErrorCode.SenderNotAccepted when permanent =>
-                new DeliveryException($"The relay refused the sender: {reply}", DeliveryFailure.Permanent, code, c),
+            // SIZE (RFC 1870): this message is too large for the relay, the next one may not be.
+            SmtpErrorCode.SenderNotAccepted when c.StatusCode == SmtpStatusCode.ExceededStorageAllocation =>
+                new DeliveryException($"The relay refused the message as too large: {reply}", DeliveryFailure.Permanent, code, c),
+            // Every message leaves from the same domain: a relay that refuses one of our return paths refuses them all.
+            SmtpErrorCode.SenderNotAccepted when permanent => new DeliveryException(
+                $"The SMTP relay {options.Host}:{options.Port} refused our sender address {c.Mailbox?.Address} " +
+                $"(Bounces:ReturnPathDomain, else Site:FromAddress): {reply} {UntilFixed}", DeliveryFailure.SendingStopped, code, c),
             // One recipient per message: a mailbox status after DATA speaks of that recipient, as a refusal at RCPT would.
             SmtpErrorCode.MessageNotAccepted when permanent && IsMailboxStatus(c.Message) =>
                 new DeliveryException($"The relay refused the message for its recipient: {reply}", DeliveryFailure.RecipientRejected, code, c),

@@ -13,6 +13,7 @@ public sealed class SmtpTransport : IMailTransport, IAsyncDisposable
 {
     private readonly SmtpConnector _connector;
     private readonly SmtpRelayStatus _status;
+    private readonly SmtpRelayStatus? _ownStatus;
     private readonly Channel<SmtpConnection?> _pool;
 
     private readonly MessageSigner? _signer;
@@ -21,8 +22,8 @@ public sealed class SmtpTransport : IMailTransport, IAsyncDisposable
     {
         _signer = signer;
         ArgumentNullException.ThrowIfNull(options);
-        _connector = new SmtpConnector(options, heloName);
-        _status = status ?? new SmtpRelayStatus();
+        _status = status ?? (_ownStatus = new SmtpRelayStatus());
+        _connector = new SmtpConnector(options, heloName, _status);
         _pool = Channel.CreateBounded<SmtpConnection?>(options.PoolSize);
         // Slots, not connections: null means "open one when a message needs it".
         for (var i = 0; i < options.PoolSize; i++) _pool.Writer.TryWrite(null);
@@ -115,6 +116,7 @@ public sealed class SmtpTransport : IMailTransport, IAsyncDisposable
             await connection.QuitAsync();
             connection.Dispose();
         }
+        _ownStatus?.Dispose();
     }
 
     /// <summary>MAIL FROM and RCPT TO: the return path (or From) and the one recipient.</summary>

@@ -40,7 +40,10 @@ public sealed class TlsSmtpServer : IDisposable
     /// </param>
     /// <param name="smtpUtf8">Offer SMTPUTF8.</param>
     /// <param name="refuseData">A reply to give at the end of DATA instead of taking the message, e.g. "550 5.1.1 No such user".</param>
-    public static TlsSmtpServer Start(RelayTls tls = RelayTls.StartTls, bool smtpUtf8 = true, string? refuseData = null)
+    /// <param name="refuseSendersAt">
+    /// A domain whose senders MAIL FROM refuses, as a provider's relay refuses a return path the account may not use.
+    /// </param>
+    public static TlsSmtpServer Start(RelayTls tls = RelayTls.StartTls, bool smtpUtf8 = true, string? refuseData = null, string? refuseSendersAt = null)
     {
         var folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "digest-tls-smtp-" + Guid.NewGuid().ToString("N")[..8])).FullName;
         Run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", Path.Combine(folder, "key.pem"),
@@ -51,7 +54,7 @@ public sealed class TlsSmtpServer : IDisposable
         File.WriteAllText(config, JsonSerializer.Serialize(new
         {
             folder, port, user = User, password = Password, tls = tls.ToString().ToLowerInvariant(),
-            smtputf8 = smtpUtf8, refuse_data = refuseData,
+            smtputf8 = smtpUtf8, refuse_data = refuseData, refuse_senders_at = refuseSendersAt,
         }));
         var script = Path.Combine(folder, "relay.py");
         File.WriteAllText(script, Script);
@@ -141,6 +144,13 @@ public sealed class TlsSmtpServer : IDisposable
             return AuthResult(success=True) if ok else AuthResult(success=False, handled=False)
 
         class Handler:
+            async def handle_MAIL(self, server, session, envelope, address, mail_options):
+                if cfg["refuse_senders_at"] and address.lower().endswith("@" + cfg["refuse_senders_at"]):
+                    return "553 5.7.1 <" + address + ">: Sender address rejected: not owned by user " + cfg["user"]
+                envelope.mail_from = address
+                envelope.mail_options.extend(mail_options)
+                return "250 OK"
+
             async def handle_DATA(self, server, session, envelope):
                 if cfg["refuse_data"]:
                     return cfg["refuse_data"]
