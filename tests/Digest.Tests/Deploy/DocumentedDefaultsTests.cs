@@ -23,8 +23,9 @@ public partial class DocumentedDefaultsTests
         var shipped = Shipped();
         var rows = DocumentedDefaults().ToList();
 
-        var wrong = rows.Where(r => r.Default != (shipped.TryGetValue(r.Key, out var value) ? value : CodeDefault(r.Key)))
-            .Select(r => $"{r.Key}: README {r.Default}, program {(shipped.TryGetValue(r.Key, out var v) ? $"{v} (appsettings.json)" : CodeDefault(r.Key))}")
+        var wrong = rows.Select(r => (r.Key, r.Default, Program: shipped.TryGetValue(r.Key, out var value) ? (value, "appsettings.json") : (CodeDefault(r.Key), "options class")))
+            .Where(r => r.Default != r.Program.Item1)
+            .Select(r => $"{r.Key}: README {r.Default}, program {r.Program.Item1} ({r.Program.Item2})")
             .ToList();
 
         Assert.True(rows.Count > 60, $"only {rows.Count} documented defaults were read");
