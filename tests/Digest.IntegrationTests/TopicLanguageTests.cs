@@ -4,6 +4,7 @@ using Digest.Core.Topics;
 using Digest.Data.Repositories;
 using Digest.Data;
 using Digest.IntegrationTests.Infrastructure;
+using NodaTime;
 using Npgsql;
 
 namespace Digest.IntegrationTests;
@@ -41,7 +42,7 @@ public sealed class TopicCorpus : IAsyncLifetime
     {
         ConnectionString = await TestPostgres.CreateDatabaseAsync();
         await using var db = DataSourceFactory.Create(ConnectionString);
-        var repository = new ListingRepository(db, SqlCatalog.Load());
+        var repository = new ListingRepository(db, SqlCatalog.Load(), SystemClock.Instance);
         await repository.UpsertAsync(Listings.Select(l => new Listing { Title = l.Title, Summary = l.Summary, ExternalId = "corpus:" + l.Key }).ToList(), "corpus");
     }
 

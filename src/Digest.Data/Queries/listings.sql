@@ -87,7 +87,9 @@ SELECT count(*)::int FROM merges;
 -- is never new: its first sight stays, so no one is offered it again. The others are inserted. Every key
 -- of every group is then held by its listing (a key another listing holds stays there). A group with any
 -- key of a listing retention has forgotten is not stored again: it may have reached people already (see
--- RetentionRepository). Returns the groups inserted as new listings.
+-- RetentionRepository). A new listing's first sight is @first_seen_at, the program's time: planning compares it with
+-- the program's clock (its window, a listing's age), so a database clock that differs shifts nothing. Returns the
+-- groups inserted as new listings.
 WITH targets AS (
     SELECT grp, min(listing_id) AS listing_id FROM staged_hits GROUP BY grp
 ), changes AS (
@@ -111,9 +113,9 @@ WITH targets AS (
     WHERE NOT EXISTS (SELECT 1 FROM targets t WHERE t.grp = s.grp)
       AND NOT EXISTS (SELECT 1 FROM forgotten f WHERE f.grp = s.grp)
 ), inserted AS (
-    INSERT INTO listings (id, identity_key, external_id, url, title, summary, authors, tags, published_at, extras, source)
+    INSERT INTO listings (id, identity_key, external_id, url, title, summary, authors, tags, published_at, extras, source, first_seen_at)
     OVERRIDING SYSTEM VALUE
-    SELECT f.id, s.keys[1], s.external_id, s.url, s.title, s.summary, s.authors, s.tags, s.published_at, s.extras, @source
+    SELECT f.id, s.keys[1], s.external_id, s.url, s.title, s.summary, s.authors, s.tags, s.published_at, s.extras, @source, @first_seen_at
     FROM fresh f JOIN listing_staging s ON s.grp = f.grp
 ), keyed AS (
     -- In key order, which is also the order the index is filled fastest in. Deciding alone, nobody else

@@ -1,8 +1,9 @@
 -- name: get-item-link
 -- One listing of one digest, for its person's click or feedback link: found only when the digest is theirs and
--- holds the listing (so a link never leads anywhere but to a listing we sent them), with when the digest was sent
--- (link scanners follow links in the first seconds) and whether the person lets us learn.
-SELECT d.subscriber_id, l.id AS listing_id, l.title, l.url, d.sent_at, s.learning
+-- holds the listing (so a link never leads anywhere but to a listing we sent them), with how long ago the digest
+-- was sent (link scanners follow links in the first seconds) and whether the person lets us learn. The database
+-- stamped sent_at, so its clock measures the time since: the program's clock may be off by any amount.
+SELECT d.subscriber_id, l.id AS listing_id, l.title, l.url, now() - d.sent_at AS since_sent, s.learning
 FROM digests d
 JOIN subscribers s ON s.id = d.subscriber_id
 JOIN listings l ON l.id = @listing_id

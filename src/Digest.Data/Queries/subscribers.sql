@@ -3,11 +3,12 @@
 -- statement for a whole import batch and for a single save alike, one address per call (the caller keeps an
 -- address's last row, in address order). A confirmed add (CLI, import) makes them active at once; only a row
 -- saying active changes a known person's status. No ORDER BY: the rows come sorted, and sorting text here
--- would cost a collation's comparisons.
+-- would cost a collation's comparisons. @confirmed_at is the program's time: planning compares it with due times,
+-- which follow the program's clock.
 -- Returns each person's id and address key, inserted = true when new.
 INSERT INTO subscribers AS s (email, email_key, status, frequency, send_hour, send_weekday, time_zone, max_items, confirmed_at)
 SELECT p.email, p.email_key, p.status, p.frequency, p.send_hour, p.send_weekday, p.time_zone, p.max_items,
-       CASE WHEN p.status = 'active' THEN now() END
+       CASE WHEN p.status = 'active' THEN @confirmed_at::timestamptz END
 FROM unnest(@emails::text[], @email_keys::text[], @statuses::text[], @frequencies::text[], @send_hours::smallint[],
             @send_weekdays::smallint[], @time_zones::text[], @max_items::smallint[])
      AS p(email, email_key, status, frequency, send_hour, send_weekday, time_zone, max_items)
@@ -102,8 +103,9 @@ UPDATE subscribers SET status = 'pending', frequency = @frequency, send_hour = @
 WHERE id = @id AND status IN ('pending', 'unsubscribed');
 
 -- name: confirm-subscriber
--- Double opt-in's second step. Only a pending person changes; confirming twice is harmless.
-UPDATE subscribers SET status = 'active', confirmed_at = now(), unsubscribed_at = NULL
+-- Double opt-in's second step. Only a pending person changes; confirming twice is harmless. @confirmed_at is the
+-- program's time, as in upsert-subscribers.
+UPDATE subscribers SET status = 'active', confirmed_at = @confirmed_at, unsubscribed_at = NULL
 WHERE id = @id AND status = 'pending'
 RETURNING id;
 

@@ -1,5 +1,6 @@
 using Dapper;
 using Digest.Core.Listings;
+using NodaTime;
 using Npgsql;
 
 namespace Digest.Data.Repositories;
@@ -25,7 +26,7 @@ public sealed record StoredListing
 }
 
 /// <summary>Stores listings. Identity decides sameness; an existing listing is only ever enriched or merged into an older one, never replaced.</summary>
-public sealed class ListingRepository(NpgsqlDataSource db, SqlCatalog sql)
+public sealed class ListingRepository(NpgsqlDataSource db, SqlCatalog sql, IClock clock)
 {
     /// <summary>
     /// Stores a batch: its copies grouped by identity (<see cref="ListingGroups"/>), binary COPY into a staging
@@ -76,7 +77,7 @@ public sealed class ListingRepository(NpgsqlDataSource db, SqlCatalog sql)
         try
         {
             newGroups = await connection.ExecuteScalarAsync<long[]>(
-                new CommandDefinition(sql[Sql.UpsertStagedListings], new { source, beside }, tx, commandTimeout: 0, cancellationToken: ct)) ?? [];
+                new CommandDefinition(sql[Sql.UpsertStagedListings], new { source, beside, first_seen_at = clock.GetCurrentInstant().ToDateTimeUtc() }, tx, commandTimeout: 0, cancellationToken: ct)) ?? [];
         }
         catch (PostgresException e) when (beside && e.SqlState == PostgresErrorCodes.UniqueViolation)
         {

@@ -4,8 +4,8 @@ using Npgsql;
 
 namespace Digest.Data.Repositories;
 
-/// <summary>One listing of one person's digest, as their click or feedback link finds it.</summary>
-public sealed record ItemLink(long SubscriberId, long ListingId, string Title, string? Url, DateTime? SentAt, bool Learning);
+/// <summary>One listing of one person's digest, as their click or feedback link finds it (<c>SinceSent</c>: null while unsent).</summary>
+public sealed record ItemLink(long SubscriberId, long ListingId, string Title, string? Url, TimeSpan? SinceSent, bool Learning);
 
 /// <summary>One recorded signal, for the person's preferences page.</summary>
 public sealed record RecordedSignal(string Kind, DateTime At, string Title, string? Url);

@@ -74,9 +74,10 @@ public sealed partial class SubscriberRepository
         return saved;
     }
 
-    private static DynamicParameters PeopleParameters(IReadOnlyList<ImportedSubscriber> people)
+    private DynamicParameters PeopleParameters(IReadOnlyList<ImportedSubscriber> people)
     {
         var p = new DynamicParameters();
+        p.Add("confirmed_at", clock.GetCurrentInstant().ToDateTimeUtc());
         p.Add("emails", people.Select(x => x.Subscriber.Email).ToArray());
         p.Add("email_keys", people.Select(x => x.Subscriber.Email.ToLowerInvariant()).ToArray());
         p.Add("statuses", people.Select(x => x.Subscriber.Status.ToString().ToLowerInvariant()).ToArray());

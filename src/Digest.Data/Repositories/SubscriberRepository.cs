@@ -2,6 +2,7 @@ using Dapper;
 using Digest.Core.Schedule;
 using Digest.Core.Subscribers;
 using Digest.Core.Topics;
+using NodaTime;
 using Npgsql;
 
 namespace Digest.Data.Repositories;
@@ -27,7 +28,7 @@ public sealed class ExportedSubscriber
 public sealed record Suppression(string Email, string Reason, DateTime CreatedAt);
 
 /// <summary>People, their schedules and their topics. Topics are shared rows: a topic typed by many is stored once.</summary>
-public sealed partial class SubscriberRepository(NpgsqlDataSource db, SqlCatalog sql)
+public sealed partial class SubscriberRepository(NpgsqlDataSource db, SqlCatalog sql, IClock clock)
 {
     /// <summary>Adds or updates a person and replaces their topics, all in one transaction: an import batch of one.</summary>
     public async Task<SaveSubscriberResult> SaveAsync(Subscriber subscriber, IReadOnlyList<(string Label, TopicQuery Query)> topics, CancellationToken ct = default)

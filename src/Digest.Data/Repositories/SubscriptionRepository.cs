@@ -23,7 +23,7 @@ public sealed class RecentDigest
 /// What a person does for themselves through the pages: sign up (double opt-in), confirm, change their choices,
 /// pause, resume, export and delete. Operators' bulk work stays in <see cref="SubscriberRepository"/>.
 /// </summary>
-public sealed class SubscriptionRepository(NpgsqlDataSource db, SqlCatalog sql, SubscriberRepository subscribers)
+public sealed class SubscriptionRepository(NpgsqlDataSource db, SqlCatalog sql, SubscriberRepository subscribers, IClock clock)
 {
     private sealed record SignupRow(long Id, string Status, bool Suppressed, bool NoticedLately);
 
@@ -84,7 +84,8 @@ public sealed class SubscriptionRepository(NpgsqlDataSource db, SqlCatalog sql, 
     public async Task<bool> ConfirmAsync(long id, CancellationToken ct = default)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql[Sql.ConfirmSubscriber], new { id }, cancellationToken: ct)) is not null;
+        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql[Sql.ConfirmSubscriber],
+            new { id, confirmed_at = clock.GetCurrentInstant().ToDateTimeUtc() }, cancellationToken: ct)) is not null;
     }
 
     /// <summary>Replaces a person's schedule, size and topics in one transaction.</summary>

@@ -48,10 +48,10 @@ public static class ItemLinkEndpoints
 
         /// <summary>
         /// Whether a click is a reader's: link scanners of mail providers follow every link within seconds of
-        /// delivery, people rarely do; a click before the digest was sent at all is nobody's.
+        /// delivery, people rarely do; a click before the digest was sent at all is nobody's. The time since sending
+        /// is the database's (see get-item-link), never this program's clock against the database's stamp.
         /// </summary>
-        public bool LooksHuman(ItemLink link) =>
-            link.SentAt is { } sent && clock.GetCurrentInstant() >= Instant.FromDateTimeUtc(DateTime.SpecifyKind(sent, DateTimeKind.Utc)) + settings.ScannerWindow;
+        public bool LooksHuman(ItemLink link) => link.SinceSent is { } since && since >= settings.ScannerWindow.ToTimeSpan();
 
         public string PreferencesPath(long subscriberId) => "/preferences/" + tokens.Create(TokenPurpose.Preferences, subscriberId, clock.GetCurrentInstant() + site.LinkLifetime);
 

@@ -10,7 +10,7 @@ namespace Digest.Tests.Deploy;
 /// </summary>
 public partial class DeploymentFilesTests
 {
-    private static readonly string Root = FindRoot();
+    internal static readonly string Root = FindRoot();
 
     private static string FindRoot()
     {
