@@ -113,8 +113,9 @@ public sealed class ListingReader(IEnumerable<IListingFormat> formats)
         }
     }
 
-    // ISO-8859-1; the Windows-1252 that such files often really are differs only in 0x80-0x9F.
-    private static readonly Encoding Latin1 = Encoding.Latin1;
+    // Windows-1252, not ISO-8859-1: the two differ only in 0x80-0x9F, where ISO-8859-1 has control characters
+    // and Windows-1252 the curly quotes and dashes such files really hold there.
+    private static readonly Encoding Latin1 = CodePagesEncodingProvider.Instance.GetEncoding(1252)!;
 
     /// <summary>Replays the head we peeked at, then the rest of the stream.</summary>
     private sealed class HeadThenRest(string head, TextReader rest) : TextReader
