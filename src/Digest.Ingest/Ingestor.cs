@@ -39,6 +39,10 @@ public sealed class Ingestor(ListingReader reader, ListingRepository listings, S
     /// <param name="outcomes">When given, receives one entry per item (for a pusher's per-item answer).</param>
     public async Task<IngestReport> IngestAsync(Stream stream, string origin, string source, List<ItemOutcome>? outcomes = null, CancellationToken ct = default)
     {
+        // A file is stored whole or not at all: what refuses a whole file (a NUL byte anywhere) is found by one
+        // pass over it before its first item is read, so batches are stored as they fill. Holding the items until
+        // the end would grow with the file; one transaction for all its batches would hold the identity lock, and
+        // stop every other ingest, for as long as the file takes.
         var (format, text, error) = await reader.OpenAsync(stream, ct);
         if (format is null || text is null) return IngestReport.Failed(origin, error ?? "unreadable");
         using (text)
@@ -46,7 +50,6 @@ public sealed class Ingestor(ListingReader reader, ListingRepository listings, S
             var batch = new List<(Listing Listing, int Line)>(BatchSize);
             var rejections = new List<Rejection>();
             var skipped = new List<SkippedText>();
-            string? refusal = null;
             // Up to two batches are being stored while the next one is read: reading, the COPY and the
             // upsert overlap, and the database works on two connections at once.
             var inFlight = new Queue<Task<(UpsertResult, List<ItemOutcome>?)>>();
@@ -64,11 +67,6 @@ public sealed class Ingestor(ListingReader reader, ListingRepository listings, S
                     skipped.Add(new SkippedText(item.Line, item.Skipped));
                     continue;
                 }
-                if (item.RefusesFile)
-                {
-                    refusal = item.Rejection ?? "unreadable";
-                    break;
-                }
                 seen++;
                 if (item.Listing is null)
                 {
@@ -82,14 +80,8 @@ public sealed class Ingestor(ListingReader reader, ListingRepository listings, S
                 inFlight.Enqueue(StoreAsync(batch, source, outcomes is not null, ct));
                 batch = new List<(Listing, int)>(BatchSize);
             }
-            // Refused as a whole: the last batch is dropped, and a page (far smaller than a batch) stores nothing.
-            if (refusal is null) inFlight.Enqueue(StoreAsync(batch, source, outcomes is not null, ct));
+            inFlight.Enqueue(StoreAsync(batch, source, outcomes is not null, ct));
             while (inFlight.Count > 0) await CollectOne();
-            if (refusal is not null)
-            {
-                outcomes?.Clear();
-                return IngestReport.Failed(origin, refusal);
-            }
             var tag = new KeyValuePair<string, object?>("source", source);
             Digest.Core.Observability.DigestMetrics.ListingsIngested.Add(inserted, tag);
             Digest.Core.Observability.DigestMetrics.ListingsRejected.Add(rejections.Count, tag);

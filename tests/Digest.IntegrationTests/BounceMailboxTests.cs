@@ -220,4 +220,34 @@ public sealed class BounceMailboxTests
         Assert.False(await SuppressedAsync(host, people[0]));
         Assert.True(await SuppressedAsync(host, people[1]));
     }
+
+    [Fact]
+    public async Task Soft_bounces_naming_an_international_address_in_punycode_count_for_its_subscriber()
+    {
+        await using var host = await DigestTestHost.StartAsync(extra: new Dictionary<string, string?>
+        {
+            ["Bounces:ReturnPathDomain"] = Domain,
+            ["Bounces:SoftLimit"] = "3",
+        });
+        await host.Get<Ingestor>().IngestFileAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "papers-page-1.txt"), "test");
+        var local = $"reader-{Guid.NewGuid():N}";
+        await host.Get<SubscriberRepository>().SaveAsync(
+            new Subscriber { Email = $"{local}@exämple.org", Status = SubscriberStatus.Active, Schedule = DeliverySchedule.Default },
+            [("grokking", TopicParser.Parse("grokking"))]);
+        Assert.Equal(1, (await host.Get<DigestCycle>().RunAsync(everyone: true, CancellationToken.None)).Send.Sent);
+        var messageId = await ScalarAsync<string>(host, "SELECT message_id FROM digests");
+        var recorder = host.Get<BounceRecorder>();
+
+        // Delivered to the plain bounce address: only the Message-ID and the recipient, in its ASCII form, tie it to the digest.
+        for (var i = 0; i < 3; i++)
+        {
+            var soft = Bounce("postfix-delayed.eml", $"bounces@{Domain}", $"{local}@xn--exmple-cua.org", messageId);
+            var report = Digest.Mail.Bounces.BounceClassifier.Classify(MimeMessage.Load(new MemoryStream(soft)));
+            await recorder.RecordAsync($"test:{i}", report);
+        }
+
+        Assert.Equal(0, await ScalarAsync<long>(host, "SELECT count(*) FROM bounces WHERE outcome = 'unknown'"));
+        Assert.True(await ScalarAsync<bool>(host, "SELECT EXISTS (SELECT 1 FROM suppressions x JOIN subscribers s ON s.email_key = x.email_key)"),
+            "three soft bounces within the window suppress the subscriber's address");
+    }
 }

@@ -120,6 +120,33 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ingest_of_utf8_with_one_broken_byte_refuses_that_line_and_keeps_the_rest_as_written()
+    {
+        var utf8 = System.Text.Encoding.UTF8;
+        var file = Path.Combine(_folder, "one-bad-byte.jsonl");
+        // Line 2 holds a lone Latin-1 byte (0xE9, "é"): the file is UTF-8 with one broken byte, not Latin-1.
+        await File.WriteAllBytesAsync(file, [
+            .. utf8.GetBytes("""{"title":"Schrödinger equations for cats","summary":"Both alive and dead."}""" + "\n"),
+            .. utf8.GetBytes("""{"title":"Caf"""), 0xE9, .. utf8.GetBytes(""" society"}""" + "\n"),
+            .. utf8.GetBytes("""{"title":"Über alles: a survey"}""" + "\n")]);
+        var correct = Path.Combine(_folder, "correct-copy.jsonl");
+        await File.WriteAllTextAsync(correct, """{"title":"Café society"}""" + "\n");
+
+        var result = await Cli.RunAsync(_settings, "ingest", file);
+        var again = await Cli.RunAsync(_settings, "ingest", correct);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("seen 3, new 2, duplicate 0, rejected 1", result.Output);
+        Assert.Contains("one-bad-byte.jsonl:2: ", result.Error);
+        Assert.Contains("not valid UTF-8", result.Error);
+        Assert.Equal(0, again.ExitCode);
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM listings WHERE title = 'Schrödinger equations for cats'"));
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM listings WHERE title = 'Über alles: a survey'"));
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM listings WHERE title = 'Café society'"));
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM listings WHERE title ~ '[ÃÂ\uFFFD]'"));
+    }
+
+    [Fact]
     public async Task Subscriber_add_refuses_bad_input_with_clear_messages_and_stores_nothing()
     {
         var result = await Cli.RunAsync(_settings, "subscriber", "add", "not-an-address", "--topic", "\"unclosed", "--zone", "Mars/Base", "--hour", "25");

@@ -78,4 +78,22 @@ public sealed class IngestVolumeTests : IAsyncLifetime
         Assert.Equal((lines, lines, 0L), ((long)report.Seen, (long)report.Inserted, (long)report.Rejected));
         Assert.Equal(lines, await CountAsync("SELECT count(*) FROM listings"));
     }
+
+    [Fact]
+    public async Task A_page_with_a_nul_byte_after_its_first_batches_stores_nothing_at_all()
+    {
+        var path = Path.Combine(_host.Folder, "long-page.txt");
+        await using (var writer = new StreamWriter(path, false, new UTF8Encoding(false)))
+        {
+            await writer.WriteLineAsync("Mar 17\n");
+            for (var n = 1; n <= 12_000; n++)
+                await writer.WriteLineAsync($"Page paper number {n}\n\nWe study the question of paper {n} with care and report what we found.\n");
+            await writer.WriteLineAsync("A last title\n\nAn abstract with a NUL \0 in it, far past the first batches.");
+        }
+
+        var report = await _host.Get<Ingestor>().IngestFileAsync(path, "test");
+
+        Assert.Contains("contains NUL bytes", report.Error);
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM listings"));
+    }
 }

@@ -92,6 +92,31 @@ public sealed class PushTests : IAsyncLifetime
         Assert.Equal(0L, await db.ExecuteScalarAsync<long>("SELECT count(*) FROM listings WHERE title LIKE '%Subscribe%' OR title LIKE '%inbox%'"));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_push_over_the_limit_is_answered_413_and_stores_nothing(bool withLength)
+    {
+        await PushAsync("""{"title":"Stored before","url":"https://arxiv.org/abs/2501.00009"}""" + "\n");
+        var line = System.Text.Encoding.UTF8.GetBytes("""{"title":"Too much","summary":"filler"}""" + "\n");
+        var body = new byte[Digest.Host.Web.PushApi.MaxBytes + line.Length];
+        for (var at = 0; at + line.Length <= body.Length; at += line.Length) line.CopyTo(body, at);
+        HttpContent content = withLength ? new ByteArrayContent(body) : new StreamContent(new UnknownLengthStream(body));
+
+        var response = await _web.Http.PostAsync("/api/ingest?source=scraper-1", content);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("at most 64 MB", await response.Content.ReadAsStringAsync());
+        await using var db = new NpgsqlConnection(_host.ConnectionString);
+        Assert.Equal(["Stored before"], await db.QueryAsync<string>("SELECT title FROM listings"));
+    }
+
+    /// <summary>A body whose length is not known in advance: sent chunked.</summary>
+    private sealed class UnknownLengthStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
+
     [Fact]
     public async Task A_push_while_the_database_is_unreachable_answers_503_with_retry_after_and_a_reason()
     {

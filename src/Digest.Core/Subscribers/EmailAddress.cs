@@ -43,6 +43,27 @@ public static partial class EmailAddress
         return true;
     }
 
+    /// <summary>
+    /// The one key an address is known by, wherever it is stored or looked up (subscribers, suppressions,
+    /// bounces): lower case, and an international domain in its Unicode form however it arrived, since a
+    /// bounce names user@xn--exmple-cua.org for the user@exämple.org who signed up.
+    /// </summary>
+    public static string Key(string address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var text = address.Trim().ToLowerInvariant();
+        var at = text.LastIndexOf('@');
+        if (at < 0) return text;
+        try
+        {
+            return text[..at] + "@" + Idn.GetUnicode(Idn.GetAscii(text[(at + 1)..]));
+        }
+        catch (ArgumentException)
+        {
+            return text;
+        }
+    }
+
     /// <summary>An internationalised domain (exämple.org) is checked in its ASCII form (xn--exmple-cua.org).</summary>
     private static string WithAsciiDomain(string text)
     {

@@ -58,7 +58,7 @@ public sealed partial class SubscriberRepository
     private static List<ImportedSubscriber> LastRowPerAddress(IReadOnlyList<ImportedSubscriber> batch)
     {
         var last = new Dictionary<string, ImportedSubscriber>(batch.Count, StringComparer.Ordinal);
-        foreach (var row in batch) last[row.Subscriber.Email.ToLowerInvariant()] = row;
+        foreach (var row in batch) last[EmailAddress.Key(row.Subscriber.Email)] = row;
         return [.. last.OrderBy(x => x.Key, StringComparer.Ordinal).Select(x => x.Value)];
     }
 
@@ -69,7 +69,7 @@ public sealed partial class SubscriberRepository
         var rows = await connection.QueryAsync<(long Id, string EmailKey, bool Inserted)>(new CommandDefinition(
             sql[Sql.UpsertSubscribers], PeopleParameters(people), tx, commandTimeout: 0, cancellationToken: ct));
         var ids = rows.ToDictionary(r => r.EmailKey, r => r, StringComparer.Ordinal);
-        var saved = people.Select(p => ids[p.Subscriber.Email.ToLowerInvariant()]).Select(r => new SaveSubscriberResult(r.Id, r.Inserted)).ToList();
+        var saved = people.Select(p => ids[EmailAddress.Key(p.Subscriber.Email)]).Select(r => new SaveSubscriberResult(r.Id, r.Inserted)).ToList();
         await ReplaceTopicsAsync(connection, tx, saved.Select((s, i) => (s.Id, s.Created, people[i].Topics)).ToList(), ct);
         return saved;
     }
@@ -79,7 +79,7 @@ public sealed partial class SubscriberRepository
         var p = new DynamicParameters();
         p.Add("confirmed_at", clock.GetCurrentInstant().ToDateTimeUtc());
         p.Add("emails", people.Select(x => x.Subscriber.Email).ToArray());
-        p.Add("email_keys", people.Select(x => x.Subscriber.Email.ToLowerInvariant()).ToArray());
+        p.Add("email_keys", people.Select(x => EmailAddress.Key(x.Subscriber.Email)).ToArray());
         p.Add("statuses", people.Select(x => x.Subscriber.Status.ToString().ToLowerInvariant()).ToArray());
         p.Add("frequencies", people.Select(x => x.Subscriber.Schedule.FrequencyWord).ToArray());
         p.Add("send_hours", people.Select(x => (short)x.Subscriber.Schedule.SendHour).ToArray());

@@ -69,7 +69,7 @@ public sealed partial class SubscriberRepository(NpgsqlDataSource db, SqlCatalog
         if (!EmailAddress.TryNormalise(email, out var normalised, out _)) return null;
         await using var connection = await db.OpenConnectionAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<SubscriberRow>(new CommandDefinition(sql[Sql.GetSubscriberByEmail],
-            new { email_key = normalised.ToLowerInvariant() }, cancellationToken: ct));
+            new { email_key = EmailAddress.Key(normalised) }, cancellationToken: ct));
         return row?.ToSubscriber();
     }
 
@@ -106,7 +106,7 @@ public sealed partial class SubscriberRepository(NpgsqlDataSource db, SqlCatalog
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         return await connection.ExecuteAsync(new CommandDefinition(sql[Sql.UnsuppressAddress],
-            new { email_key = email.Trim().ToLowerInvariant() }, cancellationToken: ct)) > 0;
+            new { email_key = EmailAddress.Key(email) }, cancellationToken: ct)) > 0;
     }
 
     public async Task<IReadOnlyList<Suppression>> SuppressionsAsync(int limit, CancellationToken ct = default)
@@ -119,6 +119,6 @@ public sealed partial class SubscriberRepository(NpgsqlDataSource db, SqlCatalog
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(sql[Sql.SuppressAddress],
-            new { email_key = email.Trim().ToLowerInvariant(), reason }, cancellationToken: ct));
+            new { email_key = EmailAddress.Key(email), reason }, cancellationToken: ct));
     }
 }

@@ -39,7 +39,7 @@ public sealed class SubscriptionRepository(NpgsqlDataSource db, SqlCatalog sql, 
         if (!EmailAddress.TryNormalise(email, out var normalised, out var error)) throw new ArgumentException(error, nameof(email));
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var key = normalised.ToLowerInvariant();
+        var key = EmailAddress.Key(normalised);
         var row = await connection.QuerySingleOrDefaultAsync<SignupRow>(new CommandDefinition(sql[Sql.FindSubscriberForSignup],
             new { email_key = key, resend_after_seconds = resendAfter.TotalSeconds }, tx, cancellationToken: ct));
         var outcome = row is null

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Digest.Core.Bounces;
 using Digest.Core.Observability;
+using Digest.Core.Subscribers;
 using Digest.Data.Repositories;
 using Digest.Mail.Bounces;
 using Microsoft.Extensions.Logging;
@@ -35,7 +36,7 @@ public sealed partial class BounceRecorder(BounceRepository bounces, ReturnPath 
         };
         var row = new BounceRow(mailboxKey, now.ToDateTimeUtc(), report.Kind.ToString().ToLowerInvariant(), outcome,
             origin?.Kind == BounceOriginKind.Digest ? origin.Value.Id : null, origin?.Kind == BounceOriginKind.Notice ? origin.Value.Id : null,
-            recipient?.EmailKey ?? report.Recipient?.Trim().ToLowerInvariant(), report.Status, report.Detail, report.Source);
+            recipient?.EmailKey ?? (report.Recipient is { } named ? EmailAddress.Key(named) : null), report.Status, report.Detail, report.Source);
         var reason = report.Kind switch
         {
             BounceKind.Complaint => $"complaint: {report.Detail}",
@@ -66,7 +67,7 @@ public sealed partial class BounceRecorder(BounceRepository bounces, ReturnPath 
                 return (origin, recipient);
         }
         if (report.OriginalMessageId is { } id && report.Recipient is { } named && OurMessageId(id) is { } byId
-            && await RecipientAsync(byId, ct) is { } person && person.EmailKey == named.Trim().ToLowerInvariant())
+            && await RecipientAsync(byId, ct) is { } person && person.EmailKey == EmailAddress.Key(named))
             return (byId, person);
         return (null, null);
     }

@@ -19,7 +19,7 @@ internal sealed class ImportBatches(SubscriberRepository subscribers, IProgress<
 
     public async Task AddAsync(ImportedSubscriber row, CancellationToken ct)
     {
-        var lane = (int)((uint)StringComparer.Ordinal.GetHashCode(row.Subscriber.Email.ToLowerInvariant()) % Lanes);
+        var lane = (int)((uint)StringComparer.Ordinal.GetHashCode(Digest.Core.Subscribers.EmailAddress.Key(row.Subscriber.Email)) % Lanes);
         _pending[lane].Add(row);
         if (_pending[lane].Count < batchSize) return;
         await StartAsync(lane, report: true, ct);

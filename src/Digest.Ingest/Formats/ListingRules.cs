@@ -21,8 +21,19 @@ public static class ListingRules
         if (listing.Summary.Length > MaxSummaryLength) return $"the summary has {listing.Summary.Length} characters; at most {MaxSummaryLength} are allowed";
         if (listing.Authors.Count > MaxAuthors) return $"{listing.Authors.Count} authors; at most {MaxAuthors} are allowed";
         if (listing.Url is { } url && !IsWebLink(url)) return $"the url '{Shorten(url)}' is not an http(s) link";
+        if (HasUndecodableText(listing)) return "it holds bytes that are not valid UTF-8: its text would be stored mangled";
         return null;
     }
+
+    /// <summary>
+    /// Bytes that were not valid in the file's encoding are read as U+FFFD; refusing the item that holds one keeps
+    /// the rest of the file as written. A U+FFFD the sender wrote is refused too: it marks text mangled before us.
+    /// </summary>
+    private static bool HasUndecodableText(Listing listing) =>
+        new[] { listing.Title, listing.Summary, listing.Url, listing.ExternalId, listing.Extras }.Concat(listing.Authors).Concat(listing.Tags)
+            .Any(text => text is not null && text.Contains(Undecodable, StringComparison.Ordinal));
+
+    private const char Undecodable = '\uFFFD';
 
     /// <summary>Builds and checks one item: accepted, or refused with the reason, never an exception.</summary>
     public static ReadItem Check(Func<Listing> build, int position)

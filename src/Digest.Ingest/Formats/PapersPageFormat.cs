@@ -10,8 +10,8 @@ namespace Digest.Ingest.Formats;
 /// Scraped text of a daily-papers page: chrome lines, a date line ("Mar 17"), then title and abstract lines
 /// in turn. Copies in the wild lose their blank lines, word the banner differently or glue chrome to the next
 /// line ("SubscribeA Generalization of …"); all are read, and the chrome is skipped and said (see
-/// <see cref="PageChrome"/>). A title with no abstract after it is refused with its line number; a NUL byte
-/// refuses the whole file.
+/// <see cref="PageChrome"/>). A title with no abstract after it is refused with its line number (a NUL byte
+/// refuses the whole file before it is read: <see cref="TextScan"/>).
 /// </summary>
 public sealed partial class PapersPageFormat : IListingFormat
 {
@@ -72,11 +72,6 @@ public sealed partial class PapersPageFormat : IListingFormat
         while (await reader.ReadLineAsync(ct) is { } raw)
         {
             lineNumber++;
-            if (raw.Contains('\0', StringComparison.Ordinal))
-            {
-                yield return ReadItem.Unreadable($"line {lineNumber} contains NUL bytes: binary data, not text", lineNumber);
-                yield break;
-            }
             var line = ListingRules.Clean(raw);
             // Glued chrome only occurs in the header, before the first title; later a title is kept whole.
             if (inHeader) line = StripGluedChrome(line, chrome, sawChrome, ref date, now);

@@ -149,4 +149,32 @@ public class FeedFormatTests
         Assert.Null(format);
         Assert.Equal("the file is empty", error);
     }
+
+    [Theory]
+    [InlineData("Tue, 10 Jun 2003 04:00:00 EST", "2003-06-10T09:00:00Z")]
+    [InlineData("Tue, 10 Jun 2003 04:00:00 EDT", "2003-06-10T08:00:00Z")]
+    [InlineData("Tue, 10 Jun 2003 04:00:00 CST", "2003-06-10T10:00:00Z")]
+    [InlineData("Tue, 10 Jun 2003 04:00:00 CDT", "2003-06-10T09:00:00Z")]
+    [InlineData("Tue, 10 Jun 2003 04:00:00 MST", "2003-06-10T11:00:00Z")]
+    [InlineData("Tue, 10 Jun 2003 04:00:00 MDT", "2003-06-10T10:00:00Z")]
+    [InlineData("Tue, 10 Jun 2003 04:00:00 PST", "2003-06-10T12:00:00Z")]
+    [InlineData("Tue, 10 Jun 2003 04:00:00 PDT", "2003-06-10T11:00:00Z")]
+    [InlineData("Tue, 10 Jun 2003 04:00:00 GMT", "2003-06-10T04:00:00Z")]
+    [InlineData("Tue, 10 Jun 2003 04:00:00 UT", "2003-06-10T04:00:00Z")]
+    [InlineData("Tue, 10 Jun 2003 04:00:00 Z", "2003-06-10T04:00:00Z")]
+    [InlineData("10 Jun 2003 04:00 A", "2003-06-10T05:00:00Z")]
+    [InlineData("10 Jun 2003 04:00 M", "2003-06-10T16:00:00Z")]
+    [InlineData("10 Jun 2003 04:00 N", "2003-06-10T03:00:00Z")]
+    [InlineData("10 Jun 2003 04:00 Y", "2003-06-09T16:00:00Z")]
+    [InlineData("Tue, 10 Jun 2003 04:00:00 -0500", "2003-06-10T09:00:00Z")]
+    public async Task Rss_dates_with_zone_names_are_read_in_that_zone(string pubDate, string utc)
+    {
+        var (_, items) = await ReadAsync($"""
+            <rss version="2.0"><channel><title>Papers</title>
+              <item><title>Zoned</title><pubDate>{pubDate}</pubDate></item>
+            </channel></rss>
+            """);
+
+        Assert.Equal(NodaTime.Text.InstantPattern.General.Parse(utc).Value, Assert.Single(items).Listing!.PublishedAt);
+    }
 }

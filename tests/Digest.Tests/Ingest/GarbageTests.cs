@@ -111,14 +111,14 @@ public class GarbageTests
     }
 
     [Fact]
-    public async Task A_nul_byte_far_into_a_page_refuses_the_whole_page()
+    public async Task A_nul_byte_far_into_a_page_refuses_the_whole_page_before_it_is_read()
     {
         var text = Fixtures.Text("papers-page-1-full.txt");
         text = text.Insert(text.Length - 100, "\0");
 
-        var items = await Fixtures.ReadAsync(new Digest.Ingest.Formats.PapersPageFormat(), text);
+        var (format, error) = await OpenAsync(Encoding.UTF8.GetBytes(text));
 
-        Assert.True(items[^1].RefusesFile);
-        Assert.Contains("NUL bytes", items[^1].Rejection);
+        Assert.Null(format);
+        Assert.Matches("^line [0-9]+ contains NUL bytes", error);
     }
 }
