@@ -64,6 +64,24 @@ public sealed class ClockSkewTests : IAsyncLifetime
         Assert.True(links.LooksHuman(await ItemLinkAsync(id)));
     }
 
+    [Theory]
+    [InlineData(7)]
+    [InlineData(-7)]
+    public async Task With_the_program_clock_a_week_off_a_sign_up_lives_exactly_its_confirmation_lifetime(int skewDays)
+    {
+        var clock = Skewed(skewDays);
+        var subscriptions = new SubscriptionRepository(_host.Get<NpgsqlDataSource>(), _host.Get<SqlCatalog>(),
+            new SubscriberRepository(_host.Get<NpgsqlDataSource>(), _host.Get<SqlCatalog>(), clock), clock);
+        var lifetime = _host.Get<SignupSettings>().ConfirmLifetime;
+        var email = $"skew-{Guid.NewGuid():N}@example.org";
+        await subscriptions.SignUpAsync(email, new SubscriptionChoices(DeliverySchedule.Default, 10, [("grokking", TopicParser.Parse("grokking"))]), Duration.FromMinutes(10));
+
+        // The clean-up asks by the same program clock that dates the confirmation link.
+        Assert.Equal(0, await subscriptions.ExpireUnconfirmedAsync(clock.GetCurrentInstant() - lifetime));
+        Assert.NotNull(await _host.Get<SubscriberRepository>().FindByEmailAsync(email));
+        Assert.Equal(1, await subscriptions.ExpireUnconfirmedAsync(clock.GetCurrentInstant() + Duration.FromMinutes(1)));
+    }
+
     private static FixedClock Skewed(int days) => new(SystemClock.Instance.GetCurrentInstant() + Duration.FromDays(days));
 
     private async Task<long> SubscribeAsync(IClock clock, string topic)

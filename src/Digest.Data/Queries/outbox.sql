@@ -26,11 +26,14 @@ WHERE o.id IN (
 RETURNING o.id, o.claim, o.attempts;
 
 -- name: next-orphaned-{outbox}
--- Seconds until the first claim of a sender that seems dead runs out: its lease was not renewed for over half a
--- lease (a live sender renews every third of one). NULL when there is none. A sender that finds nothing to claim
--- waits for these instead of leaving a killed sender's mail to the next send job.
-SELECT extract(epoch FROM min(lease_until) - now())::float8 FROM {outbox}
-WHERE status = 'sending' AND lease_until < now() + make_interval(secs => @lease_seconds / 2.0);
+-- For a sender that finds nothing to claim: seconds until the first claim of a sender that seems dead runs out
+-- (its lease not renewed for over half a lease; a live sender renews every third of one), NULL when there is none,
+-- and whether any claim is held at all (a sender killed a moment ago still looks alive: look again later). It waits
+-- for these instead of leaving a killed sender's mail to the next send job.
+SELECT extract(epoch FROM min(lease_until) FILTER (WHERE lease_until < now() + make_interval(secs => @lease_seconds / 2.0))
+                          - now())::float8 AS orphaned_in,
+       count(*) > 0 AS held
+FROM {outbox} WHERE status = 'sending';
 
 -- name: extend-claims-{outbox}
 -- The heartbeat of a sender with messages in flight: the claims it holds (message and claim number) hold for

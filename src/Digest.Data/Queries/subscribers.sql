@@ -91,15 +91,16 @@ FOR UPDATE;
 
 -- name: insert-pending-subscriber
 -- A new sign-up: pending until they confirm. Nothing but the confirmation is ever sent to a pending person.
+-- @requested_at is the program's time, the clock expire-unconfirmed-subscribers is given.
 INSERT INTO subscribers (email, email_key, status, frequency, send_hour, send_weekday, time_zone, max_items, confirm_requested_at)
-VALUES (@email, @email_key, 'pending', @frequency, @send_hour, @send_weekday, @time_zone, @max_items, now())
+VALUES (@email, @email_key, 'pending', @frequency, @send_hour, @send_weekday, @time_zone, @max_items, @requested_at)
 ON CONFLICT (email_key) DO NOTHING
 RETURNING id;
 
 -- name: renew-pending-subscriber
 -- A sign-up again for a pending or unsubscribed address: their new choices, pending until they confirm.
 UPDATE subscribers SET status = 'pending', frequency = @frequency, send_hour = @send_hour, send_weekday = @send_weekday,
-       time_zone = @time_zone, max_items = @max_items, confirmed_at = NULL, confirm_requested_at = now()
+       time_zone = @time_zone, max_items = @max_items, confirmed_at = NULL, confirm_requested_at = @requested_at
 WHERE id = @id AND status IN ('pending', 'unsubscribed');
 
 -- name: confirm-subscriber

@@ -42,13 +42,13 @@ public sealed class OutboxTable(NpgsqlDataSource db, SqlCatalog sql, string tabl
             new { batch_size = batchSize, lease_seconds = lease.TotalSeconds }, cancellationToken: ct))).ToList();
     }
 
-    /// <summary>How long until the first claim of a sender that seems dead runs out; null: there is none.</summary>
-    public async Task<Duration?> NextOrphanedAsync(Duration lease, CancellationToken ct = default)
+    /// <summary>How long until the first claim of a sender that seems dead runs out (null: none), and whether any claim is held.</summary>
+    public async Task<(Duration? OrphanedIn, bool Held)> NextOrphanedAsync(Duration lease, CancellationToken ct = default)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var seconds = await connection.ExecuteScalarAsync<double?>(new CommandDefinition(sql[_statements.NextOrphaned],
+        var (seconds, held) = await connection.QuerySingleAsync<(double?, bool)>(new CommandDefinition(sql[_statements.NextOrphaned],
             new { lease_seconds = lease.TotalSeconds }, cancellationToken: ct));
-        return seconds is { } s ? Duration.FromSeconds(Math.Max(0, s)) : null;
+        return (seconds is { } s ? Duration.FromSeconds(Math.Max(0, s)) : null, held);
     }
 
     /// <summary>The heartbeat: these claims hold for another lease from now (a claim taken over since is left alone).</summary>

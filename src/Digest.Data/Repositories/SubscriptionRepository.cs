@@ -52,7 +52,7 @@ public sealed class SubscriptionRepository(NpgsqlDataSource db, SqlCatalog sql, 
     private async Task<SignupOutcome> InsertPendingAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string email, string key, SubscriptionChoices choices, CancellationToken ct)
     {
         var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql[Sql.InsertPendingSubscriber],
-            ChoiceParameters(choices, new { email, email_key = key }), tx, cancellationToken: ct));
+            ChoiceParameters(choices, new { email, email_key = key, requested_at = clock.GetCurrentInstant().ToDateTimeUtc() }), tx, cancellationToken: ct));
         // Another sign-up for the same new address committed first; its confirmation covers this one.
         if (id is null) return SignupOutcome.Raced;
         await subscribers.ReplaceTopicsAsync(connection, tx, id.Value, choices.Topics, ct);
@@ -66,7 +66,7 @@ public sealed class SubscriptionRepository(NpgsqlDataSource db, SqlCatalog sql, 
         var pending = row.Status is "pending" or "unsubscribed";
         if (pending)
         {
-            await connection.ExecuteAsync(new CommandDefinition(sql[Sql.RenewPendingSubscriber], ChoiceParameters(choices, new { id = row.Id }), tx, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(sql[Sql.RenewPendingSubscriber], ChoiceParameters(choices, new { id = row.Id, requested_at = clock.GetCurrentInstant().ToDateTimeUtc() }), tx, cancellationToken: ct));
             await subscribers.ReplaceTopicsAsync(connection, tx, row.Id, choices.Topics, ct);
         }
         if (row.NoticedLately) return SignupOutcome.NoticeRecentlySent;

@@ -145,16 +145,18 @@ public sealed class OutboxSender<TBatch>
     /// <summary>
     /// Nothing to claim: once this run's own messages are recorded, how long to wait for claims of a sender that seems
     /// dead to run out (so its mail goes out one lease after the crash, not at the next send job); null: stop now.
-    /// Waits at most two leases in all without claiming anything.
+    /// Claims that still look alive are looked at once more a third of a lease later (a sender killed a moment ago
+    /// still looks alive). Waits at most two leases in all without claiming anything.
     /// </summary>
     private async Task<Duration?> OrphanedWaitAsync(OutboxFinishes finishes, SendRun run, Duration idle, CancellationToken ct)
     {
         while (!run.Idle) await Task.Delay(20, ct);
         await finishes.FlushAsync();
         if (idle >= _settings.Lease * 2) return null;
-        var next = await _outbox.NextOrphanedAsync(_settings.Lease, ct);
-        if (next is null) return null;
-        return Duration.Min(next.Value, _settings.Lease) + Duration.FromMilliseconds(250);
+        var (orphanedIn, held) = await Transient.RetryAsync(() => _outbox.NextOrphanedAsync(_settings.Lease, ct), _settings.Lease, _log, ct);
+        var margin = Duration.FromMilliseconds(250);
+        if (orphanedIn is { } wait) return Duration.Min(wait, _settings.Lease) + margin;
+        return held && idle == Duration.Zero ? _settings.Lease / 3 + margin : null;
     }
 
     private async Task SendOneAsync(Claimed item, OutboxFinishes finishes, SendRun run, CancellationToken ct)
