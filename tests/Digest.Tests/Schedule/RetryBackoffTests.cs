@@ -22,4 +22,15 @@ public class RetryBackoffTests
     {
         Assert.All(Enumerable.Range(0, 50), _ => Assert.InRange(RetryBackoff.After(Duration.FromMinutes(1), 40).TotalHours, 3, 6));
     }
+
+    [Fact]
+    public void With_the_shipped_defaults_a_digest_is_retried_for_at_least_31_minutes_45_seconds()
+    {
+        // As the README says: Delivery:RetryBaseSeconds 30 and Delivery:MaxAttempts 8 give seven waits.
+        var options = new Digest.Host.Options.DeliveryOptions();
+        var waits = Enumerable.Range(1, options.MaxAttempts - 1)
+            .Select(failures => RetryBackoff.Range(Duration.FromSeconds(options.RetryBaseSeconds), failures).Shortest);
+
+        Assert.Equal(Duration.FromMinutes(31) + Duration.FromSeconds(45), waits.Aggregate(Duration.Zero, (a, b) => a + b));
+    }
 }
