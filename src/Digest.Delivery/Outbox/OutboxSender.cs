@@ -52,46 +52,60 @@ public sealed class OutboxSender<TBatch>
     public async Task<SendSummary> SendDueAsync(CancellationToken ct = default)
     {
         using var run = new SendRun(_settings.BatchSize);
+        try
+        {
+            await SendAsync(run, ct);
+        }
+        finally
+        {
+            // Also when the run ends by a stop or an error: what it did is in the log either way.
+            Log(run.Summary);
+        }
+        return run.Summary;
+    }
+
+    private async Task SendAsync(SendRun run, CancellationToken ct)
+    {
         // HEARTBEAT. While this sender works, its claims are renewed every third of the (short) lease; when it stops,
         // gracefully or by an error, the claims it never started are handed back at once (disposed last, after every
         // end was recorded). Only a crash leaves claims to run out, and then for one short lease.
-        await using (var heartbeat = new ClaimHeartbeat(_outbox, _settings.Lease, _log))
-        await using (var finishes = new OutboxFinishes(_outbox, heartbeat, _metrics, _settings.SendConcurrency, CommitAfter, _log))
+        await using var heartbeat = new ClaimHeartbeat(_outbox, _settings.Lease, _log);
+        await using var finishes = new OutboxFinishes(_outbox, heartbeat, _metrics, _settings.SendConcurrency, CommitAfter, _log);
+        var queue = Channel.CreateUnbounded<Claimed>(new UnboundedChannelOptions { SingleWriter = true });
+        using var claiming = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var claimer = Task.Run(() => ClaimAsync(queue.Writer, heartbeat, finishes, run, claiming.Token), CancellationToken.None);
+        try
         {
-            var queue = Channel.CreateUnbounded<Claimed>(new UnboundedChannelOptions { SingleWriter = true });
-            using var claiming = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var claimer = Task.Run(() => ClaimAsync(queue.Writer, heartbeat, finishes, run, claiming.Token), CancellationToken.None);
-            try
-            {
-                // As many in flight as the transport has connections; no batch waits for the slowest of another.
-                await Parallel.ForEachAsync(queue.Reader.ReadAllAsync(ct),
-                    new ParallelOptions { MaxDegreeOfParallelism = _settings.SendConcurrency, CancellationToken = ct },
-                    async (item, token) =>
+            // As many in flight as the transport has connections; no batch waits for the slowest of another.
+            await Parallel.ForEachAsync(queue.Reader.ReadAllAsync(ct),
+                new ParallelOptions { MaxDegreeOfParallelism = _settings.SendConcurrency, CancellationToken = ct },
+                async (item, token) =>
+                {
+                    run.Started();
+                    try
                     {
-                        run.Started();
-                        try
-                        {
-                            await SendOneAsync(item, finishes, run, token);
-                        }
-                        finally
-                        {
-                            run.Done();
-                        }
-                    });
-            }
-            finally
-            {
-                await claiming.CancelAsync();
-                await claimer;
-            }
+                        await SendOneAsync(item, finishes, run, token);
+                    }
+                    finally
+                    {
+                        run.Done();
+                    }
+                });
         }
-        var summary = run.Summary;
+        finally
+        {
+            await claiming.CancelAsync();
+            await claimer;
+        }
+    }
+
+    private void Log(SendSummary summary)
+    {
         if (summary.StoppedBecause is { } reason)
             _log.LogError("Sending {Outbox} stopped, the rest left in the outbox: {Reason}", _outbox.Name, reason);
         if (summary != SendSummary.None)
             _log.LogInformation("Sending {Outbox} done: {Sent} sent, {Cancelled} cancelled, {Retrying} to retry, {Failed} failed",
                 _outbox.Name, summary.Sent, summary.Cancelled, summary.Retrying, summary.Failed);
-        return summary;
     }
 
     private async Task ClaimAsync(ChannelWriter<Claimed> queue, ClaimHeartbeat heartbeat, OutboxFinishes finishes, SendRun run, CancellationToken ct)
