@@ -32,6 +32,9 @@ public static class DigestServices
         services.AddSingleton<RecommendationRepository>();
         services.AddSingleton<SourceRunRepository>();
         services.AddSingleton<JobRunRepository>();
+        services.AddSingleton<ListingEmbeddingRepository>();
+        // Loaded when the embedding job first runs (about 90 MB and a second), never in a process that does not embed.
+        services.AddSingleton(_ => new Digest.Meaning.MeaningModel());
         services.AddSingleton<IClock>(SystemClock.Instance);
         return services;
     }
