@@ -112,6 +112,8 @@ public static class Sql
     public const string ClearReaderData = "clear-reader-data";
     public const string SetSubscriberLearning = "set-subscriber-learning";
     public const string GetNewSignals = "get-new-signals";
+    public const string GetListingsToEmbed = "get-listings-to-embed";
+    public const string StoreListingEmbeddings = "store-listing-embeddings";
     public const string GetReaderProfiles = "get-reader-profiles";
     public const string UpsertReaderProfile = "upsert-reader-profile";
     public const string GetPlanningProfiles = "get-planning-profiles";

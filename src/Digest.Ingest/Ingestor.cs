@@ -8,7 +8,8 @@ namespace Digest.Ingest;
 /// Reads a file of listings and stores them in batches. Every good item is kept even when others in the
 /// same file are refused; each refusal is reported with its line.
 /// </summary>
-public sealed class Ingestor(ListingReader reader, ListingRepository listings, SourceRunRepository runs, IClock clock)
+/// <param name="followUp">Told when new listings were stored (embedding starts then); none in tools that only store.</param>
+public sealed class Ingestor(ListingReader reader, ListingRepository listings, SourceRunRepository runs, IClock clock, INewListingsFollowUp? followUp = null)
 {
     private const int BatchSize = 5_000;
     private const int MaxInFlight = 2;
@@ -85,6 +86,7 @@ public sealed class Ingestor(ListingReader reader, ListingRepository listings, S
             var tag = new KeyValuePair<string, object?>("source", source);
             Digest.Core.Observability.DigestMetrics.ListingsIngested.Add(inserted, tag);
             Digest.Core.Observability.DigestMetrics.ListingsRejected.Add(rejections.Count, tag);
+            if (inserted > 0) followUp?.Stored(inserted);
             return new IngestReport(origin, format.Name, seen, inserted, duplicate, rejections) { Skipped = skipped };
         }
     }

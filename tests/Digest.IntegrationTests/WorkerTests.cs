@@ -4,7 +4,7 @@ using Npgsql;
 
 namespace Digest.IntegrationTests;
 
-/// <summary>The worker role: Hangfire on our database runs the recurring jobs (inbox, planning, sending) on its own.</summary>
+/// <summary>The worker role: Hangfire on our database runs the recurring jobs (inbox, planning, sending) and the jobs they start (embedding) on its own.</summary>
 public sealed class WorkerTests
 {
     [Fact]
@@ -35,6 +35,13 @@ public sealed class WorkerTests
                 await db.ExecuteAsync("UPDATE subscribers SET confirmed_at = now() - interval '2 days'");
             var mail = Assert.Single(await TestMailServer.WaitForAsync(email, timeout: TimeSpan.FromSeconds(90)));
             Assert.Contains("Grokking at the Edge of Numerical Stability", mail.Text);
+            // The inbox's ingest also started the embedding job, which the worker ran beside the digest.
+            await using var embedded = new NpgsqlConnection(connectionString);
+            const string missing = "SELECT count(*) FROM listings l WHERE NOT EXISTS (SELECT 1 FROM listing_embeddings e WHERE e.listing_id = l.id)";
+            deadline = DateTime.UtcNow.AddMinutes(1);
+            while (await embedded.ExecuteScalarAsync<long>(missing) > 0 && DateTime.UtcNow < deadline) await Task.Delay(500);
+            Assert.Equal(0, await embedded.ExecuteScalarAsync<long>(missing));
+            Assert.Equal(1, await embedded.ExecuteScalarAsync<long>("SELECT count(*) FROM job_runs WHERE job = 'embed-listings' AND error IS NULL"));
         }
         finally
         {

@@ -11,9 +11,10 @@ namespace Digest.Host.Jobs;
 /// definitions are stored once in Hangfire's tables and each occurrence is enqueued once, whichever nodes are up.
 /// After downtime a job runs once to catch up, not once per missed occurrence. A bad cron stops the worker at start.
 /// The bounce mailbox is read only where one is configured: elsewhere its job is removed, so it neither runs
-/// nor logs every minute that there is nothing to read.
+/// nor logs every minute that there is nothing to read. Embedding, likewise, only where Recommendations:Embeddings is on.
 /// </summary>
-public sealed class RecurringJobs(IRecurringJobManager jobs, IOptions<SchedulingOptions> options, BounceMailbox mailbox) : IHostedService
+public sealed class RecurringJobs(IRecurringJobManager jobs, IOptions<SchedulingOptions> options, IOptions<RecommendationsOptions> recommendations,
+    BounceMailbox mailbox) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -24,6 +25,8 @@ public sealed class RecurringJobs(IRecurringJobManager jobs, IOptions<Scheduling
         Add<CleanupJob>(CleanupJob.Id, nameof(o.CleanupCron), o.CleanupCron, j => j.RunAsync(null, CancellationToken.None));
         if (mailbox.Configured) Add<BounceMailboxJob>(BounceMailboxJob.Id, nameof(o.BounceMailboxCron), o.BounceMailboxCron, j => j.RunAsync(null, CancellationToken.None));
         else jobs.RemoveIfExists(BounceMailboxJob.Id);
+        if (recommendations.Value.Embeddings) Add<EmbedJob>(EmbedJob.Id, nameof(o.EmbedCron), o.EmbedCron, j => j.RunAsync(null, CancellationToken.None));
+        else jobs.RemoveIfExists(EmbedJob.Id);
         Add<RetentionJob>(RetentionJob.Id, nameof(o.RetentionCron), o.RetentionCron, j => j.RunAsync(null, CancellationToken.None));
         Add<SendFanOut>(SendFanOut.SendDueId, nameof(o.SendCron), o.SendCron, j => j.SendDueAsync(CancellationToken.None));
         return Task.CompletedTask;

@@ -22,6 +22,12 @@ public sealed class RecommendationsOptions
     [Range(1, 1000)]
     public int MinSignals { get; set; } = 3;
 
+    /// <summary>
+    /// Compute what each listing means (a vector of the meaning model) in the background after ingest. Off: nothing is
+    /// embedded and the model is never loaded.
+    /// </summary>
+    public bool Embeddings { get; set; } = true;
+
     /// <summary>What was learned counts half after this many days.</summary>
     [Range(1, 3650)]
     public int HalfLifeDays { get; set; } = 30;

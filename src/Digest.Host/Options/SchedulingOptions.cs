@@ -61,6 +61,13 @@ public sealed class SchedulingOptions
     [Required]
     public string BounceMailboxCron { get; set; } = "* * * * *";
 
+    /// <summary>
+    /// Embed listings that have no vector yet (Recommendations:Embeddings). Every ingest that stores new listings starts
+    /// this job at once; the schedule only catches what such a start missed.
+    /// </summary>
+    [Required]
+    public string EmbedCron { get; set; } = "*/10 * * * *";
+
     /// <summary>Forget what the Retention settings allow, in small batches.</summary>
     [Required]
     public string RetentionCron { get; set; } = "41 * * * *";

@@ -26,7 +26,7 @@ public static class DigestHost
         });
         Configure(builder.Configuration, overrides);
         var boot = await Bootstrap.PrepareAsync(builder.Configuration, ct);
-        builder.Services.AddDigestData(boot).AddDigestIngest().AddDigestMail(boot).AddDigestDelivery();
+        builder.Services.AddDigestData(boot).AddDigestIngest().AddDigestMeaning().AddDigestMail(boot).AddDigestDelivery();
         builder.Services.AddDigestObservability(builder.Logging, builder.Configuration, role);
         builder.Services.AddDigestJobStorage(boot);
         if (role.HasFlag(Role.Worker)) builder.Services.AddDigestScheduling(builder.Configuration);
@@ -61,7 +61,7 @@ public static class DigestHost
         Configure(builder.Configuration, overrides);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var boot = await Bootstrap.PrepareAsync(builder.Configuration, ct);
-        builder.Services.AddDigestData(boot).AddDigestIngest().AddDigestMail(boot).AddDigestDelivery();
+        builder.Services.AddDigestData(boot).AddDigestIngest().AddDigestMeaning().AddDigestMail(boot).AddDigestDelivery();
         builder.Services.AddDigestJobStorage(boot);
         return builder.Build();
     }

@@ -54,6 +54,8 @@ public static class DigestScheduling
         services.AddSingleton<CleanupJob>();
         services.AddSingleton<SendJob>();
         services.AddSingleton<DigestCycle>();
+        services.AddSingleton<EmbedJob>();
+        services.AddSingleton<Digest.Ingest.INewListingsFollowUp, EmbedAfterIngest>();
         return services;
     }
 

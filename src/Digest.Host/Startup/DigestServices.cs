@@ -32,9 +32,14 @@ public static class DigestServices
         services.AddSingleton<RecommendationRepository>();
         services.AddSingleton<SourceRunRepository>();
         services.AddSingleton<JobRunRepository>();
+        services.AddSingleton<ListingEmbeddingRepository>();
         services.AddSingleton<IClock>(SystemClock.Instance);
         return services;
     }
+
+    /// <summary>What listings mean: the model is loaded when the embedding job first runs (about 90 MB and a second), never in a process that does not embed.</summary>
+    public static IServiceCollection AddDigestMeaning(this IServiceCollection services) =>
+        services.AddSingleton(_ => new Digest.Meaning.MeaningModel());
 
     public static IServiceCollection AddDigestIngest(this IServiceCollection services)
     {

@@ -1,0 +1,37 @@
+using Digest.Data.Repositories;
+using Digest.Meaning;
+using Hangfire;
+using Hangfire.Server;
+
+namespace Digest.Host.Jobs;
+
+/// <summary>
+/// Computes what each new listing means (<see cref="MeaningModel"/>) and stores it, newest listings first, a batch at
+/// a time: a run stopped half-way keeps the batches it stored, and the next run goes on from there. Started after
+/// every ingest that stored new listings (<see cref="EmbedAfterIngest"/>) and on Scheduling:EmbedCron; one run at a
+/// time across nodes (JobRunner's lock), so no listing is embedded twice at once.
+/// </summary>
+public sealed class EmbedJob(JobRunner runner, ListingEmbeddingRepository embeddings, MeaningModel model)
+{
+    public const string Id = "embed-listings";
+
+    /// <summary>Listings read, encoded and stored together: a few seconds of work on two cores.</summary>
+    private const int BatchSize = 64;
+
+    [JobDisplayName("Embed new listings")]
+    public Task RunAsync(PerformContext? context, CancellationToken ct) => runner.RunAsync(Id, context, async token =>
+        $"{await EmbedAsync(token)} listing(s) embedded", ct);
+
+    /// <summary>The step itself: embeds every listing that has no vector for its current text; how many it embedded.</summary>
+    public async Task<int> EmbedAsync(CancellationToken ct)
+    {
+        var done = 0;
+        while (await embeddings.ToEmbedAsync(MeaningModel.Name, BatchSize, ct) is { Count: > 0 } batch)
+        {
+            var vectors = model.Encode(batch.Select(l => MeaningModel.ListingText(l.Title, l.Summary)).ToList(), ct);
+            await embeddings.StoreAsync(MeaningModel.Name, batch, vectors, ct);
+            done += batch.Count;
+        }
+        return done;
+    }
+}
