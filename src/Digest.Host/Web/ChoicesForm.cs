@@ -82,6 +82,7 @@ public static class ChoicesForm
         <tr><th scope="row"><code>-survey</code></th><td>never a listing with this word, for the whole topic</td></tr>
         <tr><th scope="row"><code>title:grokking</code></th><td>only in the title</td></tr>
         <tr><th scope="row"><code>optim*</code></th><td>any word starting so</td></tr>
+        <tr><th scope="row"><code>Grokking = grokking OR "length generalization"</code></th><td>a name for the topic in your emails (else they call it by its words)</td></tr>
         </table>
         <p>Accents do not matter; common words like “the” are ignored. A listing reaches you when any of your topics matches it, and never twice.</p>
         </details>
