@@ -71,7 +71,7 @@ public sealed partial class PipelineTests : IAsyncLifetime
         }
         Assert.Contains("digest@digest.test", mail.Header("From"));
         Assert.Contains(email, mail.Header("To"));
-        Assert.StartsWith($"{expected.Count} new listings on ", mail.Subject);
+        Assert.Contains($" — and {expected.Count - 1} more on ", mail.Subject);
         Assert.True(DateTimeOffset.TryParse(mail.Header("Date"), out var date), $"Date header '{mail.Header("Date")}'");
         Assert.True(Math.Abs((DateTimeOffset.UtcNow - date).TotalMinutes) < 5);
         Assert.Matches(@"^<digest-\d+-\d{8}@digest\.test>$", mail.Header("Message-ID"));
@@ -122,7 +122,30 @@ public sealed partial class PipelineTests : IAsyncLifetime
         var mail = Assert.Single(await TestMailServer.WaitForAsync(email));
         Assert.Contains("Zyzzyva grokking beyond overfitting", mail.Text);
         Assert.DoesNotContain("diffusion", mail.Text.Split("Matched:")[0].Split("\n", 3)[2], StringComparison.OrdinalIgnoreCase);
-        Assert.StartsWith("1 new listing on ", mail.Subject);
+        Assert.StartsWith("Zyzzyva grokking beyond overfitting — new on ", mail.Subject);
+    }
+
+    [Fact]
+    public async Task The_subject_leads_with_the_best_title_and_calls_topics_by_their_names_or_their_words()
+    {
+        var jsonl = Path.Combine(_host.Folder, "labels.jsonl");
+        await File.WriteAllLinesAsync(jsonl,
+        [
+            """{"title":"Zyzzyva grokking beyond overfitting","summary":"Delayed generalization."}""",
+            """{"title":"Quokka transformers for long inputs","summary":"On length zyzzyva."}""",
+        ]);
+        await _host.Get<Ingestor>().IngestFileAsync(jsonl, "test");
+        var email = await SubscribeAsync("Grokking zyzzyvas = zyzzyva grokking", "\"length zyzzyva\" OR title:quokka -diffusion");
+
+        await SendNowAsync();
+
+        var mail = Assert.Single(await TestMailServer.WaitForAsync(email));
+        var grokkingFirst = mail.Text.IndexOf("Zyzzyva grokking beyond", StringComparison.Ordinal) < mail.Text.IndexOf("Quokka transformers", StringComparison.Ordinal);
+        Assert.Equal(grokkingFirst
+            ? "Zyzzyva grokking beyond overfitting — and 1 more on Grokking zyzzyvas, length zyzzyva, quokka"
+            : "Quokka transformers for long inputs — and 1 more on length zyzzyva, quokka, Grokking zyzzyvas", mail.Subject);
+        Assert.Contains("for: “Grokking zyzzyvas”, “length zyzzyva, quokka”.", mail.Text);
+        Assert.Contains("Matched: length zyzzyva, quokka", mail.Text);
     }
 
     [Fact]
