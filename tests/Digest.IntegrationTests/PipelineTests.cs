@@ -40,6 +40,13 @@ public sealed partial class PipelineTests : IAsyncLifetime
         return email;
     }
 
+    private async Task IngestAsync(string file, params string[] lines)
+    {
+        var path = Path.Combine(_host.Folder, file);
+        await File.WriteAllLinesAsync(path, lines);
+        await _host.Get<Ingestor>().IngestFileAsync(path, "test");
+    }
+
     private Task<CycleSummary> SendNowAsync() => _host.Get<DigestCycle>().RunAsync(everyone: true, CancellationToken.None);
 
     [Fact]
@@ -107,14 +114,10 @@ public sealed partial class PipelineTests : IAsyncLifetime
     [Fact]
     public async Task An_exclusion_guards_every_alternative_of_the_topic()
     {
-        var jsonl = Path.Combine(_host.Folder, "exclusion.jsonl");
-        await File.WriteAllLinesAsync(jsonl,
-        [
+        await IngestAsync("exclusion.jsonl",
             """{"title":"Zyzzyva grokking beyond overfitting","summary":"Delayed generalization."}""",
             """{"title":"Zyzzyva grokking in diffusion models","summary":"Both words."}""",
-            """{"title":"Zyzzyva length generalization of diffusion samplers","summary":"Both again."}""",
-        ]);
-        await _host.Get<Ingestor>().IngestFileAsync(jsonl, "test");
+            """{"title":"Zyzzyva length generalization of diffusion samplers","summary":"Both again."}""");
         var email = await SubscribeAsync("zyzzyva (grokking OR \"length generalization\") -diffusion");
 
         await SendNowAsync();
@@ -128,13 +131,9 @@ public sealed partial class PipelineTests : IAsyncLifetime
     [Fact]
     public async Task The_subject_leads_with_the_best_title_and_calls_topics_by_their_names_or_their_words()
     {
-        var jsonl = Path.Combine(_host.Folder, "labels.jsonl");
-        await File.WriteAllLinesAsync(jsonl,
-        [
+        await IngestAsync("labels.jsonl",
             """{"title":"Zyzzyva grokking beyond overfitting","summary":"Delayed generalization."}""",
-            """{"title":"Quokka transformers for long inputs","summary":"On length zyzzyva."}""",
-        ]);
-        await _host.Get<Ingestor>().IngestFileAsync(jsonl, "test");
+            """{"title":"Quokka transformers for long inputs","summary":"On length zyzzyva."}""");
         var email = await SubscribeAsync("Grokking zyzzyvas = zyzzyva grokking", "\"length zyzzyva\" OR title:quokka -diffusion");
 
         await SendNowAsync();
@@ -151,10 +150,8 @@ public sealed partial class PipelineTests : IAsyncLifetime
     [Fact]
     public async Task Non_ascii_titles_authors_and_subjects_arrive_intact()
     {
-        var jsonl = Path.Combine(_host.Folder, "unicode.jsonl");
-        await File.WriteAllTextAsync(jsonl,
-            """{"title":"Light Schrödinger Bridge — Über Quanten, 量子 and naïve Zyzzyvas","summary":"Schrödinger bridges for zyzzyva sampling.","authors":["Jürgen Müller","Zoë Ångström"],"url":"https://arxiv.org/abs/2501.09999"}""" + "\n");
-        await _host.Get<Ingestor>().IngestFileAsync(jsonl, "test");
+        await IngestAsync("unicode.jsonl",
+            """{"title":"Light Schrödinger Bridge — Über Quanten, 量子 and naïve Zyzzyvas","summary":"Schrödinger bridges for zyzzyva sampling.","authors":["Jürgen Müller","Zoë Ångström"],"url":"https://arxiv.org/abs/2501.09999"}""");
         var email = await SubscribeAsync("zyzzyva");
 
         await SendNowAsync();
