@@ -4,6 +4,7 @@ using Digest.Core.Listings;
 using Digest.Core.Ranking;
 using Digest.Core.Subscribers;
 using Digest.Core.Tokens;
+using Digest.Core.Topics;
 using Digest.Data.Repositories;
 using Digest.Mail.Rendering;
 using Digest.Mail.Transport;
@@ -83,12 +84,12 @@ public sealed class DigestComposer(
             SiteName = site.Name,
             SiteUrl = site.BaseUrl,
             RecipientEmail = subscriber.Email,
-            Subject = Subject(main),
+            Subject = DigestSubject.For(main),
             PeriodLabel = period.ToString("dddd d MMMM yyyy", CultureInfo.InvariantCulture),
             Items = main,
             AlsoLike = items.Where((_, i) => entries[i].AlsoLike).ToList(),
             Learning = learning,
-            Topics = topics,
+            Topics = topics.Select(TopicLabel.Of).ToList(),
             FrequencyLabel = subscriber.Schedule.FrequencyWord,
             ManageUrl = $"{site.BaseUrl}/preferences/{tokens.Create(TokenPurpose.Preferences, subscriber.Id, expires)}",
             UnsubscribeUrl = $"{site.BaseUrl}/unsubscribe/{tokens.Create(TokenPurpose.Unsubscribe, subscriber.Id, expires)}",
@@ -104,31 +105,11 @@ public sealed class DigestComposer(
         Authors = Authors(e.Authors),
         Published = e.PublishedAt?.ToString("d MMM yyyy", CultureInfo.InvariantCulture),
         Snippet = Snippets.Split(e.Snippet, e.Summary),
-        MatchedTopics = e.MatchedTopics,
+        MatchedTopics = e.MatchedTopics.Select(TopicLabel.Of).ToList(),
         MoreUrl = itemToken is null ? null : $"{site.BaseUrl}/feedback/{itemToken}/more",
         FewerUrl = itemToken is null ? null : $"{site.BaseUrl}/feedback/{itemToken}/fewer",
         BecauseOf = e.BecauseTitle,
     };
-
-    /// <summary>Says what is inside: how many, for which topics, and the top title.</summary>
-    public static string Subject(IReadOnlyList<DigestEmailItem> items)
-    {
-        var matched = items.SelectMany(i => i.MatchedTopics).Distinct().ToList();
-        var about = matched.Count switch
-        {
-            0 => "your topics",
-            1 => matched[0],
-            2 => $"{matched[0]} and {matched[1]}",
-            _ => $"{matched[0]}, {matched[1]} and {matched.Count - 2} more",
-        };
-        var count = items.Count == 1 ? "1 new listing" : $"{items.Count} new listings";
-        var top = items.Count > 0 ? items[0].Title : "";
-        if (top.Length > 70) top = top[..67].TrimEnd() + "…";
-        var subject = $"{count} on {Shorten(about, 60)}: {top}";
-        return subject.Replace('\r', ' ').Replace('\n', ' ');
-    }
-
-    private static string Shorten(string s, int max) => s.Length <= max ? s : s[..(max - 1)].TrimEnd() + "…";
 
     private static string? Authors(string[] authors) => authors.Length switch
     {

@@ -4,8 +4,10 @@ using Digest.Core.Subscribers;
 using Digest.Core.Tokens;
 using Digest.Core.Topics;
 using Digest.Data.Repositories;
+using Digest.Host.Jobs;
 using Digest.Host.Startup;
 using Digest.Host.Web;
+using Digest.Ingest;
 using Digest.IntegrationTests.Infrastructure;
 using NodaTime;
 
@@ -77,6 +79,32 @@ public sealed partial class PageSecurityTests
     }
 
     [Fact]
+    public async Task A_hundred_item_link_clicks_from_one_address_in_a_minute_all_succeed_while_sign_ups_still_get_429()
+    {
+        // Readers behind one office NAT share an address: their signed links must not run into the sign-up's limit.
+        var (host, web) = await StartAsync();
+        await using var _ = host;
+        await using var __ = web;
+        await host.Get<Ingestor>().IngestFileAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "papers-page-1.txt"), "test");
+        var email = $"office-{Guid.NewGuid():N}@example.org";
+        await host.Get<SubscriberRepository>().SaveAsync(new Subscriber { Email = email, Status = SubscriberStatus.Active },
+            [("grokking", TopicParser.Parse("grokking"))]);
+        await host.Get<DigestCycle>().RunAsync(everyone: true, CancellationToken.None);
+        var clicks = ClickLink().Matches(Assert.Single(await TestMailServer.WaitForAsync(email)).Text).Select(m => new Uri(m.Value).AbsolutePath).ToList();
+        Assert.NotEmpty(clicks);
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 100; i++) statuses.Add((await web.Http.GetAsync(clicks[i % clicks.Count])).StatusCode);
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.Redirect, s));
+        using var client = new FormClient(web.Address);
+        var signups = new List<HttpStatusCode>();
+        for (var i = 0; i < 6; i++)
+            signups.Add((await client.SubmitAsync("/", "/subscribe", [("email", $"office-{i}-{Guid.NewGuid():N}@example.org"), .. FormClient.Choices("grokking")])).Status);
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.OK, 5), HttpStatusCode.TooManyRequests], signups);
+    }
+
+    [Fact]
     public async Task A_form_served_by_one_web_node_is_accepted_by_another()
     {
         var (host, first) = await StartAsync();
@@ -100,6 +128,9 @@ public sealed partial class PageSecurityTests
 
     [GeneratedRegex("<script(?![^>]*\\bsrc=)[^>]*>", RegexOptions.IgnoreCase)]
     private static partial Regex InlineScript();
+
+    [GeneratedRegex(@"https://digest\.test/r/[A-Za-z0-9_-]+")]
+    private static partial Regex ClickLink();
 
     [GeneratedRegex("<style|\\sstyle=\"", RegexOptions.IgnoreCase)]
     private static partial Regex InlineStyle();

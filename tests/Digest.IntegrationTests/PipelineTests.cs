@@ -40,6 +40,13 @@ public sealed partial class PipelineTests : IAsyncLifetime
         return email;
     }
 
+    private async Task IngestAsync(string file, params string[] lines)
+    {
+        var path = Path.Combine(_host.Folder, file);
+        await File.WriteAllLinesAsync(path, lines);
+        await _host.Get<Ingestor>().IngestFileAsync(path, "test");
+    }
+
     private Task<CycleSummary> SendNowAsync() => _host.Get<DigestCycle>().RunAsync(everyone: true, CancellationToken.None);
 
     [Fact]
@@ -71,7 +78,7 @@ public sealed partial class PipelineTests : IAsyncLifetime
         }
         Assert.Contains("digest@digest.test", mail.Header("From"));
         Assert.Contains(email, mail.Header("To"));
-        Assert.StartsWith($"{expected.Count} new listings on ", mail.Subject);
+        Assert.Contains($" — and {expected.Count - 1} more on ", mail.Subject);
         Assert.True(DateTimeOffset.TryParse(mail.Header("Date"), out var date), $"Date header '{mail.Header("Date")}'");
         Assert.True(Math.Abs((DateTimeOffset.UtcNow - date).TotalMinutes) < 5);
         Assert.Matches(@"^<digest-\d+-\d{8}@digest\.test>$", mail.Header("Message-ID"));
@@ -107,14 +114,10 @@ public sealed partial class PipelineTests : IAsyncLifetime
     [Fact]
     public async Task An_exclusion_guards_every_alternative_of_the_topic()
     {
-        var jsonl = Path.Combine(_host.Folder, "exclusion.jsonl");
-        await File.WriteAllLinesAsync(jsonl,
-        [
+        await IngestAsync("exclusion.jsonl",
             """{"title":"Zyzzyva grokking beyond overfitting","summary":"Delayed generalization."}""",
             """{"title":"Zyzzyva grokking in diffusion models","summary":"Both words."}""",
-            """{"title":"Zyzzyva length generalization of diffusion samplers","summary":"Both again."}""",
-        ]);
-        await _host.Get<Ingestor>().IngestFileAsync(jsonl, "test");
+            """{"title":"Zyzzyva length generalization of diffusion samplers","summary":"Both again."}""");
         var email = await SubscribeAsync("zyzzyva (grokking OR \"length generalization\") -diffusion");
 
         await SendNowAsync();
@@ -122,16 +125,33 @@ public sealed partial class PipelineTests : IAsyncLifetime
         var mail = Assert.Single(await TestMailServer.WaitForAsync(email));
         Assert.Contains("Zyzzyva grokking beyond overfitting", mail.Text);
         Assert.DoesNotContain("diffusion", mail.Text.Split("Matched:")[0].Split("\n", 3)[2], StringComparison.OrdinalIgnoreCase);
-        Assert.StartsWith("1 new listing on ", mail.Subject);
+        Assert.StartsWith("Zyzzyva grokking beyond overfitting — new on ", mail.Subject);
+    }
+
+    [Fact]
+    public async Task The_subject_leads_with_the_best_title_and_calls_topics_by_their_names_or_their_words()
+    {
+        await IngestAsync("labels.jsonl",
+            """{"title":"Zyzzyva grokking beyond overfitting","summary":"Delayed generalization."}""",
+            """{"title":"Quokka transformers for long inputs","summary":"On length zyzzyva."}""");
+        var email = await SubscribeAsync("Grokking zyzzyvas = zyzzyva grokking", "\"length zyzzyva\" OR title:quokka -diffusion");
+
+        await SendNowAsync();
+
+        var mail = Assert.Single(await TestMailServer.WaitForAsync(email));
+        var grokkingFirst = mail.Text.IndexOf("Zyzzyva grokking beyond", StringComparison.Ordinal) < mail.Text.IndexOf("Quokka transformers", StringComparison.Ordinal);
+        Assert.Equal(grokkingFirst
+            ? "Zyzzyva grokking beyond overfitting — and 1 more on Grokking zyzzyvas, length zyzzyva, quokka"
+            : "Quokka transformers for long inputs — and 1 more on length zyzzyva, quokka, Grokking zyzzyvas", mail.Subject);
+        Assert.Contains("for: “Grokking zyzzyvas”, “length zyzzyva, quokka”.", mail.Text);
+        Assert.Contains("Matched: length zyzzyva, quokka", mail.Text);
     }
 
     [Fact]
     public async Task Non_ascii_titles_authors_and_subjects_arrive_intact()
     {
-        var jsonl = Path.Combine(_host.Folder, "unicode.jsonl");
-        await File.WriteAllTextAsync(jsonl,
-            """{"title":"Light Schrödinger Bridge — Über Quanten, 量子 and naïve Zyzzyvas","summary":"Schrödinger bridges for zyzzyva sampling.","authors":["Jürgen Müller","Zoë Ångström"],"url":"https://arxiv.org/abs/2501.09999"}""" + "\n");
-        await _host.Get<Ingestor>().IngestFileAsync(jsonl, "test");
+        await IngestAsync("unicode.jsonl",
+            """{"title":"Light Schrödinger Bridge — Über Quanten, 量子 and naïve Zyzzyvas","summary":"Schrödinger bridges for zyzzyva sampling.","authors":["Jürgen Müller","Zoë Ångström"],"url":"https://arxiv.org/abs/2501.09999"}""");
         var email = await SubscribeAsync("zyzzyva");
 
         await SendNowAsync();

@@ -149,6 +149,22 @@ public sealed class LinkTokens
             BinaryPrimitives.ReadInt64BigEndian(buffer[9..]), BinaryPrimitives.ReadInt64BigEndian(buffer[17..]));
     }
 
+    /// <summary>
+    /// Whether we signed this token, for whatever purpose and however old: such a link cannot have been guessed,
+    /// so its requests may be many (readers behind one address); a guess never passes.
+    /// </summary>
+    public bool IsSigned(string? token)
+    {
+        if (string.IsNullOrEmpty(token) || token.Length > 80) return false;
+        Span<byte> buffer = stackalloc byte[64];
+        if (!TryFromBase64Url(token, buffer, out var length)) return false;
+        var payload = length - MacLength;
+        if (payload is not (PayloadLength or ItemPayloadLength)) return false;
+        Span<byte> expected = stackalloc byte[MacLength];
+        Sign(buffer[..payload], expected);
+        return CryptographicOperations.FixedTimeEquals(expected, buffer.Slice(payload, MacLength));
+    }
+
     private void Sign(ReadOnlySpan<byte> payload, Span<byte> mac)
     {
         Span<byte> full = stackalloc byte[32];

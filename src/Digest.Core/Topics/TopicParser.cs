@@ -10,6 +10,7 @@ namespace Digest.Core.Topics;
 /// atom   := word | word* | "phrase" | title:word | title:"phrase" | "(" any ")"
 /// </code>
 /// English stop words are dropped (as PostgreSQL does); a topic left with nothing to look for is refused.
+/// A topic may start with a name for emails, <c>name = query</c> (see <see cref="TopicLabel"/>); the name is no part of the query.
 /// </summary>
 public static class TopicParser
 {
@@ -23,7 +24,7 @@ public static class TopicParser
             throw new TopicSyntaxException("A topic cannot be empty.", 0);
         if (cleaned.Length > MaxLength)
             throw new TopicSyntaxException($"A topic can be at most {MaxLength} characters; this one has {cleaned.Length}.", MaxLength);
-        var state = new ParserState(TopicLexer.Tokenise(cleaned));
+        var state = new ParserState(TopicLexer.Tokenise(WithoutName(cleaned)));
         var include = state.ParseAny(depth: 0);
         if (state.Current.Kind != TokenKind.End)
             throw new TopicSyntaxException($"Unexpected '{state.Current.Text}' at position {state.Current.Position + 1}.", state.Current.Position);
@@ -36,6 +37,19 @@ public static class TopicParser
                 : "This topic has only common words (like \"the\" or \"of\") that would match everything.", 0);
         }
         return new TopicQuery(include, state.Exclusions);
+    }
+
+    // The name is blanked rather than cut, so every position a message gives is still the one typed.
+    private static string WithoutName(string text)
+    {
+        var nameEnd = TopicLabel.NameEnd(text);
+        if (nameEnd < 0) return text;
+        if (string.IsNullOrWhiteSpace(text[..nameEnd]))
+            throw new TopicSyntaxException($"'{TopicLabel.NameMark}' at position {nameEnd + 1} needs a name before it: name = query.", nameEnd);
+        var query = text[(nameEnd + 1)..];
+        if (string.IsNullOrWhiteSpace(query))
+            throw new TopicSyntaxException($"The topic named '{text[..nameEnd].Trim()}' needs a query after '{TopicLabel.NameMark}'.", nameEnd);
+        return new string(' ', nameEnd + 1) + query;
     }
 
     /// <summary>Parses, or gives the message a form shows next to the field.</summary>

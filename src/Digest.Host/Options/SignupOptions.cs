@@ -19,7 +19,14 @@ public sealed class SignupOptions
     [Range(1, 100_000)]
     public int SubscribePerMinute { get; set; } = 5;
 
-    /// <summary>Requests to token pages (confirm, preferences, unsubscribe) and the topic check per client address per minute, on each web node.</summary>
+    /// <summary>Requests to token pages whose token we did not sign (guesses) and to the topic check, per client address per minute, on each web node.</summary>
     [Range(1, 100_000)]
     public int LinksPerMinute { get; set; } = 60;
+
+    /// <summary>
+    /// Requests with a link we signed (item links, feedback, confirm, preferences, unsubscribe) and to listing pages,
+    /// per client address per minute, on each web node: many readers may share one address (an office's NAT).
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int SignedLinksPerMinute { get; set; } = 600;
 }

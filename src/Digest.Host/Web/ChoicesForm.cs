@@ -56,8 +56,10 @@ public static class ChoicesForm
         sb.Append(TopicHelp());
         sb.Append("<div class=\"row\">");
         sb.Append(Field("frequency", "How often", null, errors, Select("frequency", [("daily", "Daily"), ("weekly", "Weekly")], values.Frequency, errors)));
+        // Shown only while weekly is chosen, by the style sheet alone, so it works without the script too.
         sb.Append(Field("weekday", "Day (weekly digests)", null, errors,
-            Select("weekday", Weekdays.Select(d => (d, CultureInfo.InvariantCulture.TextInfo.ToTitleCase(d))).ToList(), values.Weekday.ToLowerInvariant(), errors)));
+            Select("weekday", Weekdays.Select(d => (d, CultureInfo.InvariantCulture.TextInfo.ToTitleCase(d))).ToList(), values.Weekday.ToLowerInvariant(), errors),
+            kind: "weekday"));
         sb.Append(Field("hour", "Hour", null, errors,
             Select("hour", Enumerable.Range(0, 24).Select(h => (h.ToString(CultureInfo.InvariantCulture), $"{h:00}:00")).ToList(), values.Hour, errors)));
         sb.Append("</div><div class=\"row\">");
@@ -82,17 +84,18 @@ public static class ChoicesForm
         <tr><th scope="row"><code>-survey</code></th><td>never a listing with this word, for the whole topic</td></tr>
         <tr><th scope="row"><code>title:grokking</code></th><td>only in the title</td></tr>
         <tr><th scope="row"><code>optim*</code></th><td>any word starting so</td></tr>
+        <tr><th scope="row"><code>Grokking = grokking OR "length generalization"</code></th><td>a name for the topic in your emails (else they call it by its words)</td></tr>
         </table>
         <p>Accents do not matter; common words like “the” are ignored. A listing reaches you when any of your topics matches it, and never twice.</p>
         </details>
         """;
 
-    private static string Field(string name, string label, string? hint, IReadOnlyList<SubscriptionChoices.Error> errors, string control)
+    private static string Field(string name, string label, string? hint, IReadOnlyList<SubscriptionChoices.Error> errors, string control, string? kind = null)
     {
         var error = errors.FirstOrDefault(e => e.Field == name);
         var hintHtml = hint is null ? "" : $"<p class=\"hint\" id=\"{name}-hint\">{E(hint)}</p>";
         var errorHtml = error is null ? "" : $"<p class=\"error\" id=\"{name}-error\">{E(Sentence(error.Message))}</p>";
-        return $"<div class=\"field{(error is null ? "" : " invalid")}\"><label for=\"{Id(name)}\">{E(label)}</label>{hintHtml}{errorHtml}{control}</div>";
+        return $"<div class=\"field{(kind is null ? "" : " " + kind)}{(error is null ? "" : " invalid")}\"><label for=\"{Id(name)}\">{E(label)}</label>{hintHtml}{errorHtml}{control}</div>";
     }
 
     private static string Select(string name, IReadOnlyList<(string Value, string Label)> options, string selected, IReadOnlyList<SubscriptionChoices.Error> errors, string extra = "")

@@ -13,7 +13,7 @@ namespace Digest.Host.Web;
 public static class ListingPages
 {
     public static void MapListingPages(this WebApplication app) =>
-        app.MapGet("/listings/{id:long}", ListingPage).RequireRateLimiting(RateLimits.Links);
+        app.MapGet("/listings/{id:long}", ListingPage).RequireRateLimiting(RateLimits.Listings);
 
     private static async Task<IResult> ListingPage(long id, ListingRepository listings, SiteSettings site, CancellationToken ct)
     {

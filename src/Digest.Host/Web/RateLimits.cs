@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Digest.Core.Tokens;
 using Digest.Delivery;
 using Digest.Host.Options;
 using Microsoft.AspNetCore.RateLimiting;
@@ -8,13 +9,22 @@ namespace Digest.Host.Web;
 
 /// <summary>
 /// Per client address, per web node, fixed one-minute windows: the subscribe form (each post may mail
-/// someone) and the token pages (guessing tokens is hopeless, but not free for us to answer). Behind a
-/// proxy, set ASPNETCORE_FORWARDEDHEADERS_ENABLED=true so the client's address, not the proxy's, is counted.
+/// someone), token pages with a token we did not sign (guessing tokens is hopeless, but not free for us to
+/// answer), and, far higher, links we signed and listing pages: they cannot be guessed or give nothing away,
+/// and readers behind one office NAT share an address. Behind a proxy, set ASPNETCORE_FORWARDEDHEADERS_ENABLED=true
+/// so the client's address, not the proxy's, is counted.
 /// </summary>
 public static class RateLimits
 {
     public const string Subscribe = "subscribe";
+
+    /// <summary>Pages behind a token in the route: a signed token counts as reading, anything else as a guess.</summary>
     public const string Links = "links";
+
+    /// <summary>Public listing pages, where item links lead: counted as reading.</summary>
+    public const string Listings = "listings";
+
+    private const string Reading = "reading";
 
     public static IServiceCollection AddDigestRateLimits(this IServiceCollection services)
     {
@@ -23,8 +33,12 @@ public static class RateLimits
         {
             var signup = sp.GetRequiredService<IOptions<SignupOptions>>().Value;
             var site = sp.GetRequiredService<SiteSettings>();
+            var tokens = sp.GetRequiredService<LinkTokens>();
             o.AddPolicy(Subscribe, context => PerClient(context, Subscribe, signup.SubscribePerMinute));
-            o.AddPolicy(Links, context => PerClient(context, Links, signup.LinksPerMinute));
+            o.AddPolicy(Links, context => tokens.IsSigned(context.GetRouteValue("token") as string)
+                ? PerClient(context, Reading, signup.SignedLinksPerMinute)
+                : PerClient(context, Links, signup.LinksPerMinute));
+            o.AddPolicy(Listings, context => PerClient(context, Reading, signup.SignedLinksPerMinute));
             o.OnRejected = (rejected, _) => TooManyAsync(rejected.HttpContext, site);
         }));
         return services;

@@ -19,6 +19,21 @@ public class LinkTokensTests
     }
 
     [Fact]
+    public void Only_a_token_we_signed_counts_as_signed_whatever_its_purpose_or_age()
+    {
+        var item = _tokens.CreateItem(42, 7, 9, Now + Duration.FromDays(1));
+        var expired = _tokens.Create(TokenPurpose.Unsubscribe, 42, Now - Duration.FromDays(1));
+        var someoneElses = new LinkTokens(RandomNumberGenerator.GetBytes(32)).Create(TokenPurpose.Unsubscribe, 42, Now + Duration.FromDays(1));
+
+        Assert.True(_tokens.IsSigned(item));
+        Assert.True(_tokens.IsSigned(expired));
+        Assert.False(_tokens.IsSigned(someoneElses));
+        Assert.False(_tokens.IsSigned((item[0] == 'A' ? "B" : "A") + item[1..]));
+        Assert.False(_tokens.IsSigned("guess-1"));
+        Assert.False(_tokens.IsSigned(null));
+    }
+
+    [Fact]
     public void A_preferences_token_cannot_unsubscribe_or_confirm()
     {
         var token = _tokens.Create(TokenPurpose.Preferences, 42, Now + Duration.FromDays(1));
