@@ -25,7 +25,7 @@ public sealed class DeliverBenchmark : IBenchmark
 {
     public string Name => "deliver";
 
-    public string Description => "render and send due digests to smtp-sink (targets: 20,000 renders/s, sender 1,000 and pooled transport 2,500 messages/s)";
+    public string Description => "render and send due digests to smtp-sink (targets: 20,000 renders/s, sender 1,400 and pooled transport 2,500 messages/s)";
 
     public async Task RunAsync(BenchmarkContext context, CancellationToken ct)
     {
