@@ -93,32 +93,46 @@ public sealed class DeliveryFaultTests(ITestOutputHelper output)
         var frozenSettings = new Dictionary<string, string?>(settings) { ["Smtp:Port"] = relay.Port.ToString(CultureInfo.InvariantCulture) };
 
         var (frozen, _) = StartDrained(frozenSettings, "send-now");
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (sink.Recipients().Count < 1 && DateTime.UtcNow < deadline) await Task.Delay(50);
-        Signal("STOP", frozen);
-        // While it is frozen its relay goes away and its leases run out; another sender sends what it held.
-        await relay.CutAsync();
-        await Task.Delay(TimeSpan.FromSeconds(4));
-        var other = await Cli.RunAsync(settings, "send-now");
-        Assert.Equal(0, other.ExitCode);
-        Assert.Equal(people, await CountAsync(host, "SELECT count(*) FROM digests WHERE status = 'sent'"));
-        var receivedBeforeThaw = sink.Recipients().Count;
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (sink.Recipients().Count < 1 && !frozen.HasExited && DateTime.UtcNow < deadline) await Task.Delay(50);
+            Signal("STOP", frozen);
+            // While it is frozen its relay goes away and its leases run out; another sender sends what it held.
+            await relay.CutAsync();
+            await Task.Delay(TimeSpan.FromSeconds(4));
+            var other = await Cli.RunAsync(settings, "send-now");
+            Assert.Equal(0, other.ExitCode);
+            Assert.Equal(people, await CountAsync(host, "SELECT count(*) FROM digests WHERE status = 'sent'"));
+            var receivedBeforeThaw = sink.Recipients().Count;
 
-        // Thawed, the frozen sender finds its relay gone: a temporary failure it would record for digests it no
-        // longer holds. Fenced, it changes nothing: they stay sent, and nobody sends them again.
-        Signal("CONT", frozen);
-        await frozen.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(1)).Token);
-        var after = await Cli.RunAsync(settings, "send-now");
+            // Thawed, the frozen sender finds its relay gone: a temporary failure it would record for digests it no
+            // longer holds. Fenced, it changes nothing: they stay sent, and nobody sends them again.
+            Signal("CONT", frozen);
+            await frozen.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(1)).Token);
+            var after = await Cli.RunAsync(settings, "send-now");
 
-        output.WriteLine($"received {receivedBeforeThaw} before the thaw, {sink.Recipients().Count} in the end");
-        Assert.Equal(0, after.ExitCode);
-        Assert.Equal(people, await CountAsync(host, "SELECT count(*) FROM digests WHERE status = 'sent'"));
-        Assert.Equal(receivedBeforeThaw, sink.Recipients().Count);
-        Assert.Equal(emails.Order(), sink.Recipients().Distinct().Order());
+            output.WriteLine($"received {receivedBeforeThaw} before the thaw, {sink.Recipients().Count} in the end");
+            Assert.Equal(0, after.ExitCode);
+            Assert.Equal(people, await CountAsync(host, "SELECT count(*) FROM digests WHERE status = 'sent'"));
+            Assert.Equal(receivedBeforeThaw, sink.Recipients().Count);
+            Assert.Equal(emails.Order(), sink.Recipients().Distinct().Order());
+        }
+        finally
+        {
+            // Never left frozen, whatever failed above.
+            if (!frozen.HasExited)
+            {
+                Signal("CONT", frozen);
+                frozen.Kill(entireProcessTree: true);
+            }
+        }
     }
 
+    /// <summary>Signals a sender this test started and that still runs (never a process that took its id since).</summary>
     private static void Signal(string signal, Process process)
     {
+        Assert.False(process.HasExited, $"the sender exited (code {(process.HasExited ? process.ExitCode : 0)}) before it could be sent SIG{signal}");
         using var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
     }
