@@ -3,6 +3,8 @@ using Digest.Host.Options;
 using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
+using Hangfire.Storage;
+using Hangfire.Storage.Monitoring;
 using Microsoft.Extensions.Options;
 
 namespace Digest.Host.Jobs;
@@ -25,15 +27,16 @@ public sealed class SendFanOut(IBackgroundJobClient jobs, JobStorage storage, Ou
     private static readonly Job Send = Job.FromExpression<SendJob>(j => j.SendAsync(CancellationToken.None));
 
     /// <returns>How many send jobs were enqueued.</returns>
-    public int Start()
+    public int Start() => Start(storage.GetMonitoringApi(), servers: null);
+
+    private int Start(IMonitoringApi monitoring, IList<ServerDto>? servers)
     {
         if (options.Value.SendFanOut > 0)
         {
             for (var i = 0; i < options.Value.SendFanOut; i++) jobs.Enqueue<SendJob>(j => j.SendAsync(CancellationToken.None));
             return options.Value.SendFanOut;
         }
-        var monitoring = storage.GetMonitoringApi();
-        var live = LiveSendQueues(monitoring.Servers());
+        var live = LiveSendQueues(servers ?? monitoring.Servers());
         if (live.Count == 0)
         {
             // No worker has shown itself yet: any node that starts takes it.
@@ -55,22 +58,23 @@ public sealed class SendFanOut(IBackgroundJobClient jobs, JobStorage storage, Ou
     [JobDisplayName("Start senders for due mail")]
     public async Task SendDueAsync(CancellationToken ct)
     {
-        ForgetSendJobsOfGoneNodes();
-        if (await outbox.AnySendableAsync(ct)) Start();
+        var monitoring = storage.GetMonitoringApi();
+        var servers = monitoring.Servers();
+        ForgetSendJobsOfGoneNodes(monitoring, servers);
+        if (await outbox.AnySendableAsync(ct)) Start(monitoring, servers);
     }
 
     /// <summary>The send queues of the worker nodes whose heartbeat is recent.</summary>
-    private List<string> LiveSendQueues(IEnumerable<Hangfire.Storage.Monitoring.ServerDto> servers)
+    private static List<string> LiveSendQueues(IEnumerable<ServerDto> servers)
     {
         var since = DateTime.UtcNow - NodeSendQueue.LiveWithin;
         return servers.Where(s => s.Heartbeat is { } beat && beat >= since)
             .SelectMany(s => s.Queues).Where(NodeSendQueue.IsOne).Distinct(StringComparer.Ordinal).ToList();
     }
 
-    private void ForgetSendJobsOfGoneNodes()
+    private void ForgetSendJobsOfGoneNodes(IMonitoringApi monitoring, IList<ServerDto> servers)
     {
-        var monitoring = storage.GetMonitoringApi();
-        var listed = monitoring.Servers().SelectMany(s => s.Queues).ToHashSet(StringComparer.Ordinal);
+        var listed = servers.SelectMany(s => s.Queues).ToHashSet(StringComparer.Ordinal);
         foreach (var queue in monitoring.Queues().Where(q => NodeSendQueue.IsOne(q.Name) && !listed.Contains(q.Name)))
             foreach (var job in monitoring.EnqueuedJobs(queue.Name, 0, 100))
                 jobs.Delete(job.Key);
