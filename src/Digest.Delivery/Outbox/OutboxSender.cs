@@ -177,9 +177,7 @@ public sealed class OutboxSender<TBatch>
     {
         if (run.StoppedBecause is { } stopped)
         {
-            // The relay refuses us, not this message: back to the outbox untouched, its attempt unspent.
-            run.Retrying();
-            await finishes.AddAsync(new OutboxFinish(item.Claim, OutboxEnd.Released, stopped, _settings.RetryAfter(1)));
+            await finishes.AddAsync(HandedBack(item.Claim, stopped, run));
             return;
         }
         var started = Stopwatch.GetTimestamp();
@@ -214,15 +212,21 @@ public sealed class OutboxSender<TBatch>
         }
     }
 
+    /// <summary>The relay refuses us, not this message: back to the outbox with its attempt unspent, tried after the first wait.</summary>
+    private OutboxFinish HandedBack(OutboxClaim claim, string reason, SendRun run)
+    {
+        run.Retrying();
+        return new OutboxFinish(claim, OutboxEnd.Released, reason, _settings.RetryAfter(1));
+    }
+
     /// <summary>The failure rules, for every outbox: what one failed send costs the message, the address and the run.</summary>
     private async Task<OutboxFinish> FailedAsync(OutboxClaim claim, string? recipient, DeliveryException e, SendRun run, CancellationToken ct)
     {
         if (e.StopsSending)
         {
-            // The relay refuses us, not this message: back with its attempt unspent, and this run stops.
+            // The relay refuses us, not this message: this run stops.
             run.Stop(e.Message);
-            run.Retrying();
-            return new OutboxFinish(claim, OutboxEnd.Released, e.Message, _settings.RetryAfter(1));
+            return HandedBack(claim, e.Message, run);
         }
         if (e.RecipientRejected && recipient is not null)
         {
