@@ -260,7 +260,8 @@ public sealed class AdminTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, added.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Contains("https://export.example.org/cs.LG.atom", list);
-        Assert.Equal(HttpStatusCode.NotFound, (await _web.Http.PostAsync("/api/admin/sources/nope/run", null)).StatusCode);
+        var unknown = await _web.Http.PostAsync("/api/admin/sources/nope/run", null);
+        Assert.True(unknown.StatusCode == HttpStatusCode.NotFound, $"{unknown.StatusCode}: {_web.Errors}");
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Digest.IntegrationTests.Infrastructure;
 
@@ -19,6 +20,7 @@ public sealed class RunningApp : IAsyncDisposable
     public WebApplication App { get; }
     public Uri Address { get; }
     public HttpClient Http { get; }
+    public ErrorLog Errors { get; } = new();
     public T Get<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
     public static async Task<RunningApp> StartAsync(IReadOnlyDictionary<string, string?> settings, Role role)
@@ -26,7 +28,9 @@ public sealed class RunningApp : IAsyncDisposable
         var app = await DigestHost.BuildAsync(["--urls", "http://127.0.0.1:0"], role, settings);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new RunningApp(app, new Uri(address));
+        var running = new RunningApp(app, new Uri(address));
+        app.Services.GetRequiredService<ILoggerFactory>().AddProvider(running.Errors);
+        return running;
     }
 
     public async ValueTask DisposeAsync()
