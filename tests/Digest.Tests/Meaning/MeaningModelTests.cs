@@ -56,6 +56,49 @@ public sealed class MeaningModelTests(MeaningModelFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task RealAbstractsWithinTheModelsLengthGetTheVectorsOfTheModelRunOnEachAlone()
+    {
+        var listings = await SamplePapersAsync();
+        // Nearly every sample abstract is longer than the model reads: whole short ones, and the others' opening sentences.
+        var shortOnes = listings.Select(l => MeaningModel.ListingText(l.Title, l.Summary))
+            .Concat(listings.Select(l => MeaningModel.ListingText(l.Title, string.Join(". ", l.Summary.Split(". ").Take(3)))))
+            .Where(t => model.CountTokens(t) <= MeaningModel.MaxTokens).Take(8).ToList();
+        Assert.True(shortOnes.Count >= 8, $"only {shortOnes.Count} sample texts are within {MeaningModel.MaxTokens} tokens");
+        // Encoded together with titles and with texts that are cut, so batches mix lengths and pad.
+        var texts = shortOnes.Concat(listings.Take(6).Select(l => l.Title)).Concat(listings.Take(6).Select(l => l.Title + ". " + l.Summary)).ToList();
+        var ours = model.Encode(texts);
+        // The reference: the package's own wrapper on one text at a time, which neither batches nor cuts.
+        using var reference = new SentenceEncoder();
+        for (var i = 0; i < shortOnes.Count; i++)
+        {
+            var alone = reference.Encode([shortOnes[i]])[0];
+            var cosine = Similarity(ours[i], alone) / TensorPrimitives.Norm(alone);
+            Assert.True(cosine >= 0.99f, $"cosine {cosine} for \"{shortOnes[i][..40]}…\"");
+        }
+    }
+
+    [Fact]
+    public async Task EachSamplePapersTitleIsNearerItsOwnAbstractThanAnyOtherPapersAbstract()
+    {
+        var listings = (await SamplePapersAsync()).Take(12).ToList();
+        var titles = model.Encode(listings.Select(l => l.Title).ToList());
+        var abstracts = model.Encode(listings.Select(l => l.Summary).ToList());
+        for (var i = 0; i < listings.Count; i++)
+        {
+            var nearest = Enumerable.Range(0, listings.Count).MaxBy(j => Similarity(titles[i], abstracts[j]));
+            Assert.True(nearest == i, $"\"{listings[i].Title}\" is nearer the abstract of \"{listings[nearest].Title}\" than its own");
+        }
+    }
+
+    private static async Task<List<(string Title, string Summary)>> SamplePapersAsync()
+    {
+        var listings = new List<(string, string)>();
+        foreach (var page in new[] { "papers-page-1-full.txt", "papers-page-2-full.txt" })
+            listings.AddRange((await Fixtures.ReadAsync(new PapersPageFormat(), Fixtures.Text(page))).Select(i => (i.Listing!.Title, i.Listing.Summary)));
+        return listings;
+    }
+
+    [Fact]
     public void VectorsAreUnitLengthAndDoNotDependOnTheBatch()
     {
         var shortText = "speech synthesis";
