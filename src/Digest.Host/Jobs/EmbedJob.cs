@@ -15,8 +15,11 @@ public sealed class EmbedJob(JobRunner runner, ListingEmbeddingRepository embedd
 {
     public const string Id = "embed-listings";
 
-    /// <summary>Listings read, encoded and stored together: a few seconds of work on two cores.</summary>
-    private const int BatchSize = 64;
+    /// <summary>
+    /// Listings read, encoded and stored together: a few seconds of work on two cores, so a stop loses little. A whole
+    /// number of the model's own batches on every core, so no core waits on a short last batch.
+    /// </summary>
+    private const int BatchSize = 16 * MeaningModel.DefaultBatchSize;
 
     [JobDisplayName("Embed new listings")]
     public Task RunAsync(PerformContext? context, CancellationToken ct) => runner.RunAsync(Id, context, async token =>
