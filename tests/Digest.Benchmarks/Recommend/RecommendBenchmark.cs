@@ -30,10 +30,11 @@ public sealed class RecommendBenchmark : IBenchmark
     {
         int readerCount = context.Option("--readers", 300), days = context.Option("--days", 14), seeds = context.Option("--seeds", 5);
         var part = context.Args.Contains("--tune") ? ArxivPart.Tuning : ArxivPart.Reporting;
-        var corpus = ArxivSample.Part(ArxivSample.Read(), part).Where(p => p.Categories.Count > 0).ToList();
+        var corpus = ArxivSample.Part(ArxivSample.Read(), part);
         var papers = corpus.ToDictionary(ExternalId);
         context.Report("papers", $"the {part.ToString().ToLowerInvariant()} part of the arXiv sample: {corpus.Count:N0} papers, " +
-                                 $"about {corpus.Count / (days + 1)} a day over {days + 1} days (topic words, settings and weights are chosen on the tuning part; figures to publish come from the reporting part)");
+                                 $"about {corpus.Count / (days + 1)} a day over {days + 1} days " +
+                                 (part == ArxivPart.Tuning ? "(the part to choose settings and weights on: publish no figure from it)" : "(the part to publish figures from: choose settings and weights with --tune)"));
         context.Report("readers", $"{readerCount} a seed ({readerCount / 5} never click), {seeds} seeds; each cares for two of {SimulatedReaders.TopicOf.Count} arXiv categories and wrote its first one's broad word as a topic");
         var start = SystemClock.Instance.GetCurrentInstant() - Duration.FromDays(days + 3);
         var results = new Dictionary<RecommendVariant, List<List<DayFigures>>>();
@@ -49,7 +50,7 @@ public sealed class RecommendBenchmark : IBenchmark
                 var connectionString = await NewDatabaseAsync(context, ct);
                 var (digests, clicks) = await new VariantRun(variant, connectionString, seed, readers, papers).RunAsync(listings, start, ct);
                 shown[variant] = digests;
-                Console.WriteLine($"    seed {seed}, {variant.Name}: {digests.Sum(d => d.Count):N0} digests, {clicks:N0} clicks ({watch.Elapsed.TotalSeconds:0} s)");
+                Console.WriteLine($"    seed {seed}, {variant.Name}: {digests.Sum(d => d.Count):N0} digests, {clicks:N0} clicks in whole digests ({watch.Elapsed.TotalSeconds:0} s)");
             }
             var keyword = shown[RecommendVariant.Keyword];
             keywordSizes.AddRange(keyword.SelectMany(d => d.Values.Select(x => x.Papers.Length)));
@@ -73,7 +74,7 @@ public sealed class RecommendBenchmark : IBenchmark
     private static string ExternalId(ArxivPaper paper) => "arXiv:" + paper.Id;
 
     /// <summary>The papers in an order of the seed, dealt evenly to the days, each dated within the day before its digest.</summary>
-    private static List<List<Listing>> DealToDays(List<ArxivPaper> corpus, int dayCount, Instant start, Random random)
+    private static List<List<Listing>> DealToDays(IReadOnlyList<ArxivPaper> corpus, int dayCount, Instant start, Random random)
     {
         var shuffled = corpus.OrderBy(_ => random.Next()).ToList();
         var perDay = shuffled.Count / dayCount;

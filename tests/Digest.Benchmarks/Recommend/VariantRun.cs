@@ -25,8 +25,8 @@ internal sealed record ShownDigest(ArxivPaper[] Papers, bool[] Suggested);
 /// <summary>
 /// One variant over the simulated days, on a database of its own, through the product's own code: each day the
 /// day's papers are stored as ingest stores them, embedded by the product's embedding step where the variant embeds,
-/// the learning step folds in yesterday's clicks, the real planner plans everyone's digest in PostgreSQL, and each
-/// reader's clicks are recorded as the item-link redirect records them (only where the product records clicks).
+/// the learning step folds in yesterday's clicks, the real planner plans everyone's digest in PostgreSQL, the digests
+/// are marked sent, and each reader's clicks are recorded as the item-link redirect records them (only where the product records clicks).
 /// </summary>
 internal sealed class VariantRun(RecommendVariant variant, string connectionString, int seed, IReadOnlyList<SimulatedReader> readers,
     IReadOnlyDictionary<string, ArxivPaper> papers)
@@ -62,6 +62,7 @@ internal sealed class VariantRun(RecommendVariant variant, string connectionStri
                 services.GetRequiredService<DeliverySettings>(), recommendations, NullLogger<DigestPlanner>.Instance);
             await planner.PlanAsync(everyone: false, ct);
             var (shown, clicked) = await ReadLatestCycleAsync(ids, ct);
+            await MarkSentAsync(start + Duration.FromDays(day) + Duration.FromHours(2), ct);
             result.Add(shown);
             if (recommendations.Tracking) await RecordAsync(services.GetRequiredService<RecommendationRepository>(), clicked, ct);
             clicks += clicked.Count;
@@ -110,6 +111,15 @@ internal sealed class VariantRun(RecommendVariant variant, string connectionStri
                 if (SimulatedReaders.Clicks(seed, reader, digest.Papers[k], k)) clicks.Add((d.SubscriberId, d.Id, d.Listings[k]));
         }
         return (shown, clicks);
+    }
+
+    /// <summary>The cycle's digests marked sent (status, time, message id), as if the relay had accepted them: what a reader saw was sent.</summary>
+    private async Task MarkSentAsync(Instant at, CancellationToken ct)
+    {
+        await using var db = new NpgsqlConnection(connectionString);
+        await db.ExecuteAsync(new CommandDefinition("""
+            UPDATE digests SET status = 'sent', sent_at = @at, message_id = '<' || id || '@bench>' WHERE status = 'ready'
+            """, new { at = at.ToDateTimeUtc() }, cancellationToken: ct));
     }
 
     /// <summary>Each click stored by the store call the item-link redirect makes for a reader's click.</summary>
