@@ -12,7 +12,6 @@ using Digest.Host.Startup;
 using Digest.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NodaTime;
 using Npgsql;
@@ -46,6 +45,8 @@ internal sealed class VariantRun(RecommendVariant variant, string connectionStri
         var embeds = services.GetRequiredService<IOptions<RecommendationsOptions>>().Value.Embeddings;
         // The keyword baseline holds the most a person may ask for, so it can be cut to any other variant's size.
         var maxItems = variant == RecommendVariant.Keyword ? Subscriber.MaxMaxItems : Subscriber.DefaultMaxItems;
+        // The jobs' own steps, which the command-line host does not register: the steps run here, not their schedules.
+        var runner = ActivatorUtilities.CreateInstance<JobRunner>(services);
         var ids = await SeedReadersAsync(services.GetRequiredService<SubscriberRepository>(), maxItems, start, ct);
         var result = new List<Dictionary<int, ShownDigest>>();
         var clicks = 0;
@@ -54,12 +55,12 @@ internal sealed class VariantRun(RecommendVariant variant, string connectionStri
             await services.GetRequiredService<ListingRepository>().UpsertAsync(days[day], "arxiv", ct);
             if (embeds)
             {
-                var job = ActivatorUtilities.CreateInstance<EmbedJob>(services, ActivatorUtilities.CreateInstance<JobRunner>(services));
+                var job = ActivatorUtilities.CreateInstance<EmbedJob>(services, runner);
                 await EmbeddingCache.Default.EmbedAsync(services.GetRequiredService<ListingEmbeddingRepository>(), job, connectionString, ct);
             }
-            await services.GetRequiredService<ProfileLearner>().LearnAsync(ct);
-            var planner = new DigestPlanner(services.GetRequiredService<PlanningRepository>(), new FixedClock(start + Duration.FromDays(day) + Duration.FromHours(1)),
-                services.GetRequiredService<DeliverySettings>(), recommendations, NullLogger<DigestPlanner>.Instance);
+            await ActivatorUtilities.CreateInstance<LearnJob>(services, runner).LearnAsync(ct);
+            // The product's planner as the host builds it, on the simulated day's clock.
+            var planner = ActivatorUtilities.CreateInstance<DigestPlanner>(services, (IClock)new FixedClock(start + Duration.FromDays(day) + Duration.FromHours(1)));
             await planner.PlanAsync(everyone: false, ct);
             var (shown, clicked) = await ReadLatestCycleAsync(ids, ct);
             await MarkSentAsync(start + Duration.FromDays(day) + Duration.FromHours(2), ct);
