@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using Digest.Benchmarks;
 
 namespace Digest.Tests.Data;
@@ -56,5 +57,36 @@ public class ArxivSampleTests
         // Pinned: the split must not move when the corpus or this code changes, or tuning would leak into reporting.
         Assert.Equal(ArxivPart.Tuning, ArxivSample.PartOf("1510.03908"));
         Assert.Equal(ArxivPart.Reporting, ArxivSample.PartOf("1806.05094"));
+    }
+
+    [Theory]
+    [InlineData("{\"id\":\"2401.00001\",\"title\":\"A title\",\"abstract\":\"\",\"categories\":[\"cs.CL\"],\"listed\":\"2026-01-02\"}", "line 1: a paper needs an id, a title, an abstract")]
+    [InlineData("{\"id\":\"2401.00001\",\"title\":\"A title\",\"abstract\":\"An abstract.\",\"categories\":[],\"listed\":\"2026-01-02\"}", "line 1: a paper needs an id, a title, an abstract and at least one category")]
+    [InlineData("{\"id\":\"2401.00001\",\"title\":\"A title\",\"abstract\":\"An abstract.\",\"categories\":[\"cs.CL\"],\"listed\":\"2026-01-02\"}\n{\"id\":\"2401.00001\",\"title\":\"Again\",\"abstract\":\"Again.\",\"categories\":[\"cs.CL\"],\"listed\":\"2026-01-02\"}", "line 2: arXiv id 2401.00001 appears twice")]
+    public void A_file_with_an_incomplete_paper_or_an_id_twice_is_refused_naming_the_line(string lines, string expected)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"arxiv-sample-{Guid.NewGuid():N}.jsonl.gz");
+        try
+        {
+            using (var gzip = new GZipStream(File.Create(path), CompressionLevel.Fastest))
+            using (var writer = new StreamWriter(gzip))
+                writer.Write(lines);
+
+            var error = Assert.Throws<InvalidDataException>(() => ArxivSample.Read(path));
+
+            Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void A_missing_file_is_refused_with_where_to_read_about_it()
+    {
+        var error = Assert.Throws<FileNotFoundException>(() => ArxivSample.Read(Path.Combine(Path.GetTempPath(), $"no-such-{Guid.NewGuid():N}.jsonl.gz")));
+
+        Assert.Contains("Data/README.md", error.Message, StringComparison.Ordinal);
     }
 }
