@@ -123,8 +123,14 @@ internal sealed class VariantRun(RecommendVariant variant, string connectionStri
             """, new { at = at.ToDateTimeUtc() }, cancellationToken: ct));
     }
 
-    /// <summary>Each click stored by the store call the item-link redirect makes for a reader's click.</summary>
+    /// <summary>
+    /// Each click stored by the store call the item-link redirect makes for a reader's click: people side by side, each
+    /// person's clicks one after the other in digest order, so what they clicked last is the same in every run.
+    /// </summary>
     private static Task RecordAsync(RecommendationRepository store, List<(long Subscriber, long Digest, long Listing)> clicks, CancellationToken ct) =>
-        Parallel.ForEachAsync(clicks, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct },
-            async (c, token) => await store.RecordAsync(c.Subscriber, c.Digest, c.Listing, SignalKind.Click, token));
+        Parallel.ForEachAsync(clicks.GroupBy(c => c.Subscriber), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct },
+            async (person, token) =>
+            {
+                foreach (var c in person) await store.RecordAsync(c.Subscriber, c.Digest, c.Listing, SignalKind.Click, token);
+            });
 }
