@@ -28,7 +28,8 @@ public sealed class ProfileLearner(RecommendationRepository store, Recommendatio
         {
             var actions = await store.ExamplesAsync(batch, since, readBefore, ct);
             var listings = await FeaturesAsync(actions, ct);
-            var trained = actions.GroupBy(a => a.SubscriberId).ToDictionary(g => g.Key, g => g.ToList());
+            // A digest keeps the ids of listings retention has forgotten since: nothing is left to learn from those.
+            var trained = actions.Where(a => listings.ContainsKey(a.ListingId)).GroupBy(a => a.SubscriberId).ToDictionary(g => g.Key, g => g.ToList());
             var models = new (long, ReaderProfile?)[batch.Length];
             Parallel.For(0, batch.Length, i => models[i] = (batch[i], ReaderProfile.Train(
                 trained.GetValueOrDefault(batch[i])?.Select(a => ToExample(a, listings)).ToList() ?? [], settings.Training, Utc(readBefore))));

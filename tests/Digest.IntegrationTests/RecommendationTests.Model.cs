@@ -1,7 +1,9 @@
 using System.Net;
 using Dapper;
 using Digest.Host.Jobs;
+using Digest.Host.Options;
 using Digest.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Digest.IntegrationTests;
@@ -125,5 +127,15 @@ public sealed partial class RecommendationTests
         Assert.Equal(384, await db.ExecuteScalarAsync<int>("SELECT cardinality(meaning) FROM reader_profiles WHERE subscriber_id = @id", new { id }));
         Assert.Equal(0, await db.ExecuteScalarAsync<int>(
             "SELECT count(*) FROM listing_embeddings e JOIN listings l ON l.id = e.listing_id WHERE l.title = 'Grokking beyond modular arithmetic'"));
+    }
+
+    [Fact]
+    public async Task A_reader_model_setting_out_of_range_stops_the_start_with_its_name()
+    {
+        await using var host = await DigestTestHost.StartAsync(extra: new Dictionary<string, string?> { ["Recommendations:SkipWeight"] = "-1" });
+
+        var refused = Assert.Throws<OptionsValidationException>(() => host.Get<IOptions<RecommendationsOptions>>().Value);
+
+        Assert.Contains("SkipWeight", refused.Message);
     }
 }

@@ -69,8 +69,9 @@ public static class ReaderModel
                 _label[i] = IsPositive(e.Kind) ? 1 : -1;
                 _weight[i] = training.WeightOf(e.Kind) * Math.Pow(0.5, (newest - e.At) / training.HalfLife);
             }
+            // Weights as shares of the whole (a model of nothing when every kind was set to teach nothing).
             var total = _weight.Sum();
-            for (var i = 0; i < _weight.Length; i++) _weight[i] /= total;
+            if (total > 0) for (var i = 0; i < _weight.Length; i++) _weight[i] /= total;
             _meaning = MeaningOrAverage(examples);
             _dimensions = _meaning.Length == 0 ? 0 : _meaning[0].Length;
         }

@@ -8,7 +8,8 @@ namespace Digest.Core.Recommendations;
 /// one is taken to mean, so it is judged by its words alone and never dropped), and the embedded listings grouped
 /// into clusters of similar meaning (spherical k-means), so looking for "you might also like" listings scores a
 /// model against the clusters' centres and then only the members of the few clusters it scores highest, not
-/// every listing of the window.
+/// every listing of the window; and a person's topic listings are ordered first with their cluster's centre
+/// standing for their meaning, and only the best of that order are scored exactly.
 /// </summary>
 public sealed class WindowMeaning
 {
@@ -19,6 +20,7 @@ public sealed class WindowMeaning
 
     private readonly int[] _row;
     private readonly float[] _vectors;
+    private int[] _clusterOf = [];
     private int[][] _members = [];
     private float[] _centres = [];
 
@@ -67,8 +69,17 @@ public sealed class WindowMeaning
     public float? Cosine(int listing, ReadOnlySpan<float> other) =>
         _row[listing] >= 0 && other.Length == Dimensions ? TensorPrimitives.Dot(Row(listing), other) : null;
 
-    /// <summary>The window listings of the <see cref="ProbedClusters"/> clusters whose centres score highest with <paramref name="weights"/>.</summary>
-    public void Nearest(ReadOnlySpan<float> weights, List<int> into)
+    /// <summary>The cluster of a window listing, or -1 for one without a vector.</summary>
+    public int ClusterOf(int listing) => _clusterOf[listing];
+
+    /// <summary>The meaning part of a model's score of each cluster's centre, into <paramref name="scores"/> (one per cluster).</summary>
+    public void CentreScores(ReadOnlySpan<float> weights, Span<float> scores)
+    {
+        for (var c = 0; c < _members.Length; c++) scores[c] = TensorPrimitives.Dot(weights, _centres.AsSpan(c * Dimensions, Dimensions));
+    }
+
+    /// <summary>The window listings of the <see cref="ProbedClusters"/> clusters whose centres score highest (<paramref name="centreScores"/>).</summary>
+    public void Nearest(ReadOnlySpan<float> centreScores, List<int> into)
     {
         ArgumentNullException.ThrowIfNull(into);
         Span<int> best = stackalloc int[Math.Min(ProbedClusters, _members.Length)];
@@ -76,7 +87,7 @@ public sealed class WindowMeaning
         bestScore.Fill(float.NegativeInfinity);
         for (var c = 0; c < _members.Length; c++)
         {
-            var score = TensorPrimitives.Dot(weights, _centres.AsSpan(c * Dimensions, Dimensions));
+            var score = centreScores[c];
             var at = best.Length;
             while (at > 0 && score > bestScore[at - 1]) at--;
             if (at == best.Length) continue;
@@ -111,6 +122,9 @@ public sealed class WindowMeaning
             }
         }
         _members = Enumerable.Range(0, k).Select(c => listings.Where((_, i) => cluster[i] == c).ToArray()).ToArray();
+        _clusterOf = new int[_row.Length];
+        Array.Fill(_clusterOf, -1);
+        for (var i = 0; i < listings.Length; i++) _clusterOf[listings[i]] = cluster[i];
     }
 
     private int Closest(int listing, int clusters)

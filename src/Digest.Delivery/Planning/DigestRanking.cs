@@ -26,6 +26,8 @@ internal sealed class DigestRanking(long[] listingIds, double[] freshness, long[
     private readonly int[] _matched = new int[listingIds.Length];
     private readonly float[] _termScore = learned?.Terms is null ? [] : new float[listingIds.Length];
     private readonly float[] _meaning = new float[learned?.Meaning?.Dimensions ?? 0];
+    private readonly float[] _centreScores = new float[learned?.Meaning?.Clusters ?? 0];
+    private readonly List<int> _candidates = [];
     private readonly List<int> _touched = [];
     private readonly List<int> _reached = [];
     private readonly List<int> _nearest = [];
@@ -65,7 +67,9 @@ internal sealed class DigestRanking(long[] listingIds, double[] freshness, long[
         _byMeaning = profile?.Meaning is { } weights && weights.Length == _meaning.Length && _meaning.Length > 0;
         if (profile is null) return;
         learned!.Terms!.Score(profile, _termScore, _reached);
-        if (_byMeaning) TensorPrimitives.ConvertToSingle(profile.Meaning, _meaning);
+        if (!_byMeaning) return;
+        TensorPrimitives.ConvertToSingle(profile.Meaning, _meaning);
+        learned.Meaning!.CentreScores(_meaning, _centreScores);
     }
 
     /// <summary>The model's affinity to a window listing (0 without a model): its words, and its meaning when it has a vector.</summary>
@@ -75,6 +79,14 @@ internal sealed class DigestRanking(long[] listingIds, double[] freshness, long[
         double score = _termScore[listing];
         if (_byMeaning) score += learned!.Meaning!.Dot(_meaning, listing);
         return DigestScore.Affinity(score, _profile.Offset);
+    }
+
+    /// <summary>The same with the listing's cluster centre standing for its meaning: one lookup instead of a dot product.</summary>
+    private double RoughAffinity(int listing)
+    {
+        var cluster = learned!.Meaning!.ClusterOf(listing);
+        double score = _termScore[listing] + (cluster >= 0 ? _centreScores[cluster] : learned.Meaning.Dot(_meaning, listing));
+        return DigestScore.Affinity(score, _profile!.Offset);
     }
 
     private void Add(TopicHits hits, int topic, int bit, bool[]? seen)
@@ -105,7 +117,7 @@ internal sealed class DigestRanking(long[] listingIds, double[] freshness, long[
     {
         if (_byMeaning)
         {
-            learned!.Meaning!.Nearest(_meaning, _nearest);
+            learned!.Meaning!.Nearest(_centreScores, _nearest);
             foreach (var listing in _reached) if (!learned.Meaning.Has(listing)) _nearest.Add(listing);
         }
         foreach (var listing in _byMeaning ? _nearest : _reached)
@@ -187,26 +199,54 @@ internal sealed class DigestRanking(long[] listingIds, double[] freshness, long[
         _profile = null;
     }
 
-    /// <summary>Keeps the best <paramref name="most"/> touched listings in _best (best first), resetting what it read.</summary>
+    /// <summary>
+    /// Keeps the best <paramref name="most"/> touched listings in _best (best first), resetting what it read. With
+    /// meaning, a person's topic listings (often thousands) are first ordered by their rough affinity (the cluster
+    /// centre's meaning), and only the best <see cref="RoughShortList"/> × <paramref name="most"/> of that order are
+    /// scored exactly.
+    /// </summary>
     private int SelectBest(int most)
     {
-        if (_best.Length < most) (_best, _bestScore, _bestAffinity) = (new int[most], new double[most], new double[most]);
         var kept = 0;
-        foreach (var listing in _touched)
+        if (_byMeaning)
         {
-            var affinity = Affinity(listing);
-            var score = DigestScore.Of(_sum[listing], _count[listing], freshness[listing], affinity);
-            _count[listing] = 0;
-            if (kept == most && !DigestScore.Beats(score, listing, _bestScore[kept - 1], _best[kept - 1])) continue;
-            var at = kept < most ? kept++ : kept - 1;
-            while (at > 0 && DigestScore.Beats(score, listing, _bestScore[at - 1], _best[at - 1]))
-            {
-                (_bestScore[at], _best[at], _bestAffinity[at]) = (_bestScore[at - 1], _best[at - 1], _bestAffinity[at - 1]);
-                at--;
-            }
-            (_bestScore[at], _best[at], _bestAffinity[at]) = (score, listing, affinity);
+            foreach (var listing in _touched) Keep(listing, RoughAffinity(listing), RoughShortList * most, ref kept);
+            _candidates.Clear();
+            for (var i = 0; i < kept; i++) _candidates.Add(_best[i]);
+            kept = 0;
+            foreach (var listing in _candidates) Keep(listing, Affinity(listing), most, ref kept);
         }
+        else
+        {
+            foreach (var listing in _touched) Keep(listing, Affinity(listing), most, ref kept);
+        }
+        foreach (var listing in _touched) _count[listing] = 0;
         _touched.Clear();
         return kept;
+    }
+
+    /// <summary>How many listings per place in the digest are scored exactly after the rough order.</summary>
+    private const int RoughShortList = 3;
+
+    /// <summary>Inserts a listing into the best <paramref name="most"/> (best first) when it makes it.</summary>
+    private void Keep(int listing, double affinity, int most, ref int kept)
+    {
+        if (_best.Length < most) Grow(most);
+        var score = DigestScore.Of(_sum[listing], _count[listing], freshness[listing], affinity);
+        if (kept == most && !DigestScore.Beats(score, listing, _bestScore[kept - 1], _best[kept - 1])) return;
+        var at = kept < most ? kept++ : kept - 1;
+        while (at > 0 && DigestScore.Beats(score, listing, _bestScore[at - 1], _best[at - 1]))
+        {
+            (_bestScore[at], _best[at], _bestAffinity[at]) = (_bestScore[at - 1], _best[at - 1], _bestAffinity[at - 1]);
+            at--;
+        }
+        (_bestScore[at], _best[at], _bestAffinity[at]) = (score, listing, affinity);
+    }
+
+    private void Grow(int size)
+    {
+        Array.Resize(ref _best, size);
+        Array.Resize(ref _bestScore, size);
+        Array.Resize(ref _bestAffinity, size);
     }
 }
