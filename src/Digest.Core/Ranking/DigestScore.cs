@@ -23,9 +23,15 @@ public static class DigestScore
 
     public static double Of(double relevanceSum, int topicsMatched, double freshness, double affinity = 0)
     {
-        var keywords = relevanceSum * topicsMatched * freshness;
-        return affinity == 0 ? keywords : keywords * Math.Exp(ProfileWeight * affinity);
+        var keywords = Keywords(relevanceSum, topicsMatched, freshness);
+        return affinity == 0 ? keywords : keywords * Factor(affinity);
     }
+
+    /// <summary>The keyword score alone.</summary>
+    public static double Keywords(double relevanceSum, int topicsMatched, double freshness) => relevanceSum * topicsMatched * freshness;
+
+    /// <summary>What an affinity multiplies the keyword score by.</summary>
+    public static double Factor(double affinity) => Math.Exp(ProfileWeight * affinity);
 
     /// <summary>
     /// A reader model's affinity to a listing, -1 to 1: its score of the listing less its score of the window's

@@ -7,8 +7,29 @@ namespace Digest.Core.Recommendations;
 /// </summary>
 public sealed record CompiledProfile(int[] Terms, float[] Weights, long[] LikedIds, int[] LikedTerms, int[] LikedStarts, int Signals)
 {
-    /// <summary>The model's weights over the meaning dimensions, in half precision (a hundred thousand are held for a cycle); null: words alone.</summary>
-    public Half[]? Meaning { get; init; }
+    /// <summary>
+    /// The model's weights over the meaning dimensions in 8 bits, weight d being Meaning[d] × MeaningScale (a hundred
+    /// thousand models are held for a cycle); null: words alone.
+    /// </summary>
+    public sbyte[]? Meaning { get; init; }
+
+    public float MeaningScale { get; init; }
+
+    /// <summary>The meaning weights as floats, into <paramref name="into"/>.</summary>
+    public void MeaningWeights(Span<float> into)
+    {
+        for (var d = 0; d < into.Length; d++) into[d] = Meaning![d] * MeaningScale;
+    }
+
+    /// <summary>Meaning weights in 8 bits, scaled by the largest.</summary>
+    public static (sbyte[] Weights, float Scale) Quantise(ReadOnlySpan<float> weights)
+    {
+        var largest = System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(weights);
+        var scale = largest == 0 ? 1 : Math.Abs(largest) / 127;
+        var quantised = new sbyte[weights.Length];
+        for (var d = 0; d < weights.Length; d++) quantised[d] = (sbyte)Math.Round(weights[d] / scale);
+        return (quantised, scale);
+    }
 
     /// <summary>
     /// What the model gives the window's average listing (its terms' share, see WindowTerms.Compile, and its meaning's),

@@ -27,6 +27,7 @@ internal sealed class DigestRanking(long[] listingIds, double[] freshness, long[
     private readonly float[] _termScore = learned?.Terms is null ? [] : new float[listingIds.Length];
     private readonly float[] _meaning = new float[learned?.Meaning?.Dimensions ?? 0];
     private readonly float[] _centreScores = new float[learned?.Meaning?.Clusters ?? 0];
+    private readonly double[] _clusterFactor = new double[learned?.Meaning?.Clusters ?? 0];
     private readonly List<int> _candidates = [];
     private readonly List<int> _touched = [];
     private readonly List<int> _reached = [];
@@ -68,8 +69,10 @@ internal sealed class DigestRanking(long[] listingIds, double[] freshness, long[
         if (profile is null) return;
         learned!.Terms!.Score(profile, _termScore, _reached);
         if (!_byMeaning) return;
-        TensorPrimitives.ConvertToSingle(profile.Meaning, _meaning);
+        profile.MeaningWeights(_meaning);
         learned.Meaning!.CentreScores(_meaning, _centreScores);
+        // A listing no model term reaches has its cluster's rough affinity: one factor per cluster, not one per listing.
+        for (var c = 0; c < _centreScores.Length; c++) _clusterFactor[c] = DigestScore.Factor(DigestScore.Affinity(_centreScores[c], profile.Offset));
     }
 
     /// <summary>The model's affinity to a window listing (0 without a model): its words, and its meaning when it has a vector.</summary>
@@ -210,7 +213,12 @@ internal sealed class DigestRanking(long[] listingIds, double[] freshness, long[
         var kept = 0;
         if (_byMeaning)
         {
-            foreach (var listing in _touched) Keep(listing, RoughAffinity(listing), RoughShortList * most, ref kept);
+            foreach (var listing in _touched)
+            {
+                var cluster = learned!.Meaning!.ClusterOf(listing);
+                if (cluster >= 0 && _termScore[listing] == 0) KeepRough(listing, _clusterFactor[cluster], RoughShortList * most, ref kept);
+                else Keep(listing, RoughAffinity(listing), RoughShortList * most, ref kept);
+            }
             _candidates.Clear();
             for (var i = 0; i < kept; i++) _candidates.Add(_best[i]);
             kept = 0;
@@ -229,10 +237,16 @@ internal sealed class DigestRanking(long[] listingIds, double[] freshness, long[
     private const int RoughShortList = 3;
 
     /// <summary>Inserts a listing into the best <paramref name="most"/> (best first) when it makes it.</summary>
-    private void Keep(int listing, double affinity, int most, ref int kept)
+    private void Keep(int listing, double affinity, int most, ref int kept) =>
+        Insert(listing, DigestScore.Of(_sum[listing], _count[listing], freshness[listing], affinity), affinity, most, ref kept);
+
+    /// <summary>The same in the rough pass, with the model's factor known (its affinity is not kept).</summary>
+    private void KeepRough(int listing, double factor, int most, ref int kept) =>
+        Insert(listing, DigestScore.Keywords(_sum[listing], _count[listing], freshness[listing]) * factor, double.NaN, most, ref kept);
+
+    private void Insert(int listing, double score, double affinity, int most, ref int kept)
     {
         if (_best.Length < most) Grow(most);
-        var score = DigestScore.Of(_sum[listing], _count[listing], freshness[listing], affinity);
         if (kept == most && !DigestScore.Beats(score, listing, _bestScore[kept - 1], _best[kept - 1])) return;
         var at = kept < most ? kept++ : kept - 1;
         while (at > 0 && DigestScore.Beats(score, listing, _bestScore[at - 1], _best[at - 1]))

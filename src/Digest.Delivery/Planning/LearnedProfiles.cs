@@ -24,7 +24,7 @@ internal sealed class LearnedProfiles
     public WindowMeaning? Meaning { get; }
 
     /// <summary>The meaning vectors of the models' liked listings, for "like X that you read".</summary>
-    public IReadOnlyDictionary<long, float[]> LikedMeaning { get; }
+    public IReadOnlyDictionary<long, float[]> LikedMeaning { get; private set; }
 
     public int Count => _profiles.Count;
 
@@ -40,16 +40,15 @@ internal sealed class LearnedProfiles
         var texts = await planning.WindowTextsAsync(windowIds, ct);
         var terms = WindowTerms.Build(texts.Select(t => (IReadOnlyDictionary<string, int>)ListingTerms.Of(t.Title ?? "", t.Summary)).ToArray());
         var meaning = settings.Embeddings ? await MeaningAsync(planning, windowIds, ct) : null;
-        var compiled = new Dictionary<long, CompiledProfile>();
+        var learned = new LearnedProfiles(terms, meaning, new Dictionary<long, float[]>());
+        var compiled = learned._profiles;
         await planning.ProfilesAsync(settings.MinSignals, meaning is not null, (id, modelTerms, weights, likedIds, likedTerms, signals, meaningWeights) =>
         {
             var profile = terms.Compile(modelTerms, weights, likedIds, likedTerms, signals);
             compiled[id] = meaningWeights.Length == meaning?.Dimensions ? WithMeaning(profile, meaningWeights, meaning) : profile;
         }, ct);
-        var liked = meaning is null ? new Dictionary<long, float[]>()
-            : await planning.ListingMeaningsAsync(compiled.Values.SelectMany(p => p.LikedIds).Distinct().ToArray(), ct);
-        var learned = new LearnedProfiles(terms, meaning, liked);
-        foreach (var (id, profile) in compiled) learned._profiles[id] = profile;
+        if (meaning is not null)
+            learned.LikedMeaning = await planning.ListingMeaningsAsync(compiled.Values.SelectMany(p => p.LikedIds).Distinct().ToArray(), ct);
         return learned;
     }
 
@@ -59,10 +58,12 @@ internal sealed class LearnedProfiles
         return WindowMeaning.Build(windowIds.Select(id => vectors.GetValueOrDefault(id)).ToArray());
     }
 
-    /// <summary>The model's meaning weights in half precision, and the window's average listing's share of its score.</summary>
-    private static CompiledProfile WithMeaning(CompiledProfile profile, float[] weights, WindowMeaning meaning) => profile with
+    /// <summary>The model's meaning weights in 8 bits, and the window's average listing's share of its score.</summary>
+    private static CompiledProfile WithMeaning(CompiledProfile profile, float[] weights, WindowMeaning meaning)
     {
-        Meaning = weights.Select(w => (Half)w).ToArray(),
-        Offset = profile.Offset + System.Numerics.Tensors.TensorPrimitives.Dot(weights, meaning.Average),
-    };
+        var (quantised, scale) = CompiledProfile.Quantise(weights);
+        var compiled = profile with { Meaning = quantised, MeaningScale = scale };
+        compiled.MeaningWeights(weights);
+        return compiled with { Offset = profile.Offset + System.Numerics.Tensors.TensorPrimitives.Dot(weights, meaning.Average) };
+    }
 }
