@@ -111,10 +111,14 @@ public static class Sql
     public const string GetReaderProfile = "get-reader-profile";
     public const string ClearReaderData = "clear-reader-data";
     public const string SetSubscriberLearning = "set-subscriber-learning";
-    public const string GetNewSignals = "get-new-signals";
+    public const string GetLearningClock = "get-learning-clock";
+    public const string GetReadersToTrain = "get-readers-to-train";
+    public const string GetReaderExamples = "get-reader-examples";
+    public const string GetListingFeatures = "get-listing-features";
+    public const string DeleteReaderProfile = "delete-reader-profile";
+    public const string GetListingMeanings = "get-listing-meanings";
     public const string GetListingsToEmbed = "get-listings-to-embed";
     public const string StoreListingEmbeddings = "store-listing-embeddings";
-    public const string GetReaderProfiles = "get-reader-profiles";
     public const string UpsertReaderProfile = "upsert-reader-profile";
     public const string GetPlanningProfiles = "get-planning-profiles";
     public const string AnyReaderProfile = "any-reader-profile";

@@ -113,7 +113,7 @@ public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
         {
             ranking.Start();
             var planned = Rank(batch, person => person.LastCycleId is { } last ? (returning, window.PreviousCycles[last].Saw) : (first, null),
-                () => new DigestRanking(window.ListingIds, freshness, matcher.TopicIds, recommendations, learned.Terms), learned);
+                () => new DigestRanking(window.ListingIds, freshness, matcher.TopicIds, recommendations, learned), learned);
             ranking.Stop();
             // Storing one batch overlaps ranking the next: the database and this process each keep a core busy.
             if (saving is not null) Add(await saving);

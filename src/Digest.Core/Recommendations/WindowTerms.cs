@@ -1,19 +1,49 @@
 namespace Digest.Core.Recommendations;
 
 /// <summary>
-/// A profile compiled against one window's terms: term ids with tf-idf weights (unit length), and the liked listings'
+/// A reader model compiled against one window's terms: term ids with the model's weights, and the liked listings'
 /// terms, all in one array (liked listing i's are LikedTerms[LikedStarts[i]..LikedStarts[i + 1]]: a hundred thousand
 /// profiles are held for a whole cycle, and one array each instead of one per liked listing keeps collections short).
 /// </summary>
-public sealed record CompiledProfile(int[] Terms, float[] Weights, long[] LikedIds, int[] LikedTerms, int[] LikedStarts, int Signals);
+public sealed record CompiledProfile(int[] Terms, float[] Weights, long[] LikedIds, int[] LikedTerms, int[] LikedStarts, int Signals)
+{
+    /// <summary>
+    /// The model's weights over the meaning dimensions in 8 bits, weight d being Meaning[d] × MeaningScale (a hundred
+    /// thousand models are held for a cycle); null: words alone.
+    /// </summary>
+    public sbyte[]? Meaning { get; init; }
+
+    public float MeaningScale { get; init; }
+
+    /// <summary>The meaning weights as floats, into <paramref name="into"/>.</summary>
+    public void MeaningWeights(Span<float> into)
+    {
+        for (var d = 0; d < into.Length; d++) into[d] = Meaning![d] * MeaningScale;
+    }
+
+    /// <summary>Meaning weights in 8 bits, scaled by the largest.</summary>
+    public static (sbyte[] Weights, float Scale) Quantise(ReadOnlySpan<float> weights)
+    {
+        var largest = System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(weights);
+        var scale = largest == 0 ? 1 : Math.Abs(largest) / 127;
+        var quantised = new sbyte[weights.Length];
+        for (var d = 0; d < weights.Length; d++) quantised[d] = (sbyte)Math.Round(weights[d] / scale);
+        return (quantised, scale);
+    }
+
+    /// <summary>
+    /// What the model gives the window's average listing (its terms' share, see WindowTerms.Compile, and its meaning's),
+    /// subtracted from every score (see DigestScore.Affinity).
+    /// </summary>
+    public float Offset { get; init; }
+}
 
 /// <summary>
-/// The terms of one planning window's listings, indexed for scoring profiles against all of them at once. A
+/// The terms of one planning window's listings, indexed for scoring reader models against all of them at once. A
 /// listing is a tf-idf vector of unit length (idf over the window, so a word every listing has counts for
-/// little); a person's affinity to a listing is the cosine of that vector and their profile's (profile weights
-/// times idf, unit length): from -1 (only what they wanted fewer of) through 0 (nothing in common, or no
-/// profile) to 1. Scoring walks the postings of the profile's terms only, so a person costs what their few
-/// terms occur in, not the window's size.
+/// little), as the model was trained on (<see cref="ListingFeatures"/>); the terms' part of a model's score of a
+/// listing is the dot product of that vector and the model's term weights. Scoring walks the postings of the
+/// model's terms only, so a person costs what their few terms occur in, not the window's size.
 /// </summary>
 public sealed class WindowTerms
 {
@@ -22,6 +52,7 @@ public sealed class WindowTerms
 
     private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
     private readonly List<double> _idf = [];
+    private float[] _mean = [];
     private int[][] _listings = [];
     private float[][] _weights = [];
     private readonly int[][] _termsOf;
@@ -58,10 +89,13 @@ public sealed class WindowTerms
             }
             window._termsOf[l] = terms;
         }
-        for (var t = 0; t < df.Count; t++) window._idf.Add(Math.Log((1.0 + listings.Count) / (1.0 + df[t])) + 1);
+        for (var t = 0; t < df.Count; t++) window._idf.Add(Idf(listings.Count, df[t]));
         window.BuildPostings(listings, df);
         return window;
     }
+
+    /// <summary>The one idf formula, for the window and the learning run alike: a term in every listing still counts 1.</summary>
+    public static double Idf(int listings, int withTerm) => Math.Log((1.0 + listings) / (1.0 + withTerm)) + 1;
 
     private void BuildPostings(IReadOnlyList<IReadOnlyDictionary<string, int>> listings, List<int> df)
     {
@@ -87,6 +121,7 @@ public sealed class WindowTerms
                 _weights[t][filled[t]++] = (float)(vector[k] / norm);
             }
         }
+        _mean = _weights.Select(w => w.Sum() / Math.Max(1, listings.Count)).ToArray();
     }
 
     /// <summary>The window's id of a term, or -1 when no listing of the window has it.</summary>
@@ -95,8 +130,8 @@ public sealed class WindowTerms
     /// <summary>The term ids of one window listing.</summary>
     public ReadOnlySpan<int> TermsOf(int listing) => _termsOf[listing];
 
-    /// <summary>A profile's weights over this window's terms; terms no listing has are dropped. Null when nothing is left.</summary>
-    public CompiledProfile? Compile(IReadOnlyList<string> terms, IReadOnlyList<float> weights, IReadOnlyList<long> likedIds,
+    /// <summary>A model's term weights over this window's terms; terms no listing has are dropped.</summary>
+    public CompiledProfile Compile(IReadOnlyList<string> terms, IReadOnlyList<float> weights, IReadOnlyList<long> likedIds,
         IReadOnlyList<string[]> likedTerms, int signals)
     {
         ArgumentNullException.ThrowIfNull(terms);
@@ -109,13 +144,13 @@ public sealed class WindowTerms
     /// <paramref name="weights"/>; each liked listing's terms likewise, one liked listing a line. Terms are looked up
     /// in place, so a hundred thousand profiles cost no string per term.
     /// </summary>
-    public CompiledProfile? Compile(ReadOnlySpan<char> terms, IReadOnlyList<float> weights, IReadOnlyList<long> likedIds,
+    public CompiledProfile Compile(ReadOnlySpan<char> terms, IReadOnlyList<float> weights, IReadOnlyList<long> likedIds,
         ReadOnlySpan<char> likedTerms, int signals)
     {
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(likedIds);
         var ids = new List<int>(weights.Count);
-        var values = new List<double>(weights.Count);
+        var values = new List<float>(weights.Count);
         var i = 0;
         foreach (var range in terms.Split(' '))
         {
@@ -124,19 +159,21 @@ public sealed class WindowTerms
             var weight = weights[i++];
             if (id < 0 || weight == 0) continue;
             ids.Add(id);
-            values.Add(weight * _idf[id]);
+            values.Add(weight);
         }
-        if (ids.Count == 0) return null;
-        // Only the strongest terms score: a profile term that nearly every listing has costs a walk over nearly the
+        // Only the strongest terms score: a model term that nearly every listing has costs a walk over nearly the
         // whole window for each person and moves them all alike.
         if (ids.Count > ScoredTerms)
         {
             var strongest = Enumerable.Range(0, ids.Count).OrderByDescending(k => Math.Abs(values[k])).Take(ScoredTerms).ToList();
             (ids, values) = (strongest.Select(k => ids[k]).ToList(), strongest.Select(k => values[k]).ToList());
         }
-        var norm = Math.Sqrt(values.Sum(v => v * v));
+        // The score of the window's average listing: subtracted from every score, so affinity says "more (or less)
+        // than an average listing of today's", and nothing common to all listings moves one above another.
+        var offset = 0f;
+        for (var k = 0; k < ids.Count; k++) offset += values[k] * _mean[ids[k]];
         var (liked, likedStarts) = LikedTermIds(likedTerms, likedIds.Count);
-        return new CompiledProfile(ids.ToArray(), values.Select(v => (float)(v / norm)).ToArray(), likedIds.ToArray(), liked, likedStarts, signals);
+        return new CompiledProfile(ids.ToArray(), values.ToArray(), likedIds.ToArray(), liked, likedStarts, signals) { Offset = offset };
     }
 
     /// <summary>The window's ids of each liked listing's terms, all in one array: liked listing i's are [starts[i], starts[i + 1]).</summary>
@@ -160,8 +197,8 @@ public sealed class WindowTerms
     }
 
     /// <summary>
-    /// Adds the profile's affinity to every window listing sharing a term with it into <paramref name="affinity"/>
-    /// (all zero before), noting each listing reached in <paramref name="reached"/>.
+    /// Adds the terms' part of the model's score of every window listing sharing a term with it into
+    /// <paramref name="affinity"/> (all zero before), noting each listing reached in <paramref name="reached"/>.
     /// </summary>
     public void Score(CompiledProfile profile, float[] affinity, List<int> reached)
     {
@@ -185,18 +222,29 @@ public sealed class WindowTerms
         }
     }
 
-    /// <summary>The liked listing that shares most strong terms with a window listing (two at least: one word in common says little), or 0.</summary>
-    public static long MostAlike(CompiledProfile profile, ReadOnlySpan<int> listingTerms)
+    /// <summary>
+    /// The liked listing that shares most of its strongest terms with a window listing, <paramref name="atLeast"/> of
+    /// them at least, or 0.
+    /// </summary>
+    public static long MostAlike(CompiledProfile profile, ReadOnlySpan<int> listingTerms, int atLeast)
     {
         ArgumentNullException.ThrowIfNull(profile);
         long best = 0;
-        var bestShared = 1;
+        var bestShared = atLeast - 1;
         for (var i = 0; i < profile.LikedIds.Length; i++)
         {
-            var shared = 0;
-            foreach (var t in profile.LikedTerms.AsSpan(profile.LikedStarts[i]..profile.LikedStarts[i + 1])) if (listingTerms.Contains(t)) shared++;
+            var shared = SharedTerms(profile, i, listingTerms);
             if (shared > bestShared) (best, bestShared) = (profile.LikedIds[i], shared);
         }
         return best;
+    }
+
+    /// <summary>How many of liked listing <paramref name="liked"/>'s strongest terms a window listing has.</summary>
+    public static int SharedTerms(CompiledProfile profile, int liked, ReadOnlySpan<int> listingTerms)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        var shared = 0;
+        foreach (var t in profile.LikedTerms.AsSpan(profile.LikedStarts[liked]..profile.LikedStarts[liked + 1])) if (listingTerms.Contains(t)) shared++;
+        return shared;
     }
 }

@@ -104,17 +104,25 @@ SELECT count(*) FILTER (WHERE status = 'ready')::int AS ready, count(*) FILTER (
 FROM planned;
 
 -- name: any-reader-profile
-SELECT EXISTS (SELECT 1 FROM reader_profiles);
+SELECT EXISTS (SELECT 1 FROM reader_profiles WHERE model AND signals >= @min_signals);
 
 -- name: get-planning-profiles
 -- The learned profiles of people who should get mail and let us learn, for ranking their digests. Terms come
 -- as one text per profile (and one per liked listing, a line each): a term never holds a space, and a hundred
 -- thousand profiles read as arrays would be twelve million strings.
+-- Only models (a profile of the earlier kind waits for the learning job) of people with at least @min_signals
+-- signals: anyone else gets exactly the keyword order. meaning is read only when @embeddings.
 SELECT p.subscriber_id, array_to_string(p.terms, ' ') AS terms, p.weights, p.liked_ids,
-       array_to_string(p.liked_terms, E'\n') AS liked_terms, p.signals
+       array_to_string(p.liked_terms, E'\n') AS liked_terms, p.signals,
+       CASE WHEN @embeddings THEN p.meaning ELSE '{}' END AS meaning
 FROM reader_profiles p JOIN subscribers s ON s.id = p.subscriber_id
-WHERE s.status = 'active' AND s.learning;
+WHERE s.status = 'active' AND s.learning AND p.model AND p.signals >= @min_signals;
 
 -- name: get-window-texts
 -- The text of the window's listings (in window order), read only when someone has a learned profile.
 SELECT l.id, l.title, l.summary FROM listings l WHERE l.id = ANY(@ids) ORDER BY l.id;
+
+-- name: get-listing-meanings
+-- The meaning vectors of these listings (the window's, or the liked listings "like X that you read" compares with),
+-- read only while embeddings are on; a listing without one is left out.
+SELECT e.listing_id, e.vector FROM listing_embeddings e WHERE e.listing_id = ANY(@ids);

@@ -141,26 +141,42 @@ public sealed class PlanningRepository(NpgsqlDataSource db, SqlCatalog sql)
         return texts;
     }
 
-    /// <summary>Whether anyone has a learned profile: without one a cycle reads no listing text.</summary>
-    public async Task<bool> AnyProfileAsync(CancellationToken ct = default)
+    /// <summary>Whether anyone has a reader model with at least <paramref name="minSignals"/> signals: without one a cycle reads no listing text.</summary>
+    public async Task<bool> AnyProfileAsync(int minSignals, CancellationToken ct = default)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(sql[Sql.AnyReaderProfile], cancellationToken: ct));
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(sql[Sql.AnyReaderProfile], new { min_signals = minSignals }, cancellationToken: ct));
     }
 
     /// <summary>
-    /// The learned profiles of people who let us learn, streamed to <paramref name="onProfile"/> (subscriber, terms
-    /// separated by spaces, weights, liked ids, each liked listing's terms a line, signals).
+    /// The reader models (at least <paramref name="minSignals"/> signals) of people who let us learn, streamed to
+    /// <paramref name="onProfile"/> (subscriber, terms separated by spaces, weights, liked ids, each liked listing's
+    /// terms a line, signals, meaning weights: empty unless <paramref name="embeddings"/>).
     /// </summary>
-    public async Task ProfilesAsync(Action<long, string, float[], long[], string, int> onProfile, CancellationToken ct = default)
+    public async Task ProfilesAsync(int minSignals, bool embeddings, Action<long, string, float[], long[], string, int, float[]> onProfile,
+        CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(onProfile);
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var command = new NpgsqlCommand(sql[Sql.GetPlanningProfiles], connection) { CommandTimeout = 0 };
+        command.Parameters.AddWithValue("min_signals", minSignals);
+        command.Parameters.AddWithValue("embeddings", embeddings);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             onProfile(reader.GetInt64(0), reader.GetString(1), reader.GetFieldValue<float[]>(2), reader.GetFieldValue<long[]>(3),
-                reader.GetString(4), reader.GetInt32(5));
+                reader.GetString(4), reader.GetInt32(5), reader.GetFieldValue<float[]>(6));
+    }
+
+    /// <summary>The meaning vectors of these listings, by id (a listing without one is not in it).</summary>
+    public async Task<Dictionary<long, float[]>> ListingMeaningsAsync(long[] ids, CancellationToken ct = default)
+    {
+        var vectors = new Dictionary<long, float[]>(ids.Length);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand(sql[Sql.GetListingMeanings], connection) { CommandTimeout = 0 };
+        command.Parameters.AddWithValue("ids", ids);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) vectors[reader.GetInt64(0)] = reader.GetFieldValue<float[]>(1);
+        return vectors;
     }
 
     public async Task<long> StartCycleAsync(Instant plannedAt, string snapshot, CancellationToken ct = default)

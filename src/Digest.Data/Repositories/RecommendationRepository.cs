@@ -10,8 +10,17 @@ public sealed record ItemLink(long SubscriberId, long ListingId, string Title, s
 /// <summary>One recorded signal, for the person's preferences page.</summary>
 public sealed record RecordedSignal(string Kind, DateTime At, string Title, string? Url);
 
-/// <summary>New signals of one person, with each listing's text, for the learning job.</summary>
-public sealed record NewSignal(long SubscriberId, long ListingId, string Kind, DateTime At, string Title, string? Summary);
+/// <summary>What one person did with one listing (a signal's kind, or "skip"), and when, for the learning job.</summary>
+public sealed record ReaderAction(long SubscriberId, long ListingId, string Kind, DateTime At);
+
+/// <summary>A listing's text and, when it has one and embeddings are on, its meaning vector, for the learning job.</summary>
+public sealed class ListingText
+{
+    public long Id { get; init; }
+    public string Title { get; init; } = "";
+    public string? Summary { get; init; }
+    public float[]? Vector { get; init; }
+}
 
 /// <summary>
 /// What recommendations record and learn (reader_signals, reader_profiles): signals from links, the person's
@@ -69,29 +78,50 @@ public sealed class RecommendationRepository(NpgsqlDataSource db, SqlCatalog sql
         await tx.CommitAsync(ct);
     }
 
-    /// <summary>Every signal not yet learned from, per person in time order.</summary>
-    public async Task<IReadOnlyList<NewSignal>> NewSignalsAsync(CancellationToken ct = default)
+    /// <summary>The database's now less <paramref name="skipAfter"/>: digests sent up to then count for what was skipped.</summary>
+    public async Task<DateTime> LearningClockAsync(TimeSpan skipAfter, CancellationToken ct = default)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return (await connection.QueryAsync<NewSignal>(new CommandDefinition(sql[Sql.GetNewSignals], commandTimeout: 0, cancellationToken: ct))).ToList();
+        return await connection.ExecuteScalarAsync<DateTime>(new CommandDefinition(sql[Sql.GetLearningClock], new { skip_after = skipAfter }, cancellationToken: ct));
     }
 
-    public async Task<IReadOnlyDictionary<long, ReaderProfile>> ProfilesAsync(long[] subscriberIds, CancellationToken ct = default)
+    /// <summary>The people whose model should be trained again (see get-readers-to-train).</summary>
+    public async Task<long[]> ReadersToTrainAsync(DateTime since, DateTime readBefore, CancellationToken ct = default)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<ProfileRow>(new CommandDefinition(sql[Sql.GetReaderProfiles],
-            new { subscriber_ids = subscriberIds }, cancellationToken: ct));
-        return rows.ToDictionary(r => r.SubscriberId, r => r.ToProfile());
+        return (await connection.QueryAsync<long>(new CommandDefinition(sql[Sql.GetReadersToTrain],
+            new { since, read_before = readBefore }, commandTimeout: 0, cancellationToken: ct))).ToArray();
     }
 
-    /// <summary>Stores updated profiles in one transaction.</summary>
-    public async Task SaveProfilesAsync(IReadOnlyList<(long SubscriberId, ReaderProfile Profile)> profiles, CancellationToken ct = default)
+    /// <summary>What these people did with what their digests showed them since <paramref name="since"/>, per person in time order.</summary>
+    public async Task<IReadOnlyList<ReaderAction>> ExamplesAsync(long[] subscriberIds, DateTime since, DateTime readBefore, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<ReaderAction>(new CommandDefinition(sql[Sql.GetReaderExamples],
+            new { subscriber_ids = subscriberIds, since, read_before = readBefore }, commandTimeout: 0, cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>The text of these listings, and their meaning vectors when <paramref name="embeddings"/>.</summary>
+    public async Task<IReadOnlyList<ListingText>> ListingTextsAsync(long[] ids, bool embeddings, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<ListingText>(new CommandDefinition(sql[Sql.GetListingFeatures],
+            new { ids, embeddings }, commandTimeout: 0, cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>Stores trained models in one transaction; a null model deletes the person's (nothing left to learn from).</summary>
+    public async Task SaveProfilesAsync(IReadOnlyList<(long SubscriberId, ReaderProfile? Profile)> profiles, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(profiles);
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         foreach (var (id, profile) in profiles)
         {
+            if (profile is null)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(sql[Sql.DeleteReaderProfile], new { subscriber_id = id }, tx, cancellationToken: ct));
+                continue;
+            }
             await connection.ExecuteAsync(new CommandDefinition(sql[Sql.UpsertReaderProfile], new
             {
                 subscriber_id = id,
@@ -101,6 +131,10 @@ public sealed class RecommendationRepository(NpgsqlDataSource db, SqlCatalog sql
                 liked_terms = profile.Liked.Select(l => string.Join(' ', l.Terms)).ToArray(),
                 signals = profile.Signals,
                 learned_until = profile.LearnedUntil.UtcDateTime,
+                meaning = profile.Meaning,
+                bias = (float)profile.Bias,
+                skips = profile.Skips,
+                read_until = profile.ReadUntil.UtcDateTime,
             }, tx, cancellationToken: ct));
         }
         await tx.CommitAsync(ct);
@@ -115,8 +149,14 @@ public sealed class RecommendationRepository(NpgsqlDataSource db, SqlCatalog sql
         public string[] LikedTerms { get; init; } = [];
         public int Signals { get; init; }
         public DateTime LearnedUntil { get; init; }
+        public float[] Meaning { get; init; } = [];
+        public float Bias { get; init; }
+        public int Skips { get; init; }
+        public DateTime ReadUntil { get; init; }
 
-        public ReaderProfile ToProfile() => ReaderProfile.Restore(Terms, Weights, LikedIds, LikedTerms, Signals,
-            new DateTimeOffset(DateTime.SpecifyKind(LearnedUntil, DateTimeKind.Utc)));
+        public ReaderProfile ToProfile() => ReaderProfile.Restore(Terms, Weights, LikedIds, LikedTerms, Signals, Utc(LearnedUntil), Meaning, Bias, Skips, Utc(ReadUntil));
+
+        private static DateTimeOffset Utc(DateTime at) =>
+            at == DateTime.MinValue || at == DateTime.MaxValue ? DateTimeOffset.MinValue : new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc));
     }
 }

@@ -4,37 +4,66 @@ using Digest.Data.Repositories;
 namespace Digest.Delivery.Planning;
 
 /// <summary>
-/// One cycle's learned profiles, compiled against the window's terms, for ranking: read only while tracking is
-/// on and someone has a profile, so a cycle with nothing learned costs one empty query.
+/// One cycle's reader models, compiled against the window's terms and meanings, for ranking: read only while
+/// tracking is on and someone has a model with enough signals (MinSignals), so a cycle with nothing learned costs
+/// one empty query. The window's meaning vectors and the liked listings' are read only while embeddings are on.
 /// </summary>
 internal sealed class LearnedProfiles
 {
     private readonly Dictionary<long, CompiledProfile> _profiles = [];
 
-    private LearnedProfiles(WindowTerms? terms) => Terms = terms;
+    private LearnedProfiles(WindowTerms? terms, WindowMeaning? meaning, IReadOnlyDictionary<long, float[]> liked) =>
+        (Terms, Meaning, LikedMeaning) = (terms, meaning, liked);
 
-    public static readonly LearnedProfiles None = new(null);
+    public static readonly LearnedProfiles None = new(null, null, new Dictionary<long, float[]>());
 
-    /// <summary>The window's terms; null when nobody has a profile.</summary>
+    /// <summary>The window's terms; null when nobody has a model.</summary>
     public WindowTerms? Terms { get; }
+
+    /// <summary>The window's meaning vectors; null with embeddings off or none embedded.</summary>
+    public WindowMeaning? Meaning { get; }
+
+    /// <summary>The meaning vectors of the models' liked listings, for "like X that you read".</summary>
+    public IReadOnlyDictionary<long, float[]> LikedMeaning { get; private set; }
 
     public int Count => _profiles.Count;
 
     public CompiledProfile? For(long subscriberId) => _profiles.GetValueOrDefault(subscriberId);
 
     /// <summary>
-    /// Indexes the window's text, then compiles each stored profile as it streams in, so a profile's text lives only
-    /// while it is read.
+    /// Indexes the window's text and meaning, then compiles each stored model as it streams in, so a model's text
+    /// lives only while it is read.
     /// </summary>
     public static async Task<LearnedProfiles> LoadAsync(PlanningRepository planning, RecommendationSettings settings, long[] windowIds, CancellationToken ct)
     {
-        if (!settings.Tracking || windowIds.Length == 0 || !await planning.AnyProfileAsync(ct)) return None;
+        if (!settings.Tracking || windowIds.Length == 0 || !await planning.AnyProfileAsync(settings.MinSignals, ct)) return None;
         var texts = await planning.WindowTextsAsync(windowIds, ct);
-        var learned = new LearnedProfiles(WindowTerms.Build(texts.Select(t => (IReadOnlyDictionary<string, int>)ListingTerms.Of(t.Title ?? "", t.Summary)).ToArray()));
-        await planning.ProfilesAsync((id, terms, weights, likedIds, likedTerms, signals) =>
+        var terms = WindowTerms.Build(texts.Select(t => (IReadOnlyDictionary<string, int>)ListingTerms.Of(t.Title ?? "", t.Summary)).ToArray());
+        var meaning = settings.Embeddings ? await MeaningAsync(planning, windowIds, ct) : null;
+        var learned = new LearnedProfiles(terms, meaning, new Dictionary<long, float[]>());
+        var compiled = learned._profiles;
+        await planning.ProfilesAsync(settings.MinSignals, meaning is not null, (id, modelTerms, weights, likedIds, likedTerms, signals, meaningWeights) =>
         {
-            if (learned.Terms!.Compile(terms, weights, likedIds, likedTerms, signals) is { } compiled) learned._profiles[id] = compiled;
+            var profile = terms.Compile(modelTerms, weights, likedIds, likedTerms, signals);
+            compiled[id] = meaningWeights.Length == meaning?.Dimensions ? WithMeaning(profile, meaningWeights, meaning) : profile;
         }, ct);
+        if (meaning is not null)
+            learned.LikedMeaning = await planning.ListingMeaningsAsync(compiled.Values.SelectMany(p => p.LikedIds).Distinct().ToArray(), ct);
         return learned;
+    }
+
+    private static async Task<WindowMeaning?> MeaningAsync(PlanningRepository planning, long[] windowIds, CancellationToken ct)
+    {
+        var vectors = await planning.ListingMeaningsAsync(windowIds, ct);
+        return WindowMeaning.Build(windowIds.Select(id => vectors.GetValueOrDefault(id)).ToArray());
+    }
+
+    /// <summary>The model's meaning weights in 8 bits, and the window's average listing's share of its score.</summary>
+    private static CompiledProfile WithMeaning(CompiledProfile profile, float[] weights, WindowMeaning meaning)
+    {
+        var (quantised, scale) = CompiledProfile.Quantise(weights);
+        var compiled = profile with { Meaning = quantised, MeaningScale = scale };
+        compiled.MeaningWeights(weights);
+        return compiled with { Offset = profile.Offset + System.Numerics.Tensors.TensorPrimitives.Dot(weights, meaning.Average) };
     }
 }

@@ -5,9 +5,9 @@ using Hangfire.Server;
 namespace Digest.Host.Jobs;
 
 /// <summary>
-/// Updates learned profiles from the signals recorded since the last run. Enqueued after each planning cycle
-/// as a job of its own, so learning never holds up planning or sending; the next cycle ranks with it. One run
-/// at a time across nodes (JobRunner's lock), so two runs never fold the same signals in twice.
+/// Trains the reader models of the people with a new signal or a digest newly old enough to count what they
+/// skipped (see ProfileLearner). Enqueued after each planning cycle as a job of its own, so learning never holds up
+/// planning or sending; the next cycle ranks with it. One run at a time across nodes (JobRunner's lock).
 /// </summary>
 public sealed class LearnJob(JobRunner runner, ProfileLearner learner)
 {
@@ -15,8 +15,8 @@ public sealed class LearnJob(JobRunner runner, ProfileLearner learner)
 
     [JobDisplayName("Learn from clicks and feedback")]
     public Task RunAsync(PerformContext? context, CancellationToken ct) => runner.RunAsync(Id, context, async token =>
-        $"{await LearnAsync(token)} profile(s) updated", ct);
+        $"{await LearnAsync(token)} reader model(s) trained", ct);
 
-    /// <summary>The step itself (also one step of <see cref="DigestCycle"/>): how many profiles were updated.</summary>
+    /// <summary>The step itself (also one step of <see cref="DigestCycle"/>): how many models were trained.</summary>
     public Task<int> LearnAsync(CancellationToken ct) => learner.LearnAsync(ct);
 }

@@ -115,7 +115,11 @@ public static class DigestServices
         {
             var o = sp.GetRequiredService<IOptions<RecommendationsOptions>>().Value;
             return new RecommendationSettings(o.Tracking, Duration.FromSeconds(o.ScannerSeconds), o.AlsoLikeCount, o.MinSignals,
-                TimeSpan.FromDays(o.HalfLifeDays));
+                TimeSpan.FromDays(o.HalfLifeDays))
+            {
+                Embeddings = o.Embeddings, SkipAfter = TimeSpan.FromHours(o.SkipAfterHours), MoreWeight = o.MoreWeight, FewerWeight = o.FewerWeight,
+                SkipWeight = o.SkipWeight, Regularisation = o.Regularisation, LikeSimilarity = o.LikeSimilarity,
+            };
         });
         services.AddSingleton<ProfileLearner>();
         services.AddSingleton<DigestPlanner>();

@@ -14,6 +14,9 @@ public sealed record LearningView(bool InstallationTracking, bool PersonLearning
     public const int ShownTerms = 12;
     public const int ShownSuggestions = 5;
 
+    /// <summary>The words of what the person skips or asks fewer of, most avoided first.</summary>
+    public IReadOnlyList<string> AvoidedTerms { get; init; } = [];
+
     /// <summary>
     /// The profile's strongest terms that none of the person's topics covers yet (a topic covers a term when one
     /// of its words counts as that term): each would bring listings their keywords miss.
@@ -37,8 +40,10 @@ public static class LearningSection
             return sb.Append("<p>This service does not record what you read: links in your digest lead straight to the listings.</p></section>").ToString();
         sb.Append(view.PersonLearning
             ? "<p>We record which listings you open from your digest (through our own link, once per listing) and your " +
-              "&ldquo;more / fewer like this&rdquo;, and learn from them which words interest you, to order your digest and add a few " +
-              "listings your topics missed. Nothing of it leaves this service, and it is part of your data download.</p>"
+              "&ldquo;more / fewer like this&rdquo;, and learn from them, and from the listings you leave unopened, what interests you, to order " +
+              "your digest and add a few listings your topics missed. Nothing of it leaves this service, and it is part of your data download.</p>" +
+              "<p>Your &ldquo;listings per digest&rdquo; is the size of the whole email: a &ldquo;you might also like&rdquo; listing takes a place " +
+              "only when it beats the last topic listing it would replace.</p>"
             : "<p>Learning is <strong>off</strong>: links in your digest lead straight to the listings, and nothing about what you read is recorded.</p>");
         var (value, label) = view.PersonLearning ? ("off", "Switch learning off and forget what was learned") : ("on", "Switch learning on");
         sb.Append($"<form method=\"post\" action=\"{path}/learning\" class=\"inline\">{antiforgery}<input type=\"hidden\" name=\"learning\" value=\"{value}\">" +
@@ -47,6 +52,8 @@ public static class LearningSection
         sb.Append(Signals(view.Signals));
         if (view.StrongestTerms.Count > 0)
             sb.Append($"<p>Words you seem interested in: {string.Join(", ", view.StrongestTerms.Select(t => $"<strong>{E(t)}</strong>"))}.</p>");
+        if (view.AvoidedTerms.Count > 0)
+            sb.Append($"<p>Words of what you skip: {string.Join(", ", view.AvoidedTerms.Select(t => $"<strong>{E(t)}</strong>"))}.</p>");
         sb.Append(Suggested(path, view.SuggestedTopics, antiforgery));
         if (view.Signals.Count > 0)
             sb.Append($"<form method=\"post\" action=\"{path}/learning/clear\">{antiforgery}<button type=\"submit\" class=\"secondary\">Clear what was learned</button></form>");

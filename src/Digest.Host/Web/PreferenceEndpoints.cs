@@ -141,7 +141,10 @@ public static class PreferenceEndpoints
             var profile = await recommendations.ProfileAsync(c.Subscriber.Id, ct);
             var topics = (await subscribers.GetTopicsAsync(c.Subscriber.Id, ct)).Select(t => t.Label);
             return new LearningView(true, true, await recommendations.SignalsAsync(c.Subscriber.Id, LearningView.ShownSignals, ct),
-                profile?.Strongest(LearningView.ShownTerms).ToList() ?? [], LearningView.Suggestions(profile, topics));
+                profile?.Strongest(LearningView.ShownTerms).ToList() ?? [], LearningView.Suggestions(profile, topics))
+            {
+                AvoidedTerms = profile?.Avoided(LearningView.ShownTerms).ToList() ?? [],
+            };
         }
 
         private string UnsubscribePath(long id) =>

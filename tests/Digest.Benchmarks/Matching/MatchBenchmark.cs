@@ -24,8 +24,10 @@ namespace Digest.Benchmarks.Matching;
 /// memory and written with its listings) and prints its time and our process's peak memory, and the ratio
 /// against the naive way (one ranking query per subscriber) measured on a slice; then the next day's cycle
 /// (as many new listings again, everyone planned from their previous cycle). Options: --subscribers N (1000000),
-/// --topics N (20000), --listings N (5000), --slice N (10000), --learned P (percent of people with a learned
-/// profile of 120 terms and 20 liked listings, as recommendations store it; 0).
+/// --topics N (20000), --listings N (5000), --slice N (10000), --learned P (percent of people with a reader model of
+/// 120 term weights, 384 meaning weights and 20 liked listings, as the learning job stores it; 0). With models, every
+/// listing gets a meaning vector as the embedding job would store it (synthetic: unit vectors around 64 centres, so
+/// listings fall into groups of similar meaning as real ones do; the meaning model itself embeds 27 listings a second).
 /// </summary>
 public sealed partial class MatchBenchmark : IBenchmark
 {
@@ -54,6 +56,7 @@ public sealed partial class MatchBenchmark : IBenchmark
         await SeedAsync(context.ConnectionString, topics, people, random, ct);
         var learned = context.Option("--learned", 0);
         if (learned > 0) await SeedProfilesAsync(context.ConnectionString, words, learned, ct);
+        if (learned > 0) await EmbedAsync(context.ConnectionString, ct);
         context.Report("seeded", $"{listingCount:N0} listings, {topics.Count:N0} topics, {people:N0} subscribers ({learned} % with a learned profile) in {watch.Elapsed.TotalSeconds:0} s");
 
         var naive = await NaiveAsync(context.ConnectionString, slice, ct);
@@ -85,6 +88,7 @@ public sealed partial class MatchBenchmark : IBenchmark
         List<string> sentences, CancellationToken ct)
     {
         await StoreListingsAsync(host, "day 2", listingCount, random, titles, sentences, ct);
+        if (context.Option("--learned", 0) > 0) await EmbedAsync(context.ConnectionString, ct);
         var tomorrow = new DigestPlanner(host.Services.GetRequiredService<PlanningRepository>(),
             new FixedClock(SystemClock.Instance.GetCurrentInstant() + Duration.FromDays(1)),
             host.Services.GetRequiredService<DeliverySettings>(), host.Services.GetRequiredService<RecommendationSettings>(),
@@ -211,8 +215,9 @@ public sealed partial class MatchBenchmark : IBenchmark
     }
 
     /// <summary>
-    /// Learned profiles for <paramref name="percent"/> % of the people, shaped as the learning job stores them (the
-    /// most terms and liked listings a profile keeps), their terms drawn from the samples' vocabulary.
+    /// Reader models for <paramref name="percent"/> % of the people, shaped as the learning job stores them (the most
+    /// term weights and liked listings a model keeps, and its meaning weights), their terms drawn from the samples'
+    /// vocabulary.
     /// </summary>
     private static async Task SeedProfilesAsync(string connectionString, List<string> words, int percent, CancellationToken ct)
     {
@@ -220,17 +225,49 @@ public sealed partial class MatchBenchmark : IBenchmark
         await using var db = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 }.ConnectionString);
         await db.OpenAsync(ct);
         await db.ExecuteAsync($"""
-            INSERT INTO reader_profiles (subscriber_id, terms, weights, liked_ids, liked_terms, signals, learned_until)
+            INSERT INTO reader_profiles (subscriber_id, terms, weights, liked_ids, liked_terms, signals, learned_until, meaning, bias, skips, read_until, model)
             SELECT s.id,
                    ARRAY(SELECT (@terms)[1 + ((s.id * 7919 + k * 104729) % cardinality(@terms))] FROM generate_series(1, {Core.Recommendations.ReaderProfile.MaxTerms}) k),
-                   ARRAY(SELECT (random() - 0.2 + 0 * s.id)::real FROM generate_series(1, {Core.Recommendations.ReaderProfile.MaxTerms}) k),
+                   ARRAY(SELECT (random() - 0.4 + 0 * s.id)::real FROM generate_series(1, {Core.Recommendations.ReaderProfile.MaxTerms}) k),
                    ARRAY(SELECT l.id FROM listings l ORDER BY l.id LIMIT {Core.Recommendations.ReaderProfile.MaxLiked} OFFSET (s.id % 100)),
                    ARRAY(SELECT (@terms)[1 + ((s.id + k) % cardinality(@terms))] || ' ' || (@terms)[1 + ((s.id * 31 + k) % cardinality(@terms))]
                          FROM generate_series(1, {Core.Recommendations.ReaderProfile.MaxLiked}) k),
-                   20, now()
+                   20, now(),
+                   ARRAY(SELECT ((random() - 0.5) * 0.4 + 0 * s.id)::real FROM generate_series(1, {Digest.Meaning.MeaningModel.Dimensions}) d),
+                   -1, 100, now(), true
             FROM subscribers s WHERE s.id % 100 < @percent
             ON CONFLICT DO NOTHING
             """, new { terms, percent }, commandTimeout: 0);
+    }
+
+    /// <summary>A meaning vector for every listing without one: unit vectors around 64 fixed centres.</summary>
+    private static async Task EmbedAsync(string connectionString, CancellationToken ct)
+    {
+        var random = new Random(20261206);
+        const int dimensions = Digest.Meaning.MeaningModel.Dimensions;
+        var centres = Enumerable.Range(0, 64).Select(_ => Unit(Enumerable.Range(0, dimensions).Select(_ => random.NextDouble() - 0.5).ToArray())).ToArray();
+        await using var db = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 }.ConnectionString);
+        await db.OpenAsync(ct);
+        var listings = (await db.QueryAsync<(long Id, DateTime UpdatedAt)>(
+            "SELECT l.id, l.updated_at FROM listings l WHERE NOT EXISTS (SELECT 1 FROM listing_embeddings e WHERE e.listing_id = l.id)")).ToList();
+        await using var copy = await db.BeginBinaryImportAsync("COPY listing_embeddings (listing_id, model, vector, made_from) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var (id, updatedAt) in listings)
+        {
+            var centre = centres[random.Next(centres.Length)];
+            var vector = Unit(centre.Select(c => c + (random.NextDouble() - 0.5) * 0.08).ToArray());
+            await copy.StartRowAsync(ct);
+            await copy.WriteAsync(id, NpgsqlDbType.Bigint, ct);
+            await copy.WriteAsync(Digest.Meaning.MeaningModel.Name, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(vector.Select(v => (float)v).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Real, ct);
+            await copy.WriteAsync(updatedAt, NpgsqlDbType.TimestampTz, ct);
+        }
+        await copy.CompleteAsync(ct);
+
+        static double[] Unit(double[] v)
+        {
+            var norm = Math.Sqrt(v.Sum(x => x * x));
+            return v.Select(x => x / norm).ToArray();
+        }
     }
 
     private static double[] ZipfTable(int n)

@@ -36,20 +36,32 @@ public class RecommendationTests
     }
 
     [Fact]
-    public void A_profile_learns_more_and_clicks_up_and_fewer_down_and_old_interests_fade()
+    public void A_model_learns_clicks_and_more_up_and_fewer_and_skips_down_and_old_interests_weigh_less()
     {
-        var profile = new ReaderProfile();
-        profile.Learn([Signal(SignalKind.Click, 1, Monday, "sparse autoencoder"), Signal(SignalKind.Fewer, 2, Monday, "robot grasping")], TimeSpan.FromDays(30));
+        var listings = ListingFeatures.Of([
+            ("Sparse autoencoder features", null, null), ("Robot grasping policies", null, null),
+            ("Diffusion policy for robots", null, null), ("Weather forecasting with transformers", null, null)]);
+        ReaderExample Example(SignalKind kind, int listing, int days) => new(kind, listing, Monday.AddDays(days), listings[listing]);
+
+        var profile = ReaderProfile.Train([Example(SignalKind.Click, 0, 0), Example(SignalKind.Fewer, 1, 0), Example(SignalKind.More, 2, 30),
+            Example(SignalKind.Skip, 3, 30)], ReaderTraining.Default, Monday.AddDays(31))!;
+
         Assert.True(profile.Weights["sparse"] > 0);
-        Assert.True(profile.Weights["robot"] < 0);
-        var before = profile.Weights["sparse"];
-
-        profile.Learn([Signal(SignalKind.More, 3, Monday.AddDays(30), "diffusion policy")], TimeSpan.FromDays(30));
-
-        Assert.Equal(before / 2, profile.Weights["sparse"], 6);
+        Assert.True(profile.Weights["grasping"] < 0);
+        Assert.True(profile.Weights["weather"] < 0);
+        Assert.True(profile.Weights["diffusion"] > profile.Weights["sparse"]);
         Assert.Equal(3, profile.Signals);
-        Assert.Equal([3L, 1L], profile.Liked.Select(l => l.ListingId));
+        Assert.Equal(1, profile.Skips);
+        Assert.Equal([2L, 0L], profile.Liked.Select(l => l.ListingId));
         Assert.Equal("diffusion", profile.Strongest(1).Single());
+        Assert.Contains("grasping", profile.Avoided(3));
+    }
+
+    [Fact]
+    public void A_person_who_only_skipped_gets_no_model()
+    {
+        var listing = ListingFeatures.Of([("Weather forecasting", null, null)])[0];
+        Assert.Null(ReaderProfile.Train([new ReaderExample(SignalKind.Skip, 1, Monday, listing)], ReaderTraining.Default, Monday));
     }
 
     [Fact]
@@ -60,20 +72,22 @@ public class RecommendationTests
             ListingTerms.Of("Robot grasping with diffusion policies", "A robot hand learns to grasp."),
             ListingTerms.Of("Language models at scale", "Scaling laws for language models."),
         ]);
-        var profile = new ReaderProfile();
-        profile.Learn([Signal(SignalKind.Click, 42, Monday, "Sparse autoencoders find interpretable dictionary features")], TimeSpan.FromDays(30));
+        var read = ListingFeatures.Of([("Sparse autoencoders find interpretable dictionary features", null, null), ("Weather forecasting", null, null)]);
+        var profile = ReaderProfile.Train([new ReaderExample(SignalKind.Click, 42, Monday, read[0]), new ReaderExample(SignalKind.Skip, 43, Monday, read[1])],
+            ReaderTraining.Default, Monday)!;
         var compiled = window.Compile([.. profile.Weights.Keys], [.. profile.Weights.Values.Select(v => (float)v)],
-            [.. profile.Liked.Select(l => l.ListingId)], [.. profile.Liked.Select(l => l.Terms)], profile.Signals)!;
+            [.. profile.Liked.Select(l => l.ListingId)], [.. profile.Liked.Select(l => l.Terms)], profile.Signals);
         var affinity = new float[3];
         var reached = new List<int>();
 
         window.Score(compiled, affinity, reached);
 
-        Assert.True(affinity[0] > 0.3);
+        Assert.True(DigestScore.Affinity(affinity[0], compiled.Offset) > 0.1);
+        Assert.True(DigestScore.Affinity(affinity[0], compiled.Offset) > DigestScore.Affinity(affinity[2], compiled.Offset));
         Assert.Equal(0, affinity[1]);
         Assert.DoesNotContain(1, reached);
-        Assert.Equal(42, WindowTerms.MostAlike(compiled, window.TermsOf(0)));
-        Assert.Equal(0, WindowTerms.MostAlike(compiled, window.TermsOf(1)));
+        Assert.Equal(42, WindowTerms.MostAlike(compiled, window.TermsOf(0), 3));
+        Assert.Equal(0, WindowTerms.MostAlike(compiled, window.TermsOf(1), 3));
     }
 
     [Fact]
@@ -91,7 +105,6 @@ public class RecommendationTests
         Assert.Equal(TokenStatus.Invalid, tokens.Read(token, TokenPurpose.Preferences, now).Status);
     }
 
-    private static ReaderSignal Signal(SignalKind kind, long listing, DateTimeOffset at, string text) => new(kind, listing, at, ListingTerms.Of(text, null));
 }
 
 public class ItemLinkMarksTests
