@@ -38,6 +38,9 @@ public sealed record TopicQuery(TopicNode Include, IReadOnlyList<TopicNode> Excl
     /// <summary>The distinct sentences matched by meaning, wherever they are written (exclusions included).</summary>
     public IReadOnlyList<AboutNode> Abouts => [.. Nodes(Include).Concat(Exclude.SelectMany(Nodes)).OfType<AboutNode>().Distinct()];
 
+    /// <summary>The distinct sentences the topic looks for: its exclusions left out (what a similarity shown is measured against).</summary>
+    public IReadOnlyList<AboutNode> SoughtAbouts => [.. Nodes(Include).OfType<AboutNode>().Distinct()];
+
     private static IEnumerable<TopicNode> Nodes(TopicNode node) => node switch
     {
         AllNode a => a.Parts.SelectMany(Nodes),
