@@ -44,6 +44,7 @@ public static class Sql
     public const string GetWindowVectors = "get-window-vectors";
     public const string GetRecentVectors = "get-recent-vectors";
     public const string CheckTopics = "check-topics";
+    public const string GetAboutSimilarities = "get-about-similarities";
     public const string LockPlanning = "lock-planning";
     public const string UnlockPlanning = "unlock-planning";
     public const string GetPlanningPeople = "get-planning-people";
