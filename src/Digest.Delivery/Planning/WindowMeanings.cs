@@ -9,7 +9,7 @@ namespace Digest.Delivery.Planning;
 /// extra lexemes of those listings (<see cref="AboutKey"/>). A sentence not embedded yet, and a listing not embedded yet,
 /// match nothing by meaning; the listing's words still match.
 /// </summary>
-internal static class WindowMeanings
+public static class WindowMeanings
 {
     public static async Task<(ListingMeanings Meanings, int Sentences)> MatchAsync(PlanningRepository planning, long[] topicIds, long[] windowIds,
         AboutSettings about, CancellationToken ct)

@@ -21,6 +21,29 @@ public class AboutMatcherTests
     }
 
     [Fact]
+    public void The_blocked_products_equal_one_dot_product_per_pair_whatever_the_counts()
+    {
+        var random = new Random(7);
+        float[] Vectors(int n) => Enumerable.Range(0, n * 384).Select(_ => (float)(random.NextDouble() - 0.5) / 10).ToArray();
+        // Counts that leave remainders everywhere: blocks of sentences, groups of four and two, slices of listings.
+        var listings = Vectors(523);
+        var sentences = Vectors(37);
+
+        var hits = AboutMatcher.Match(listings, sentences, 384, threshold: -10);
+
+        for (var s = 0; s < 37; s++)
+        {
+            Assert.Equal(523, hits[s].Length);
+            for (var l = 0; l < 523; l++)
+            {
+                var expected = System.Numerics.Tensors.TensorPrimitives.Dot(sentences.AsSpan(s * 384, 384), listings.AsSpan(l * 384, 384));
+                Assert.Equal(l, hits[s][l].Listing);
+                Assert.Equal(expected, hits[s][l].Similarity, 4);
+            }
+        }
+    }
+
+    [Fact]
     public void No_listings_or_no_sentences_match_nothing()
     {
         Assert.Empty(AboutMatcher.Match(Array.Empty<float>(), Unit(0), 2, 0.5f)[0]);
