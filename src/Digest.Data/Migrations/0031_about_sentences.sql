@@ -14,11 +14,11 @@ CREATE INDEX IF NOT EXISTS about_sentences_to_embed_idx ON about_sentences (key)
 ALTER TABLE topics ADD COLUMN IF NOT EXISTS abouts text[] NOT NULL DEFAULT '{}';
 
 -- How close in meaning a listing is to a topic's sentences, for the email: the best cosine (the dot product of the
--- unit vectors) over the sentences of the topic's positive part (an excluded sentence is not what it is about).
+-- unit vectors, in double precision: a product of two tiny reals is an underflow error in real) over the sentences of the topic's positive part (an excluded sentence is not what it is about).
 -- Null when the topic has no such sentence or a vector is missing.
 CREATE OR REPLACE FUNCTION about_similarity(listing bigint, topic bigint) RETURNS real
 LANGUAGE sql STABLE AS $$
-SELECT max((SELECT sum(x * y) FROM unnest(e.vector, a.vector) AS u(x, y)))::real
+SELECT max((SELECT sum(x::float8 * y) FROM unnest(e.vector, a.vector) AS u(x, y)))::real
 FROM topics t
 CROSS JOIN LATERAL regexp_matches(t.positive_query::text, 'aboutq[0-9]{20}', 'g') AS k(key)
 JOIN about_sentences a ON a.key = k.key[1]
