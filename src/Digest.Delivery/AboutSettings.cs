@@ -5,7 +5,7 @@ namespace Digest.Delivery;
 public sealed record AboutSettings(float Threshold)
 {
     /// <summary>Chosen on the first sample page and reported on the second by the about-threshold benchmark (see the README).</summary>
-    public const float DefaultThreshold = 0.58f;
+    public const double DefaultThreshold = 0.58;
 
-    public static readonly AboutSettings Default = new(DefaultThreshold);
+    public static readonly AboutSettings Default = new((float)DefaultThreshold);
 }

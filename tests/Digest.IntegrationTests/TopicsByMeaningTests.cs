@@ -100,7 +100,7 @@ public sealed class TopicsByMeaningTests : PagesTest
         Assert.Equal(1, checks[0].GetProperty("matches").GetInt32());
         var close = Assert.Single(checks[0].GetProperty("titles").EnumerateArray());
         Assert.Equal("Large Language Models Get Better at Mathematics", close.GetProperty("title").GetString());
-        Assert.InRange(close.GetProperty("similarity").GetSingle(), AboutSettings.DefaultThreshold, 1f);
+        Assert.InRange(close.GetProperty("similarity").GetSingle(), (float)AboutSettings.DefaultThreshold, 1f);
         // Keyword topics too: newest first, no similarity.
         Assert.Equal(2, checks[1].GetProperty("matches").GetInt32());
         Assert.Equal(["Grokking Beyond Algorithmic Data", "Grokking at the Edge of Numerical Stability"],

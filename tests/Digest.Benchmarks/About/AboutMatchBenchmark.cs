@@ -87,7 +87,7 @@ public sealed class AboutMatchBenchmark : IBenchmark
         var vectors = stored.SelectMany(_ => Near(directions[random.Next(themes)], random)).ToArray();
         var sentenceVectors = Enumerable.Range(0, topicCount).SelectMany(_ => Near(directions[random.Next(themes)], random)).ToArray();
         watch.Restart();
-        AboutMatcher.Match(vectors, sentenceVectors, MeaningModel.Dimensions, AboutSettings.DefaultThreshold);
+        AboutMatcher.Match(vectors, sentenceVectors, MeaningModel.Dimensions, (float)AboutSettings.DefaultThreshold);
         var compare = watch.Elapsed.TotalSeconds;
         context.Report("  the comparison alone, in memory", $"{compare:0.00} s = {(double)topicCount * listingCount * MeaningModel.Dimensions / compare / 1e9:0.0} G multiply-adds/s");
     }

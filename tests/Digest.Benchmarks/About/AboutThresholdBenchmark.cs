@@ -37,7 +37,7 @@ public sealed class AboutThresholdBenchmark : IBenchmark
         var byF1 = Best(chosenOn, beta: 1);
         var (q2, s2, g2) = Score(reportedOn, byF1, beta: 1);
         context.Report("F1 would choose on page 1", $"{F(byF1)}; on page 2: precision {F(q2)}, recall {F(s2)}, F1 {F(g2)}");
-        var (dp, dr, df) = Score(reportedOn, AboutSettings.DefaultThreshold, beta: 2);
+        var (dp, dr, df) = Score(reportedOn, (float)AboutSettings.DefaultThreshold, beta: 2);
         context.Report("the default (AboutSettings) on page 2", $"{F(AboutSettings.DefaultThreshold)}: precision {F(dp)}, recall {F(dr)}, F2 {F(df)}");
         var own = reportedOn.Titles.Select((t, i) => TensorPrimitives.Dot(t, reportedOn.Abstracts[i])).Order().ToList();
         var others = reportedOn.Titles.SelectMany((t, i) => reportedOn.Abstracts.Where((_, j) => j != i).Select(a => TensorPrimitives.Dot(t, a))).Order().ToList();
