@@ -22,10 +22,15 @@ public sealed record TopicTrialResult(int Matches, IReadOnlyList<TrialTitle> Tit
 /// first check that holds an about: term.
 /// </summary>
 public sealed class TopicChecker(TopicCheckRepository trials, IServiceProvider services, AboutSettings about,
-    IOptions<RecommendationsOptions> recommendations, IClock clock)
+    IOptions<RecommendationsOptions> recommendations, IClock clock) : IDisposable
 {
     public const int Days = 7;
     public const int FirstTitles = 3;
+
+    public static readonly Duration VectorsLifetime = Duration.FromMinutes(5);
+
+    private readonly SemaphoreSlim _reading = new(1, 1);
+    private (Instant ReadAt, long[] Ids, float[] Vectors)? _recent;
 
     public async Task<IReadOnlyList<TopicTrialResult>> TryAsync(IReadOnlyList<TopicQuery> queries, CancellationToken ct)
     {
@@ -46,12 +51,37 @@ public sealed class TopicChecker(TopicCheckRepository trials, IServiceProvider s
         if (abouts.Count == 0 || !recommendations.Value.Embeddings) return (ListingMeanings.None, similarity);
         var model = services.GetRequiredService<MeaningModel>();
         var sentences = model.Encode([.. abouts.Select(a => a.Sentence)], ct);
-        var (ids, vectors) = await trials.RecentVectorsAsync(since, MeaningModel.Name, MeaningModel.Dimensions, ct);
+        var (ids, vectors) = await RecentAsync(since, ct);
         var hits = AboutMatcher.Match(vectors, sentences.SelectMany(v => v).ToArray(), MeaningModel.Dimensions, about.Threshold);
         for (var s = 0; s < hits.Length; s++)
             foreach (var hit in hits[s]) similarity[(abouts[s].Key, ids[hit.Listing])] = hit.Similarity;
         return (MeaningLexemes.Of(hits, [.. abouts.Select(a => a.Key)], ids), similarity);
     }
+
+    /// <summary>
+    /// The last week's vectors, read at most once every <see cref="VectorsLifetime"/> per web node: a week of listings is
+    /// tens of megabytes of vectors, too much to read again at every keystroke of every person typing a topic.
+    /// </summary>
+    private async Task<(long[] Ids, float[] Vectors)> RecentAsync(DateTime since, CancellationToken ct)
+    {
+        await _reading.WaitAsync(ct);
+        try
+        {
+            var now = clock.GetCurrentInstant();
+            if (_recent is not { } recent || now - recent.ReadAt > VectorsLifetime || now < recent.ReadAt)
+            {
+                var (ids, vectors) = await trials.RecentVectorsAsync(since, MeaningModel.Name, MeaningModel.Dimensions, ct);
+                _recent = recent = (now, ids, vectors);
+            }
+            return (recent.Ids, recent.Vectors);
+        }
+        finally
+        {
+            _reading.Release();
+        }
+    }
+
+    public void Dispose() => _reading.Dispose();
 
     // The similarity a listing shows: the closest of the sentences the topic looks for (an excluded one is not what it is about).
     private static float? Closest(TopicQuery query, long listing, Dictionary<(string Key, long Listing), float> similarity)
