@@ -84,6 +84,15 @@ public sealed class AboutMatchBenchmark : IBenchmark
                                                  $"{meanings.ListingIds.Length:N0} listings close to one)");
         context.Report("  of which: in SQL", $"{about - byMeaning:0.00} s");
         watch.Restart();
+        var keys = await planning.TopicSentenceKeysAsync(aboutIds, ct);
+        var readKeys = watch.Elapsed.TotalSeconds;
+        var sentenceRows = await planning.SentenceVectorsAsync(keys, ct);
+        var readSentences = watch.Elapsed.TotalSeconds;
+        await planning.WindowVectorsAsync(windowIds, MeaningModel.Name, MeaningModel.Dimensions, ct);
+        var readWindow = watch.Elapsed.TotalSeconds;
+        context.Report("  reads, again, one by one", $"sentence keys {readKeys:0.00} s, {sentenceRows.Count:N0} sentence vectors {readSentences - readKeys:0.00} s, " +
+                                                    $"window vectors {readWindow - readSentences:0.00} s");
+        watch.Restart();
         var vectors = stored.SelectMany(_ => Near(directions[random.Next(themes)], random)).ToArray();
         var sentenceVectors = Enumerable.Range(0, topicCount).SelectMany(_ => Near(directions[random.Next(themes)], random)).ToArray();
         watch.Restart();
