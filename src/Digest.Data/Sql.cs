@@ -36,6 +36,15 @@ public static class Sql
     public const string DeleteStaleSubscriberTopics = "delete-stale-subscriber-topics";
     public const string InsertSubscriberTopics = "insert-subscriber-topics";
     public const string LockTopics = "lock-topics";
+    public const string RememberAboutSentences = "remember-about-sentences";
+    public const string GetSentencesToEmbed = "get-sentences-to-embed";
+    public const string StoreSentenceEmbeddings = "store-sentence-embeddings";
+    public const string GetSentenceVectors = "get-sentence-vectors";
+    public const string GetTopicSentenceKeys = "get-topic-sentence-keys";
+    public const string GetWindowVectors = "get-window-vectors";
+    public const string GetRecentVectors = "get-recent-vectors";
+    public const string CheckTopics = "check-topics";
+    public const string GetAboutSimilarities = "get-about-similarities";
     public const string LockPlanning = "lock-planning";
     public const string UnlockPlanning = "unlock-planning";
     public const string GetPlanningPeople = "get-planning-people";

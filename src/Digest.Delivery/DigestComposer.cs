@@ -106,6 +106,8 @@ public sealed class DigestComposer(
         Published = e.PublishedAt?.ToString("d MMM yyyy", CultureInfo.InvariantCulture),
         Snippet = Snippets.Split(e.Snippet, e.Summary),
         MatchedTopics = e.MatchedTopics.Select(TopicLabel.Of).ToList(),
+        MatchedSimilarities = e.MatchedTopics.Select((_, i) => i < e.MatchedSimilarities.Length && e.MatchedSimilarities[i] is { } s
+            ? s.ToString("0.00", CultureInfo.InvariantCulture) : null).ToList(),
         MoreUrl = itemToken is null ? null : $"{site.BaseUrl}/feedback/{itemToken}/more",
         FewerUrl = itemToken is null ? null : $"{site.BaseUrl}/feedback/{itemToken}/fewer",
         BecauseOf = e.BecauseTitle,

@@ -26,7 +26,7 @@ public sealed record PlanSummary(int Ready, int Empty, int AlreadyPlanned, int N
 /// their latest: the next cycle offers them the same listings again, so nothing is lost either.
 /// </summary>
 public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
-    DeliverySettings settings, RecommendationSettings recommendations, ILogger<DigestPlanner> log)
+    DeliverySettings settings, RecommendationSettings recommendations, ILogger<DigestPlanner> log, AboutSettings? about = null)
 {
     private const int BatchSize = 20_000;
 
@@ -93,7 +93,8 @@ public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
         var cycleId = await planning.StartCycleAsync(now, window.Snapshot, ct);
         // Profiles are read and compiled while topics are matched, filling the moments when either leaves a core idle.
         var loading = LoadLearnedAsync(cycleId, window.ListingIds, ct);
-        var matcher = new Matcher(planning, topicIndex, window, windowStart, ct);
+        var meanings = await MatchMeaningsAsync(cycleId, topicIndex, window.ListingIds, ct);
+        var matcher = new Matcher(planning, topicIndex, window, windowStart, meanings, ct);
         // People with a previous digest need only what its cycle did not see, and every transaction older than a
         // snapshot's xmin had ended before it: their topics are matched against listings from the oldest such xmin
         // on. Only first digests look back over the whole window.
@@ -125,6 +126,16 @@ public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
         return new PlanSummary(ready, empty, already, 0);
 
         void Add((int Ready, int Empty, int Already) r) => (ready, empty, already) = (ready + r.Ready, empty + r.Empty, already + r.Already);
+    }
+
+    private async Task<ListingMeanings> MatchMeaningsAsync(long cycleId, Dictionary<long, int> topicIndex, long[] windowIds, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        var (meanings, sentences) = await WindowMeanings.MatchAsync(planning, [.. topicIndex.Keys], windowIds, about ?? AboutSettings.Default, ct);
+        if (sentences > 0)
+            log.LogInformation("Cycle {Cycle}: matched {Sentences} about: sentences by meaning against {Listings} listings: {Close} listings close to one in {Seconds:0.00} s",
+                cycleId, sentences, windowIds.Length, meanings.ListingIds.Length, watch.Elapsed.TotalSeconds);
+        return meanings;
     }
 
     private async Task<LearnedProfiles> LoadLearnedAsync(long cycleId, long[] windowIds, CancellationToken ct)

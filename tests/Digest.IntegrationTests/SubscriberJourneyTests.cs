@@ -81,6 +81,8 @@ public sealed partial class SubscriberJourneyTests : IAsyncLifetime
         await Assertions.Expect(page.Locator("#topic-check .bad")).ToContainTextAsync("never closed");
         await page.GetByLabel("Topics", new() { Exact = true }).FillAsync("grokking");
         await Assertions.Expect(page.Locator("#topic-check .ok")).ToContainTextAsync("grokking");
+        // Tried on the last week's listings, as the person types.
+        await Assertions.Expect(page.Locator("#topic-check .ok")).ToContainTextAsync("last week");
         await page.GetByLabel("Hour").SelectOptionAsync("7");
         await CheckPageAsync(page, "1-subscribe");
         // Sent from the keyboard: the button takes focus and Enter presses it.

@@ -30,6 +30,9 @@ internal static class TopicFormatter
                 if (p.TitleOnly) sb.Append("title:");
                 sb.Append('"').Append(string.Join(' ', p.Words)).Append('"');
                 break;
+            case AboutNode about:
+                sb.Append("about:\"").Append(about.Sentence).Append('"');
+                break;
             case AllNode a:
                 for (var i = 0; i < a.Parts.Count; i++)
                 {

@@ -2,7 +2,7 @@ namespace Digest.Core.Topics;
 
 /// <summary>
 /// What an email calls a topic: the name the person gave it (<c>name = query</c>), else the query's own words and
-/// phrases without the language's syntax (no OR, no exclusions, no <c>title:</c>, no <c>*</c>, no quotes), in the
+/// phrases without the language's syntax (no OR, no exclusions, no <c>title:</c> or <c>about:</c>, no <c>*</c>, no quotes), in the
 /// person's spelling. A subject that starts with <c>grokking OR "length generalization" -diffusion</c> reads as code.
 /// </summary>
 public static class TopicLabel
@@ -52,7 +52,7 @@ public static class TopicLabel
                 case TokenKind.Minus:
                     i = EndOfExcluded(tokens, i + 1);
                     break;
-                case TokenKind.Word or TokenKind.Phrase:
+                case TokenKind.Word or TokenKind.Phrase or TokenKind.About:
                     var words = Collapse(tokens[i].Text);
                     if (words.Length > 0) current.Add(words);
                     break;

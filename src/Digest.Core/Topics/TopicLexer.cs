@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Digest.Core.Topics;
 
-internal enum TokenKind { Word, Phrase, Minus, Or, Open, Close, End }
+internal enum TokenKind { Word, Phrase, About, Minus, Or, Open, Close, End }
 
 internal readonly record struct Token(TokenKind Kind, string Text, int Position, bool Prefix = false, bool TitleOnly = false);
 
@@ -41,7 +41,7 @@ internal static class TopicLexer
             }
             if (!IsWordChar(c))
                 throw new TopicSyntaxException(
-                    $"Unexpected character '{Describe(c)}' at position {i + 1}. Topics use words, \"quoted phrases\", OR, -exclusions, title:word and prefix*.", i);
+                    $"Unexpected character '{Describe(c)}' at position {i + 1}. Topics use words, \"quoted phrases\", OR, -exclusions, title:word, prefix* and about:\"a sentence\".", i);
             tokens.Add(ReadWordOrField(text, ref i));
         }
         tokens.Add(new Token(TokenKind.End, "", text.Length));
@@ -54,8 +54,9 @@ internal static class TopicLexer
         var word = ReadWord(text, ref i);
         if (i < text.Length && text[i] == ':')
         {
+            if (word.Equals("about", StringComparison.OrdinalIgnoreCase)) return ReadAbout(text, ref i, start);
             if (!word.Equals("title", StringComparison.OrdinalIgnoreCase))
-                throw new TopicSyntaxException($"Unknown field '{word}:' at position {start + 1}. The only field is title:.", start);
+                throw new TopicSyntaxException($"Unknown field '{word}:' at position {start + 1}. The fields are title: and about:.", start);
             i++;
             if (i < text.Length && text[i] == '"') return ReadPhrase(text, ref i, titleOnly: true, start);
             if (i >= text.Length || !IsWordChar(text[i]))
@@ -89,6 +90,27 @@ internal static class TopicLexer
             throw new TopicSyntaxException($"The quote at position {open + 1} is never closed.", open);
         i = close + 1;
         return new Token(TokenKind.Phrase, text[(open + 1)..close], start, TitleOnly: titleOnly);
+    }
+
+    // about:"a sentence": everything between the quotes is the sentence, matched by meaning rather than by its words.
+    private static Token ReadAbout(string text, ref int i, int start)
+    {
+        i++;
+        if (i >= text.Length || text[i] != '"')
+            throw new TopicSyntaxException($"about: at position {start + 1} needs a sentence in quotes right after it: about:\"a sentence\".", start);
+        var open = i;
+        var close = text.IndexOf('"', open + 1);
+        if (close < 0)
+            throw new TopicSyntaxException($"The quote of about: at position {start + 1} is never closed: about:\"a sentence\".", open);
+        i = close + 1;
+        var sentence = text[(open + 1)..close];
+        if (!sentence.Any(IsWordChar))
+            throw new TopicSyntaxException($"about: at position {start + 1} needs a sentence between its quotes.", start);
+        var length = sentence.Trim().Length;
+        if (length > TopicParser.MaxAboutLength)
+            throw new TopicSyntaxException(
+                $"The sentence of about: at position {start + 1} can be at most {TopicParser.MaxAboutLength} characters; this one has {length}.", start);
+        return new Token(TokenKind.About, sentence, start);
     }
 
     internal static bool IsWordChar(char c) =>

@@ -7,7 +7,7 @@ namespace Digest.Core.Topics;
 /// any    := all ( "OR" all )*          alternatives
 /// all    := unary+                     every part must match
 /// unary  := "-" atom | atom            "-" excludes, for the whole topic
-/// atom   := word | word* | "phrase" | title:word | title:"phrase" | "(" any ")"
+/// atom   := word | word* | "phrase" | title:word | title:"phrase" | about:"sentence" | "(" any ")"
 /// </code>
 /// English stop words are dropped (as PostgreSQL does); a topic left with nothing to look for is refused.
 /// A topic may start with a name for emails, <c>name = query</c> (see <see cref="TopicLabel"/>); the name is no part of the query.
@@ -16,6 +16,9 @@ public static class TopicParser
 {
     public const int MaxLength = 200;
     public const int MaxTerms = 24;
+
+    /// <summary>The longest sentence <c>about:"…"</c> takes, in characters: a sentence, not an abstract.</summary>
+    public const int MaxAboutLength = 150;
 
     public static TopicQuery Parse(string? text)
     {
@@ -106,15 +109,15 @@ public static class TopicParser
         {
             var parts = new List<TopicNode>();
             var any = false;
-            while (Current.Kind is TokenKind.Word or TokenKind.Phrase or TokenKind.Minus or TokenKind.Open)
+            while (Current.Kind is TokenKind.Word or TokenKind.Phrase or TokenKind.About or TokenKind.Minus or TokenKind.Open)
             {
                 any = true;
                 if (Current.Kind == TokenKind.Minus)
                 {
                     var minus = Current;
                     _index++;
-                    if (Current.Kind is not (TokenKind.Word or TokenKind.Phrase or TokenKind.Open))
-                        throw new TopicSyntaxException($"'-' at position {minus.Position + 1} must stand right before a word, \"phrase\" or (group).", minus.Position);
+                    if (Current.Kind is not (TokenKind.Word or TokenKind.Phrase or TokenKind.About or TokenKind.Open))
+                        throw new TopicSyntaxException($"'-' at position {minus.Position + 1} must stand right before a word, \"phrase\", about:\"sentence\" or (group).", minus.Position);
                     var excluded = ParseAtom(depth);
                     if (excluded is not null) Exclusions.Add(excluded);
                     continue;
@@ -142,6 +145,9 @@ public static class TopicParser
                     return MakeWord(token);
                 case TokenKind.Phrase:
                     return MakePhrase(token);
+                case TokenKind.About:
+                    Terms++;
+                    return new AboutNode(string.Join(' ', token.Text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToLowerInvariant());
                 case TokenKind.Open:
                     if (depth >= MaxDepth)
                         throw new TopicSyntaxException($"Parentheses nest too deep at position {token.Position + 1}.", token.Position);

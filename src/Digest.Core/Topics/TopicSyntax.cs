@@ -9,6 +9,16 @@ public sealed record WordNode(string Word, bool Prefix, bool TitleOnly) : TopicN
 /// <summary>Words that must stand next to each other, in order.</summary>
 public sealed record PhraseNode(IReadOnlyList<string> Words, bool TitleOnly) : TopicNode;
 
+/// <summary>
+/// A sentence matched by meaning (<c>about:"…"</c>): it matches a listing whose meaning vector is close enough to the
+/// sentence's. <see cref="Sentence"/> is the canonical spelling (lower case, single spaces), which is what is embedded.
+/// </summary>
+public sealed record AboutNode(string Sentence) : TopicNode
+{
+    /// <summary>The sentence's stand-in lexeme in the compiled tsquery (see <see cref="AboutKey"/>).</summary>
+    public string Key => AboutKey.Of(Sentence);
+}
+
 public sealed record AllNode(IReadOnlyList<TopicNode> Parts) : TopicNode;
 
 public sealed record AnyNode(IReadOnlyList<TopicNode> Alternatives) : TopicNode;
@@ -24,6 +34,19 @@ public sealed record TopicQuery(TopicNode Include, IReadOnlyList<TopicNode> Excl
 
     /// <summary>Input for PostgreSQL's <c>to_tsquery('digest_english', …)</c>: quoted lexemes only, so nothing typed is syntax.</summary>
     public string ToTsQuery() => TsQueryCompiler.Compile(this);
+
+    /// <summary>The distinct sentences matched by meaning, wherever they are written (exclusions included).</summary>
+    public IReadOnlyList<AboutNode> Abouts => [.. Nodes(Include).Concat(Exclude.SelectMany(Nodes)).OfType<AboutNode>().Distinct()];
+
+    /// <summary>The distinct sentences the topic looks for: its exclusions left out (what a similarity shown is measured against).</summary>
+    public IReadOnlyList<AboutNode> SoughtAbouts => [.. Nodes(Include).OfType<AboutNode>().Distinct()];
+
+    private static IEnumerable<TopicNode> Nodes(TopicNode node) => node switch
+    {
+        AllNode a => a.Parts.SelectMany(Nodes),
+        AnyNode o => o.Alternatives.SelectMany(Nodes),
+        _ => [node],
+    };
 }
 
 /// <summary>Why a topic was refused, and where: shown to the person at the form.</summary>

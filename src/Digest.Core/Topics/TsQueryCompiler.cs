@@ -35,6 +35,10 @@ internal static class TsQueryCompiler
             case WordNode w:
                 Lexeme(sb, w.Word, w.Prefix, w.TitleOnly);
                 break;
+            case AboutNode about:
+                // Any weight: planning gives the listing the key when its meaning is close enough (AboutKey).
+                Lexeme(sb, about.Key, prefix: false, titleOnly: false);
+                break;
             case PhraseNode p:
                 sb.Append('(');
                 for (var i = 0; i < p.Words.Count; i++)

@@ -81,10 +81,17 @@ LEFT JOIN queries q ON q.n = p.n;
 -- name: get-batch-topic-labels
 -- The topics with their labels (in their order) of the people of a claimed batch, for the email's footer and
 -- for naming the topics that matched each entry (get-batch-entries).
-SELECT st.subscriber_id, st.topic_id, st.label
-FROM subscriber_topics st
+-- by_meaning: the topic has about: sentences, so the email shows how close in meaning each listing it matched is.
+SELECT st.subscriber_id, st.topic_id, st.label, t.abouts <> '{}' AS by_meaning
+FROM subscriber_topics st JOIN topics t ON t.id = st.topic_id
 WHERE st.subscriber_id = ANY(@subscriber_ids)
 ORDER BY st.subscriber_id, st.position;
+
+-- name: get-about-similarities
+-- How close in meaning listing @listing_ids[n] is to topic @topic_ids[n] (about_similarity), for the entries of a
+-- claimed batch that topics by meaning matched: read only when a batch has such entries.
+SELECT p.listing_id, p.topic_id, about_similarity(p.listing_id, p.topic_id) AS similarity
+FROM unnest(@listing_ids::bigint[], @topic_ids::bigint[]) AS p(listing_id, topic_id);
 
 -- name: count-queued-digests
 -- The send queue's depth for the metrics gauge: digests ready or claimed by a worker.

@@ -21,3 +21,21 @@ WHERE EXISTS (SELECT 1 FROM listings l WHERE l.id = u.id)
 ON CONFLICT (listing_id) DO UPDATE
 SET model = excluded.model, vector = excluded.vector, made_from = excluded.made_from, embedded_at = now();
 
+
+-- name: get-sentences-to-embed
+-- Sentences of about: topics with no vector of @model yet, at most @limit.
+SELECT key, sentence FROM about_sentences
+WHERE vector IS NULL OR model IS DISTINCT FROM @model
+ORDER BY key
+LIMIT @limit;
+
+-- name: store-sentence-embeddings
+-- One batch of sentence vectors, laid out as in store-listing-embeddings.
+UPDATE about_sentences a
+SET model = @model, vector = (@vectors::real[])[(u.n - 1) * @dimensions + 1 : u.n * @dimensions], embedded_at = now()
+FROM unnest(@keys::text[]) WITH ORDINALITY AS u(key, n)
+WHERE a.key = u.key;
+
+-- name: get-sentence-vectors
+-- The vectors of the given sentences that have one, with the model that made each.
+SELECT key, model, vector FROM about_sentences WHERE key = ANY(@keys) AND vector IS NOT NULL;

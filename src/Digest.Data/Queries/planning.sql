@@ -52,9 +52,14 @@ WHERE c.id = ANY(@cycle_ids);
 -- or later (the people matched have all seen what is older), with their search vectors, into a small table
 -- of this transaction with a GIN index of its own, so each topic's index scan touches only the window, not
 -- every listing ever stored and their wide rows (the README's planning figures say what it saves).
+-- A listing close in meaning to sentences of the cycle's about: topics has their keys added to its vector
+-- (@meaning_ids, @meanings: a tsvector of AboutKey lexemes per listing), so each topic's tsquery combines meaning
+-- and words by the language's own rules.
 CREATE TEMP TABLE match_window ON COMMIT DROP AS
-SELECT l.id, listing_search(l.title, l.summary) AS search
-FROM listings l WHERE l.first_seen_at > @window_start AND l.first_xid >= @since_xid::xid8 AND l.merged_into IS NULL;
+SELECT l.id, listing_search(l.title, l.summary) || coalesce(m.meaning::tsvector, '') AS search
+FROM listings l
+LEFT JOIN unnest(@meaning_ids::bigint[], @meanings::text[]) AS m(id, meaning) ON m.id = l.id
+WHERE l.first_seen_at > @window_start AND l.first_xid >= @since_xid::xid8 AND l.merged_into IS NULL;
 CREATE INDEX ON match_window USING gin (search);
 ANALYZE match_window;
 
@@ -126,3 +131,11 @@ SELECT l.id, l.title, l.summary FROM listings l WHERE l.id = ANY(@ids) ORDER BY 
 -- The meaning vectors of these listings (the window's, or the liked listings "like X that you read" compares with),
 -- read only while embeddings are on; a listing without one is left out.
 SELECT e.listing_id, e.vector FROM listing_embeddings e WHERE e.listing_id = ANY(@ids);
+
+-- name: get-topic-sentence-keys
+-- The sentence keys (about:) of the cycle's topics, each once.
+SELECT DISTINCT k FROM topics t CROSS JOIN LATERAL unnest(t.abouts) AS k WHERE t.id = ANY(@topic_ids);
+
+-- name: get-window-vectors
+-- The meaning vectors of @model of the given listings that have one.
+SELECT listing_id, vector FROM listing_embeddings WHERE listing_id = ANY(@ids) AND model = @model;

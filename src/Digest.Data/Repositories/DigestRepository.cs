@@ -21,6 +21,8 @@ public record DigestEntry
     /// <summary>The abstract the snippet was cut from: the email marks an end cut mid-sentence.</summary>
     public string Summary { get; init; } = "";
     public string[] MatchedTopics { get; init; } = [];
+    /// <summary>For each of <see cref="MatchedTopics"/>: how close in meaning the listing is to a topic by meaning (about:), else null.</summary>
+    public float?[] MatchedSimilarities { get; init; } = [];
     public short Rank { get; init; }
     /// <summary>Set when entries of a whole batch are read at once.</summary>
     public long DigestId { get; init; }
@@ -93,10 +95,11 @@ public sealed class DigestRepository(NpgsqlDataSource db, SqlCatalog sql)
             new { subscriber_ids = subscriberIds }, cancellationToken: ct));
         var read = await connection.QueryAsync<BatchEntryRow>(new CommandDefinition(sql[Sql.GetBatchEntries],
             new { digest_ids = digestIds }, cancellationToken: ct));
-        var topics = (await connection.QueryAsync<(long SubscriberId, long TopicId, string Label)>(new CommandDefinition(sql[Sql.GetBatchTopicLabels],
+        var topics = (await connection.QueryAsync<BatchTopic>(new CommandDefinition(sql[Sql.GetBatchTopicLabels],
             new { subscriber_ids = subscriberIds }, cancellationToken: ct))).ToLookup(t => t.SubscriberId);
         var subscriberOf = batch.ToDictionary(d => d.Id, d => d.SubscriberId);
-        var rows = read.Select(r => Named(r, topics[subscriberOf[r.DigestId]]))
+        var named = read.Select(r => Named(r, topics[subscriberOf[r.DigestId]])).ToList();
+        var rows = (await WithSimilaritiesAsync(connection, named, ct))
             .Select(r => (Row: r, Key: SnippetCache.Key(r.ListingId, r.SnippetTopicIds))).ToList();
         var cut = await CutMissingSnippetsAsync(connection, rows, snippets, ct);
         var entries = rows.Select(r => (DigestEntry)(r.Row with
@@ -113,7 +116,7 @@ public sealed class DigestRepository(NpgsqlDataSource db, SqlCatalog sql)
     /// The entry with the topics that matched it when planned, as the person has them now: labels in their order
     /// for the email, ids in ascending order for the snippet. A topic the person removed since is left out.
     /// </summary>
-    private static BatchEntryRow Named(BatchEntryRow row, IEnumerable<(long SubscriberId, long TopicId, string Label)> theirs)
+    private static BatchEntryRow Named(BatchEntryRow row, IEnumerable<BatchTopic> theirs)
     {
         var matched = MatchedTopics.Of(row.Matched, row.TopicIds).ToHashSet();
         var kept = theirs.Where(t => matched.Contains(t.TopicId)).ToList();
@@ -121,8 +124,26 @@ public sealed class DigestRepository(NpgsqlDataSource db, SqlCatalog sql)
         {
             MatchedTopics = kept.Select(t => t.Label).ToArray(),
             SnippetTopicIds = kept.Select(t => t.TopicId).Order().ToArray(),
+            MatchedTopicIds = kept.Select(t => t.ByMeaning ? t.TopicId : 0).ToArray(),
+            MatchedSimilarities = new float?[kept.Count],
         };
     }
+
+    /// <summary>How close in meaning each entry is to the topics by meaning that matched it, in one query, only when a batch has such entries.</summary>
+    private async Task<List<BatchEntryRow>> WithSimilaritiesAsync(NpgsqlConnection connection, List<BatchEntryRow> rows, CancellationToken ct)
+    {
+        var pairs = rows.SelectMany(r => r.MatchedTopicIds.Where(t => t != 0).Select(t => (r.ListingId, TopicId: t))).Distinct().ToList();
+        if (pairs.Count == 0) return rows;
+        var found = (await connection.QueryAsync<(long ListingId, long TopicId, float? Similarity)>(new CommandDefinition(sql[Sql.GetAboutSimilarities],
+            new { listing_ids = pairs.Select(p => p.ListingId).ToArray(), topic_ids = pairs.Select(p => p.TopicId).ToArray() }, cancellationToken: ct)))
+            .ToDictionary(f => (f.ListingId, f.TopicId), f => f.Similarity);
+        return rows.Select(r => r with
+        {
+            MatchedSimilarities = r.MatchedTopicIds.Select(t => t == 0 ? null : found.GetValueOrDefault((r.ListingId, t))).ToArray(),
+        }).ToList();
+    }
+
+    private sealed record BatchTopic(long SubscriberId, long TopicId, string Label, bool ByMeaning);
 
     /// <summary>Cuts each (listing, topics) snippet of <paramref name="rows"/> the cache lacks, once, in one query.</summary>
     private async Task<Dictionary<string, string>> CutMissingSnippetsAsync(NpgsqlConnection connection,
@@ -152,6 +173,8 @@ public sealed class DigestRepository(NpgsqlDataSource db, SqlCatalog sql)
         public int Matched { get; init; }
         public long[] TopicIds { get; init; } = [];
         public long[] SnippetTopicIds { get; init; } = [];
+        /// <summary>For each matched topic: its id when it is a topic by meaning, else 0.</summary>
+        public long[] MatchedTopicIds { get; init; } = [];
     }
 
     /// <summary>What <paramref name="subscriber"/>'s next digest could hold now, unranked, without planning anything.</summary>

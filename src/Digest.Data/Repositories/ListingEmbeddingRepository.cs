@@ -21,16 +21,8 @@ public sealed class ListingEmbeddingRepository(NpgsqlDataSource db, SqlCatalog s
     public async Task<int> StoreAsync(string model, IReadOnlyList<ListingToEmbed> listings, IReadOnlyList<float[]> vectors, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(listings);
-        ArgumentNullException.ThrowIfNull(vectors);
-        if (listings.Count != vectors.Count) throw new ArgumentException("one vector per listing", nameof(vectors));
         if (listings.Count == 0) return 0;
-        var dimensions = vectors[0].Length;
-        var flat = new float[listings.Count * dimensions];
-        for (var i = 0; i < vectors.Count; i++)
-        {
-            if (vectors[i].Length != dimensions) throw new ArgumentException("vectors of one length", nameof(vectors));
-            vectors[i].CopyTo(flat, i * dimensions);
-        }
+        var (flat, dimensions) = Vectors.Flatten(vectors, listings.Count);
         await using var connection = await db.OpenConnectionAsync(ct);
         return await connection.ExecuteAsync(new CommandDefinition(sql[Sql.StoreListingEmbeddings], new
         {

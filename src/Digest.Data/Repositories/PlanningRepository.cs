@@ -37,6 +37,12 @@ public sealed record PlannedDigest(long SubscriberId, DuePeriod Period, long[] L
 public sealed record PreviousCycle(long Xmin, bool[] Saw);
 
 /// <summary>The reads and writes of a planning cycle, each shaped for a million people: streamed in, copied out.</summary>
+/// <summary>Listings close in meaning to sentences of about: topics: each listing's keys as a tsvector (AboutKey.Lexemes).</summary>
+public sealed record ListingMeanings(long[] ListingIds, string[] Lexemes)
+{
+    public static readonly ListingMeanings None = new([], []);
+}
+
 public sealed class PlanningRepository(NpgsqlDataSource db, SqlCatalog sql)
 {
     /// <summary>Waits until no other node plans, and holds that until the returned handle is disposed.</summary>
@@ -105,15 +111,23 @@ public sealed class PlanningRepository(NpgsqlDataSource db, SqlCatalog sql)
     /// Matches each of <paramref name="topicIds"/> once against the listings first seen after <paramref name="windowStart"/> and first
     /// stored by transaction <paramref name="sinceXid"/> or later; each topic's hits go to <paramref name="onTopic"/>.
     /// </summary>
-    public async Task MatchAsync(long[] topicIds, Instant windowStart, long sinceXid, Action<long, long[], float[]> onTopic, CancellationToken ct = default)
+    public Task MatchAsync(long[] topicIds, Instant windowStart, long sinceXid, Action<long, long[], float[]> onTopic, CancellationToken ct = default) =>
+        MatchAsync(topicIds, windowStart, sinceXid, ListingMeanings.None, onTopic, ct);
+
+    /// <param name="meanings">The listings close in meaning to sentences of about: topics, and those sentences' keys (see AboutKey).</param>
+    public async Task MatchAsync(long[] topicIds, Instant windowStart, long sinceXid, ListingMeanings meanings, Action<long, long[], float[]> onTopic,
+        CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(onTopic);
+        ArgumentNullException.ThrowIfNull(meanings);
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(sql[Sql.CreateMatchWindow], new
         {
             window_start = windowStart.ToDateTimeUtc(),
             since_xid = sinceXid.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            meaning_ids = meanings.ListingIds,
+            meanings = meanings.Lexemes,
         }, tx, commandTimeout: 0, cancellationToken: ct));
         await using (var command = new NpgsqlCommand(sql[Sql.MatchTopics], connection, tx) { CommandTimeout = 0 })
         {
@@ -139,6 +153,46 @@ public sealed class PlanningRepository(NpgsqlDataSource db, SqlCatalog sql)
             if (at >= 0) texts[at] = (reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2));
         }
         return texts;
+    }
+
+    /// <summary>The sentence keys of the about: terms of the given topics, each once.</summary>
+    public async Task<string[]> TopicSentenceKeysAsync(long[] topicIds, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<string>(new CommandDefinition(sql[Sql.GetTopicSentenceKeys], new { topic_ids = topicIds },
+            commandTimeout: 0, cancellationToken: ct))).ToArray();
+    }
+
+    /// <summary>The vectors of those sentences that have one.</summary>
+    public async Task<IReadOnlyList<SentenceVector>> SentenceVectorsAsync(string[] keys, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await Vectors.ReadSentencesAsync(connection, sql[Sql.GetSentenceVectors], keys, ct);
+    }
+
+    /// <summary>
+    /// The meaning vectors of <paramref name="model"/> of the listings <paramref name="ids"/> (sorted), one after the other in
+    /// that order, and which of them have one (a listing not embedded yet has none).
+    /// </summary>
+    public async Task<(float[] Vectors, bool[] Has)> WindowVectorsAsync(long[] ids, string model, int dimensions, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var vectors = new float[ids.Length * dimensions];
+        var has = new bool[ids.Length];
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand(sql[Sql.GetWindowVectors], connection) { CommandTimeout = 0 };
+        command.Parameters.AddWithValue("ids", ids);
+        command.Parameters.AddWithValue("model", model);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var at = Array.BinarySearch(ids, reader.GetInt64(0));
+            var vector = reader.GetFieldValue<float[]>(1);
+            if (at < 0 || vector.Length != dimensions) continue;
+            vector.CopyTo(vectors, at * dimensions);
+            has[at] = true;
+        }
+        return (vectors, has);
     }
 
     /// <summary>Whether anyone has a reader model with at least <paramref name="minSignals"/> signals: without one a cycle reads no listing text.</summary>

@@ -105,6 +105,7 @@ public sealed partial class SubscriberRepository
             canonicalOf[label] = query.Canonical;
             queries.TryAdd(canonicalOf[label], query);
         }
+        await RememberSentencesAsync(connection, tx, queries.Values, ct);
         var topicIds = await LockTopicsAsync(connection, tx, queries, ct);
         var links = new List<(long SubscriberId, long TopicId, string Label, short Position)>();
         foreach (var (id, _, topics) in people)
@@ -129,6 +130,16 @@ public sealed partial class SubscriberRepository
             await connection.ExecuteAsync(new CommandDefinition(sql[Sql.InsertSubscriberTopics], p, tx, commandTimeout: 0, cancellationToken: ct));
     }
 
+    /// <summary>The sentences of the topics' about: terms, each stored once; the embed-listings job gives them their vectors.</summary>
+    private async Task RememberSentencesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IEnumerable<TopicQuery> queries, CancellationToken ct)
+    {
+        var sentences = queries.SelectMany(q => q.Abouts).DistinctBy(a => a.Key).ToList();
+        if (sentences.Count == 0) return;
+        await connection.ExecuteAsync(new CommandDefinition(sql[Sql.RememberAboutSentences],
+            new { keys = sentences.Select(a => a.Key).ToArray(), sentences = sentences.Select(a => a.Sentence).ToArray() },
+            tx, cancellationToken: ct));
+    }
+
     /// <summary>
     /// The id of each topic, found or created and locked for this transaction (see lock-topics); asked again for
     /// any another transaction inserted or deleted meanwhile.
@@ -143,7 +154,12 @@ public sealed partial class SubscriberRepository
             if (attempt > 5) throw new InvalidOperationException("Topics kept changing while they were being saved; try again.");
             var missing = wanted.Where(w => !ids.ContainsKey(w.Key)).OrderBy(w => w.Key, StringComparer.Ordinal).ToList();
             var found = await connection.QueryAsync<(long Id, string Canonical)>(new CommandDefinition(sql[Sql.LockTopics],
-                new { canonicals = missing.Select(m => m.Key).ToArray(), tsqueries = missing.Select(m => m.Value.ToTsQuery()).ToArray() },
+                new
+                {
+                    canonicals = missing.Select(m => m.Key).ToArray(),
+                    tsqueries = missing.Select(m => m.Value.ToTsQuery()).ToArray(),
+                    abouts = missing.Select(m => string.Join(' ', m.Value.Abouts.Select(a => a.Key))).ToArray(),
+                },
                 tx, commandTimeout: 0, cancellationToken: ct));
             foreach (var (id, canonical) in found) ids[canonical] = id;
         }

@@ -7,8 +7,9 @@ namespace Digest.Delivery.Planning;
 /// Matches the distinct topics of a group of people once each against the cycle's window, in two halves side
 /// by side (one database core each), keeping only hits on listings of the window as the cycle read it.
 /// </summary>
+/// <param name="meanings">The window's listings close in meaning to the cycle's about: sentences (<see cref="WindowMeanings"/>).</param>
 internal sealed class Matcher(PlanningRepository planning, Dictionary<long, int> topicIndex, PlanningWindow window, Instant windowStart,
-    CancellationToken ct)
+    ListingMeanings meanings, CancellationToken ct)
 {
     private readonly Dictionary<long, int> _listingIndex = window.ListingIds.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
     private readonly HashSet<int> _matched = [];
@@ -27,7 +28,7 @@ internal sealed class Matcher(PlanningRepository planning, Dictionary<long, int>
         var hits = new TopicHits(TopicIds.Length);
         if (topics.Length == 0) return hits;
         var halves = topics.Select(t => TopicIds[t]).Chunk(Math.Max(1, (topics.Length + 1) / 2));
-        await Task.WhenAll(halves.Select(half => planning.MatchAsync(half, windowStart, sinceXid, (topic, listingIds, relevances) =>
+        await Task.WhenAll(halves.Select(half => planning.MatchAsync(half, windowStart, sinceXid, meanings, (topic, listingIds, relevances) =>
             hits.Set(topicIndex[topic], Keep(listingIds, relevances, out var kept), kept), ct)));
         return hits;
     }

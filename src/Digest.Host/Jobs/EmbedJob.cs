@@ -11,7 +11,7 @@ namespace Digest.Host.Jobs;
 /// every ingest that stored new listings (<see cref="EmbedAfterIngest"/>) and on Scheduling:EmbedCron; one run at a
 /// time across nodes (JobRunner's lock), so no listing is embedded twice at once.
 /// </summary>
-public sealed class EmbedJob(JobRunner runner, ListingEmbeddingRepository embeddings, MeaningModel model)
+public sealed class EmbedJob(JobRunner runner, ListingEmbeddingRepository embeddings, AboutSentenceRepository sentences, MeaningModel model)
 {
     public const string Id = "embed-listings";
 
@@ -23,10 +23,35 @@ public sealed class EmbedJob(JobRunner runner, ListingEmbeddingRepository embedd
 
     [JobDisplayName("Embed new listings")]
     public Task RunAsync(PerformContext? context, CancellationToken ct) => runner.RunAsync(Id, context, async token =>
-        $"{await EmbedAsync(token)} listing(s) embedded", ct);
+    {
+        var sentences = await EmbedSentencesAsync(token);
+        return $"{sentences} about: sentence(s), {await EmbedListingsAsync(token)} listing(s) embedded";
+    }, ct);
 
-    /// <summary>The step itself: embeds every listing that has no vector for its current text; how many it embedded.</summary>
+    /// <summary>The step itself: embeds every about: sentence and every listing that has no vector yet; how many listings it embedded.</summary>
     public async Task<int> EmbedAsync(CancellationToken ct)
+    {
+        await EmbedSentencesAsync(ct);
+        return await EmbedListingsAsync(ct);
+    }
+
+    /// <summary>
+    /// The sentences of topics by meaning first: few and short, and a sentence without its vector matches nothing, so a
+    /// new about: topic starts matching at the next planning cycle.
+    /// </summary>
+    public async Task<int> EmbedSentencesAsync(CancellationToken ct)
+    {
+        var done = 0;
+        while (await sentences.ToEmbedAsync(MeaningModel.Name, BatchSize, ct) is { Count: > 0 } batch)
+        {
+            var vectors = model.Encode(batch.Select(s => s.Sentence).ToList(), ct);
+            await sentences.StoreAsync(MeaningModel.Name, batch.Select(s => s.Key).ToList(), vectors, ct);
+            done += batch.Count;
+        }
+        return done;
+    }
+
+    private async Task<int> EmbedListingsAsync(CancellationToken ct)
     {
         var done = 0;
         while (await embeddings.ToEmbedAsync(MeaningModel.Name, BatchSize, ct) is { Count: > 0 } batch)

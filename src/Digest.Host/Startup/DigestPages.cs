@@ -20,6 +20,8 @@ public static class DigestPages
         services.AddDigestRateLimits();
         services.AddSingleton<PreferenceEndpoints.PreferenceServices>();
         services.AddSingleton<ItemLinkEndpoints.ItemLinkServices>();
+        services.AddSingleton<TopicCheckRepository>();
+        services.AddSingleton<TopicChecker>();
         return services;
     }
 }

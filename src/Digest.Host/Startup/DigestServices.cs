@@ -33,6 +33,7 @@ public static class DigestServices
         services.AddSingleton<SourceRunRepository>();
         services.AddSingleton<JobRunRepository>();
         services.AddSingleton<ListingEmbeddingRepository>();
+        services.AddSingleton<AboutSentenceRepository>();
         services.AddSingleton<IClock>(SystemClock.Instance);
         return services;
     }
@@ -122,6 +123,8 @@ public static class DigestServices
             };
         });
         services.AddSingleton<ProfileLearner>();
+        services.AddValidatedOptions<TopicsOptions>(TopicsOptions.Section);
+        services.AddSingleton(sp => new AboutSettings((float)sp.GetRequiredService<IOptions<TopicsOptions>>().Value.AboutThreshold));
         services.AddSingleton<DigestPlanner>();
         services.AddSingleton<DigestComposer>();
         services.AddSingleton<DigestSender>();

@@ -119,17 +119,31 @@ public static class SignupEndpoints
         <p><a href="{E(TokenPages.PreferencesPath(subscriber.Id, tokens, site, clock))}">Your preferences</a></p>
         """, noindex: true);
 
-    /// <summary>The live check on the topics field: one result per line, in order, as the form would judge them.</summary>
-    private static IResult CheckTopics(string[]? q)
+    /// <summary>
+    /// The live check on the topics field: one result per line, in order, as the form would judge them, and for each topic
+    /// understood, how many listings of the last week it would have matched and the newest few (see <see cref="TopicChecker"/>).
+    /// </summary>
+    private static async Task<IResult> CheckTopics(string[]? q, TopicChecker checker, HttpContext context)
     {
-        var results = (q ?? []).Take(SubscriptionChoices.MaxTopics + 1).Select(topic =>
-            TopicParser.TryParse(topic, out var query, out var error)
-                ? new TopicCheck(Shorten(topic), true, query!.Canonical, null, null)
-                : new TopicCheck(Shorten(topic), false, null, error!.Message, error.Position));
+        var lines = (q ?? []).Take(SubscriptionChoices.MaxTopics + 1).ToList();
+        var parsed = lines.Select(topic => (Ok: TopicParser.TryParse(topic, out var query, out var error), Query: query, Error: error)).ToList();
+        var tried = await checker.TryAsync([.. parsed.Where(p => p.Ok).Select(p => p.Query!)], context.RequestAborted);
+        var next = 0;
+        var results = lines.Select((topic, i) => parsed[i].Ok
+            ? Understood(topic, parsed[i].Query!, tried[next++])
+            : new TopicCheck(Shorten(topic), false, null, parsed[i].Error!.Message, parsed[i].Error!.Position, null, null));
         return Results.Json(results.ToList());
     }
 
-    private sealed record TopicCheck(string Topic, bool Ok, string? Canonical, string? Error, int? Position);
+    private static TopicCheck Understood(string topic, TopicQuery query, TopicTrialResult trial) =>
+        new(Shorten(topic), true, query.Canonical, null, null, trial.Matches,
+            [.. trial.Titles.Select(t => new TrialListing(t.Title, t.Similarity is { } s ? MathF.Round(s, 2) : null))]);
+
+    /// <param name="Matches">Listings of the last week the topic would have matched; <paramref name="Titles"/>: the newest few.</param>
+    private sealed record TopicCheck(string Topic, bool Ok, string? Canonical, string? Error, int? Position, int? Matches, IReadOnlyList<TrialListing>? Titles);
+
+    /// <param name="Similarity">For a topic by meaning: how close the listing is to its sentence (cosine, two decimals).</param>
+    private sealed record TrialListing(string Title, float? Similarity);
 
     private static string Shorten(string topic) => topic.Length <= 80 ? topic : topic[..77] + "…";
 

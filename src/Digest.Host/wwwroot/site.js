@@ -36,15 +36,32 @@
       .catch(function () { results.replaceChildren(); });
   }
 
-  // textContent only: what a person typed is never read as HTML.
+  // textContent only: what a person typed, and the titles of listings, are never read as HTML.
   function show(checks) {
     results.replaceChildren.apply(results, checks.map(function (c) {
       var li = document.createElement("li");
       li.className = c.ok ? "ok" : "bad";
       li.textContent = c.ok
-        ? "\u2713 " + c.topic + " \u2014 understood as: " + c.canonical
+        ? "\u2713 " + c.topic + " \u2014 understood as: " + c.canonical + " \u2014 " + matches(c.matches)
         : "\u2717 " + c.topic + " \u2014 " + c.error;
+      if (c.ok && c.titles && c.titles.length) li.appendChild(titles(c.titles));
       return li;
     }));
+  }
+
+  function matches(n) {
+    return n === 1 ? "1 listing last week" : n + " listings last week";
+  }
+
+  // The newest listings the topic would have matched; for a topic by meaning, how close each is to its sentence.
+  function titles(list) {
+    var ul = document.createElement("ul");
+    ul.className = "trial";
+    list.forEach(function (t) {
+      var item = document.createElement("li");
+      item.textContent = t.similarity == null ? t.title : t.title + " (similarity " + t.similarity.toFixed(2) + ")";
+      ul.appendChild(item);
+    });
+    return ul;
   }
 })();

@@ -16,6 +16,8 @@ public sealed record DigestEmailItem
     public string? Published { get; init; }
     public IReadOnlyList<SnippetPart> Snippet { get; init; } = [];
     public IReadOnlyList<string> MatchedTopics { get; init; } = [];
+    /// <summary>For each of <see cref="MatchedTopics"/>: for a topic by meaning (about:), how close the listing is ("0.62"), else null.</summary>
+    public IReadOnlyList<string?> MatchedSimilarities { get; init; } = [];
     /// <summary>"More like this" and "fewer like this" pages for this person and listing; null while learning is off.</summary>
     public string? MoreUrl { get; init; }
     public string? FewerUrl { get; init; }

@@ -23,7 +23,8 @@ internal sealed class SameListingText : IEqualityComparer<DigestEmailItem>
             && string.Equals(x.FewerUrl, y.FewerUrl, StringComparison.Ordinal)
             && string.Equals(x.BecauseOf, y.BecauseOf, StringComparison.Ordinal)
             && SameSnippet(x.Snippet, y.Snippet)
-            && SameTopics(x.MatchedTopics, y.MatchedTopics);
+            && SameTopics(x.MatchedTopics, y.MatchedTopics)
+            && SameTopics(x.MatchedSimilarities, y.MatchedSimilarities);
     }
 
     // Only what tells listings apart cheaply: hashing all the text costs as much as rendering the item.
@@ -44,7 +45,7 @@ internal sealed class SameListingText : IEqualityComparer<DigestEmailItem>
         return true;
     }
 
-    private static bool SameTopics(IReadOnlyList<string> x, IReadOnlyList<string> y)
+    private static bool SameTopics(IReadOnlyList<string?> x, IReadOnlyList<string?> y)
     {
         if (x.Count != y.Count) return false;
         for (var i = 0; i < x.Count; i++)

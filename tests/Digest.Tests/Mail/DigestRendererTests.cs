@@ -31,6 +31,23 @@ public class DigestRendererTests
     };
 
     [Fact]
+    public void A_topic_by_meaning_shows_how_close_the_listing_is_and_a_keyword_topic_shows_nothing_more()
+    {
+        var item = Item(1, "Teaching Transformers Arithmetic") with
+        {
+            MatchedTopics = ["grokking", "making language models better at math"],
+            MatchedSimilarities = [null, "0.62"],
+        };
+
+        var email = Renderer.Render(Email(item));
+
+        Assert.Contains("Matched: grokking, making language models better at math (similarity 0.62)", email.Text);
+        Assert.Contains("making language models better at math &middot; similarity 0.62</span>", email.Html);
+        Assert.Contains(">grokking</span>", email.Html);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(email.Html, "similarity"));
+    }
+
+    [Fact]
     public void Both_parts_list_every_item_with_its_link_snippet_and_matched_topic()
     {
         var email = Renderer.Render(Email(Item(1, "Grokking Tickets", "https://arxiv.org/abs/2310.01234"), Item(2, "Pointer Networks")));

@@ -45,9 +45,9 @@ public class ItemFragmentsTests
     [Fact]
     public void Every_field_of_an_item_takes_part_in_telling_items_apart()
     {
-        // SameListingText compares these ten; a new field needs adding there, or fragments could be reused wrongly.
+        // SameListingText compares these eleven; a new field needs adding there, or fragments could be reused wrongly.
         Assert.Equal(
-            ["Authors", "BecauseOf", "FewerUrl", "MatchedTopics", "MoreUrl", "Published", "Rank", "Snippet", "Title", "Url"],
+            ["Authors", "BecauseOf", "FewerUrl", "MatchedSimilarities", "MatchedTopics", "MoreUrl", "Published", "Rank", "Snippet", "Title", "Url"],
             typeof(DigestEmailItem).GetProperties().Select(p => p.Name).Where(n => n != "EqualityContract").Order());
     }
 }
