@@ -34,8 +34,5 @@ public static class Forms
         return await context.Request.ReadFormAsync(context.RequestAborted);
     }
 
-    public static IResult Expired(string siteName) => Page.Html(siteName, "Form expired", """
-        <h1>This form has expired</h1>
-        <p>Nothing was changed. Go back, reload the page and send the form again.</p>
-        """, noindex: true, status: StatusCodes.Status400BadRequest);
+    public static IResult Expired() => WebPage.Show<Pages.FormExpired>(status: StatusCodes.Status400BadRequest);
 }

@@ -4,6 +4,7 @@ using Digest.Core.Tokens;
 using Digest.Data.Repositories;
 using Digest.Delivery;
 using NodaTime;
+using Digest.Host.Web.Pages;
 using static Digest.Host.Web.Page;
 
 namespace Digest.Host.Web;
@@ -36,8 +37,7 @@ public static class ItemLinkEndpoints
         {
             var check = tokens.ReadItem(token, clock.GetCurrentInstant());
             if (check.Status == TokenStatus.Expired)
-                return (check, null, Html(site.Name, "Link expired", "<h1>This link has expired</h1><p>The newest email you received from us has links that work.</p>",
-                    noindex: true, status: StatusCodes.Status410Gone));
+                return (check, null, WebPage.Show<LinkExpired>(status: StatusCodes.Status410Gone));
             if (check.Status != TokenStatus.Valid) return (check, null, NotFound());
             var link = await store.GetItemLinkAsync(check.SubscriberId, check.DigestId, check.ListingId, ct);
             return link is null ? (check, null, NotFound()) : (check, link, null);
@@ -55,10 +55,7 @@ public static class ItemLinkEndpoints
 
         public string PreferencesPath(long subscriberId) => "/preferences/" + tokens.Create(TokenPurpose.Preferences, subscriberId, clock.GetCurrentInstant() + site.LinkLifetime);
 
-        private IResult NotFound() => Html(site.Name, "Link not valid", """
-            <h1>This link is not valid</h1>
-            <p>It may have been copied incompletely. The newest email you received from us has links that work.</p>
-            """, noindex: true, status: StatusCodes.Status404NotFound);
+        private static IResult NotFound() => WebPage.Show<LinkNotValid>(status: StatusCodes.Status404NotFound);
     }
 
     private static async Task<IResult> Redirect(string token, HttpContext http, ItemLinkServices s)

@@ -118,7 +118,7 @@ public static class PreferenceEndpoints
         }
 
         public Task<IResult> WithFormAsync(string token, HttpContext http, Func<Context, IFormCollection, Task<IResult>> then) =>
-            WithSubscriberAsync(token, http, async c => await Forms.ReadAsync(http) is { } form ? await then(c, form) : Forms.Expired(site.Name));
+            WithSubscriberAsync(token, http, async c => await Forms.ReadAsync(http) is { } form ? await then(c, form) : Forms.Expired());
 
         public async Task<IResult> ReloadAsync(Context c, string message)
         {

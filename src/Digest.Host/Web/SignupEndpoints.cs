@@ -51,7 +51,7 @@ public static class SignupEndpoints
     private static async Task<IResult> Subscribe(HttpContext context, SubscriptionRepository subscriptions, SiteSettings site, SignupSettings signup, Jobs.SendFanOut senders, ILoggerFactory logs)
     {
         var form = await Forms.ReadAsync(context);
-        if (form is null) return Forms.Expired(site.Name);
+        if (form is null) return Forms.Expired();
         var email = form["email"].ToString();
         var values = ChoiceValues.From(form);
         var (choices, errors) = values.Parse();
@@ -101,7 +101,7 @@ public static class SignupEndpoints
     {
         var (subscriber, failure) = await TokenPages.ResolveAsync(token, TokenPurpose.Confirm, tokens, subscribers, site, clock, context.RequestAborted);
         if (subscriber is null) return failure!;
-        if (await Forms.ReadAsync(context) is null) return Forms.Expired(site.Name);
+        if (await Forms.ReadAsync(context) is null) return Forms.Expired();
         if (!await subscriptions.ConfirmAsync(subscriber.Id, context.RequestAborted)) return AlreadyConfirmed(subscriber, tokens, site, clock);
         var next = subscriber.Schedule.NextPeriod(clock.GetCurrentInstant()).SendAt;
         var local = next.InZone(DateTimeZoneProviders.Tzdb[subscriber.Schedule.TimeZone]);
