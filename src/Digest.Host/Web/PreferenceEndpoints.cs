@@ -102,14 +102,13 @@ public static class PreferenceEndpoints
         public RecommendationRepository Recommendations => recommendations;
         public SubscriberRepository Subscribers => subscribers;
         public SubscriptionRepository Subscriptions => subscriptions;
-        public SiteSettings Site => site;
 
         public async Task<ChoiceValues> StoredValuesAsync(Context c) =>
             ChoiceValues.From(c.Subscriber, (await subscribers.GetTopicsAsync(c.Subscriber.Id, c.Http.RequestAborted)).Select(t => t.Label));
 
         public async Task<IResult> WithSubscriberAsync(string token, HttpContext http, Func<Context, Task<IResult>> then)
         {
-            var (subscriber, failure) = await TokenPages.ResolveAsync(token, TokenPurpose.Preferences, tokens, subscribers, site, clock, http.RequestAborted);
+            var (subscriber, failure) = await TokenPages.ResolveAsync(token, TokenPurpose.Preferences, tokens, subscribers, clock, http.RequestAborted);
             return subscriber is null ? failure! : await then(new Context(token, subscriber, http));
         }
 

@@ -28,7 +28,7 @@ public static class SignupEndpoints
     private static IResult SignupPage(string email, ChoiceValues values, List<SubscriptionChoices.Error> errors, int status) =>
         WebPage.Show<SignupPage>(new { Email = email, Values = values, Errors = errors }, status);
 
-    private static async Task<IResult> Subscribe(HttpContext context, SubscriptionRepository subscriptions, SiteSettings site, SignupSettings signup, Jobs.SendFanOut senders, ILoggerFactory logs)
+    private static async Task<IResult> Subscribe(HttpContext context, SubscriptionRepository subscriptions, SignupSettings signup, Jobs.SendFanOut senders, ILoggerFactory logs)
     {
         var form = await Forms.ReadAsync(context);
         if (form is null) return Forms.Expired();
@@ -59,7 +59,7 @@ public static class SignupEndpoints
 
     private static async Task<IResult> ConfirmPage(string token, HttpContext context, LinkTokens tokens, SubscriberRepository subscribers, SiteSettings site, IClock clock)
     {
-        var (subscriber, failure) = await TokenPages.ResolveAsync(token, TokenPurpose.Confirm, tokens, subscribers, site, clock, context.RequestAborted);
+        var (subscriber, failure) = await TokenPages.ResolveAsync(token, TokenPurpose.Confirm, tokens, subscribers, clock, context.RequestAborted);
         if (subscriber is null) return failure!;
         if (subscriber.Status != SubscriberStatus.Pending) return AlreadyConfirmed(subscriber, tokens, site, clock);
         var topics = await subscribers.GetTopicsAsync(subscriber.Id, context.RequestAborted);
@@ -68,7 +68,7 @@ public static class SignupEndpoints
 
     private static async Task<IResult> Confirm(string token, HttpContext context, LinkTokens tokens, SubscriberRepository subscribers, SubscriptionRepository subscriptions, SiteSettings site, IClock clock)
     {
-        var (subscriber, failure) = await TokenPages.ResolveAsync(token, TokenPurpose.Confirm, tokens, subscribers, site, clock, context.RequestAborted);
+        var (subscriber, failure) = await TokenPages.ResolveAsync(token, TokenPurpose.Confirm, tokens, subscribers, clock, context.RequestAborted);
         if (subscriber is null) return failure!;
         if (await Forms.ReadAsync(context) is null) return Forms.Expired();
         if (!await subscriptions.ConfirmAsync(subscriber.Id, context.RequestAborted)) return AlreadyConfirmed(subscriber, tokens, site, clock);

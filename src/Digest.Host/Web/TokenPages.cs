@@ -15,7 +15,7 @@ namespace Digest.Host.Web;
 public static class TokenPages
 {
     public static async Task<(Subscriber? Subscriber, IResult? Failure)> ResolveAsync(string token, TokenPurpose purpose,
-        LinkTokens tokens, SubscriberRepository subscribers, SiteSettings site, IClock clock, CancellationToken ct)
+        LinkTokens tokens, SubscriberRepository subscribers, IClock clock, CancellationToken ct)
     {
         var check = tokens.Read(token, purpose, clock.GetCurrentInstant());
         return check.Status switch

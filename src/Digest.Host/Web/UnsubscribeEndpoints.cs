@@ -23,7 +23,7 @@ public static class UnsubscribeEndpoints
 
     private static async Task<IResult> UnsubscribePage(string token, HttpContext http, LinkTokens tokens, SubscriberRepository subscribers, SiteSettings site, IClock clock)
     {
-        var (subscriber, failure) = await TokenPages.ResolveAsync(token, TokenPurpose.Unsubscribe, tokens, subscribers, site, clock, http.RequestAborted);
+        var (subscriber, failure) = await TokenPages.ResolveAsync(token, TokenPurpose.Unsubscribe, tokens, subscribers, clock, http.RequestAborted);
         if (subscriber is null) return failure!;
         if (subscriber.Status == SubscriberStatus.Unsubscribed) return Unsubscribed(subscriber, tokens, site, clock);
         return WebPage.Show<UnsubscribePage>(new { Token = token, subscriber.Email, PreferencesPath = TokenPages.PreferencesPath(subscriber.Id, tokens, site, clock) });
@@ -31,7 +31,7 @@ public static class UnsubscribeEndpoints
 
     private static async Task<IResult> Unsubscribe(string token, HttpRequest request, LinkTokens tokens, SubscriberRepository subscribers, SiteSettings site, IClock clock, CancellationToken ct)
     {
-        var (subscriber, failure) = await TokenPages.ResolveAsync(token, TokenPurpose.Unsubscribe, tokens, subscribers, site, clock, ct);
+        var (subscriber, failure) = await TokenPages.ResolveAsync(token, TokenPurpose.Unsubscribe, tokens, subscribers, clock, ct);
         if (subscriber is null) return failure!;
         await subscribers.UnsubscribeAsync(subscriber.Id, ct);
         var oneClick = request.HasFormContentType && (await request.ReadFormAsync(ct))["List-Unsubscribe"] == "One-Click";
