@@ -16,6 +16,8 @@ public static class DigestPages
         services.AddDataProtection().SetApplicationName("Digest");
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(o =>
             o.XmlRepository = new DatabaseKeyStore(sp.GetRequiredService<DataProtectionKeyRepository>())));
+        // The pages are Razor components rendered on the server (Web/WebPage); no interactive render mode.
+        services.AddRazorComponents();
         services.AddDigestForms();
         services.AddDigestRateLimits();
         services.AddSingleton<PreferenceEndpoints.PreferenceServices>();

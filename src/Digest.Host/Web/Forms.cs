@@ -3,8 +3,9 @@ using Microsoft.AspNetCore.Antiforgery;
 namespace Digest.Host.Web;
 
 /// <summary>
-/// Antiforgery for our forms, checked by hand so a stale or missing token gets a page that says what to
-/// do instead of a bare 400. The RFC 8058 one-click unsubscribe is the one POST without it.
+/// Antiforgery for our forms: each form renders Blazor's &lt;AntiforgeryToken /&gt; (field <see cref="FieldName"/>), and the
+/// token is checked here by hand so a stale or missing one gets a page that says what to do instead of a bare 400.
+/// The unsubscribe and feedback POSTs go without it (see the README's Security section).
 /// </summary>
 public static class Forms
 {
@@ -18,13 +19,6 @@ public static class Forms
         o.SuppressXFrameOptionsHeader = true;
     });
 
-    /// <summary>The hidden field every form carries.</summary>
-    public static string Field(HttpContext context)
-    {
-        var tokens = context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context);
-        return $"<input type=\"hidden\" name=\"{FieldName}\" value=\"{Page.E(tokens.RequestToken)}\">";
-    }
-
     /// <summary>The posted form when its antiforgery token is good; null otherwise (nothing may be changed then).</summary>
     public static async Task<IFormCollection?> ReadAsync(HttpContext context)
     {
@@ -34,8 +28,5 @@ public static class Forms
         return await context.Request.ReadFormAsync(context.RequestAborted);
     }
 
-    public static IResult Expired(string siteName) => Page.Html(siteName, "Form expired", """
-        <h1>This form has expired</h1>
-        <p>Nothing was changed. Go back, reload the page and send the form again.</p>
-        """, noindex: true, status: StatusCodes.Status400BadRequest);
+    public static IResult Expired() => WebPage.Show<Pages.FormExpired>(status: StatusCodes.Status400BadRequest);
 }

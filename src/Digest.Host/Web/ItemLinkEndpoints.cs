@@ -4,7 +4,7 @@ using Digest.Core.Tokens;
 using Digest.Data.Repositories;
 using Digest.Delivery;
 using NodaTime;
-using static Digest.Host.Web.Page;
+using Digest.Host.Web.Pages;
 
 namespace Digest.Host.Web;
 
@@ -36,8 +36,7 @@ public static class ItemLinkEndpoints
         {
             var check = tokens.ReadItem(token, clock.GetCurrentInstant());
             if (check.Status == TokenStatus.Expired)
-                return (check, null, Html(site.Name, "Link expired", "<h1>This link has expired</h1><p>The newest email you received from us has links that work.</p>",
-                    noindex: true, status: StatusCodes.Status410Gone));
+                return (check, null, WebPage.Show<LinkExpired>(status: StatusCodes.Status410Gone));
             if (check.Status != TokenStatus.Valid) return (check, null, NotFound());
             var link = await store.GetItemLinkAsync(check.SubscriberId, check.DigestId, check.ListingId, ct);
             return link is null ? (check, null, NotFound()) : (check, link, null);
@@ -55,10 +54,7 @@ public static class ItemLinkEndpoints
 
         public string PreferencesPath(long subscriberId) => "/preferences/" + tokens.Create(TokenPurpose.Preferences, subscriberId, clock.GetCurrentInstant() + site.LinkLifetime);
 
-        private IResult NotFound() => Html(site.Name, "Link not valid", """
-            <h1>This link is not valid</h1>
-            <p>It may have been copied incompletely. The newest email you received from us has links that work.</p>
-            """, noindex: true, status: StatusCodes.Status404NotFound);
+        private static IResult NotFound() => WebPage.Show<LinkNotValid>(status: StatusCodes.Status404NotFound);
     }
 
     private static async Task<IResult> Redirect(string token, HttpContext http, ItemLinkServices s)
@@ -72,23 +68,13 @@ public static class ItemLinkEndpoints
 
     private static async Task<IResult> FeedbackPage(string token, string kind, HttpContext http, ItemLinkServices s)
     {
-        if (Kind(kind) is not { } signal) return Results.NotFound();
+        if (Kind(kind) is null) return Results.NotFound();
         var (_, link, failure) = await s.ResolveAsync(token, http.RequestAborted);
         if (link is null) return failure!;
-        var (question, button) = signal == SignalKind.More ? ("More listings like this one?", "More like this") : ("Fewer listings like this one?", "Fewer like this");
-        var body = s.Learning(link)
-            ? $"""
-              <h1>{E(question)}</h1>
-              <p class="lead">{E(link.Title)}</p>
-              <form method="post" action="/feedback/{E(token)}/{E(kind)}"><button type="submit">{E(button)}</button></form>
-              {PrivacyNote(s, link)}
-              """
-            : $"""
-              <h1>Learning is switched off</h1>
-              <p>Nothing about what you read is recorded, so this feedback cannot be kept.</p>
-              {PrivacyNote(s, link)}
-              """;
-        return Html(s.Site.Name, question, body, noindex: true);
+        return WebPage.Show<FeedbackPage>(new
+        {
+            Token = token, Kind = kind, link.Title, Learning = s.Learning(link), PreferencesPath = s.PreferencesPath(link.SubscriberId),
+        });
     }
 
     private static async Task<IResult> Feedback(string token, string kind, HttpContext http, ItemLinkServices s)
@@ -96,15 +82,12 @@ public static class ItemLinkEndpoints
         if (Kind(kind) is not { } signal) return Results.NotFound();
         var (check, link, failure) = await s.ResolveAsync(token, http.RequestAborted);
         if (link is null) return failure!;
-        if (!s.Learning(link))
-            return Html(s.Site.Name, "Not recorded", $"<h1>Not recorded</h1><p>Learning is switched off: nothing was stored.</p>{PrivacyNote(s, link)}", noindex: true);
+        if (!s.Learning(link)) return WebPage.Show<FeedbackRecorded>(new { Recorded = false, PreferencesPath = s.PreferencesPath(link.SubscriberId) });
         await s.Store.RecordAsync(check.SubscriberId, check.DigestId, check.ListingId, signal, http.RequestAborted);
-        var said = signal == SignalKind.More ? "more listings like" : "fewer listings like";
-        return Html(s.Site.Name, "Thank you", $"""
-            <h1>Thank you</h1>
-            <p role="status">Your next digests bring {said} <em>{E(link.Title)}</em>.</p>
-            {PrivacyNote(s, link)}
-            """, noindex: true);
+        return WebPage.Show<FeedbackRecorded>(new
+        {
+            Recorded = true, More = signal == SignalKind.More, link.Title, PreferencesPath = s.PreferencesPath(link.SubscriberId),
+        });
     }
 
     private static SignalKind? Kind(string kind) => kind switch
@@ -113,9 +96,4 @@ public static class ItemLinkEndpoints
         "fewer" => SignalKind.Fewer,
         _ => null,
     };
-
-    private static string PrivacyNote(ItemLinkServices s, ItemLink link) => $"""
-        <p class="hint">We record the listings you open from your digest and this feedback, only to order your digests; it never leaves
-        {E(s.Site.Name)}. You can see it, clear it or switch it off on <a href="{E(s.PreferencesPath(link.SubscriberId))}">your preferences page</a>.</p>
-        """;
 }

@@ -4,7 +4,7 @@ using Digest.Core.Tokens;
 using Digest.Data.Repositories;
 using Digest.Delivery;
 using NodaTime;
-using static Digest.Host.Web.Page;
+using Digest.Host.Web.Pages;
 
 namespace Digest.Host.Web;
 
@@ -68,11 +68,7 @@ public static class PreferenceEndpoints
         if (form["confirm"] != "yes")
             return await s.PageAsync(c, await s.StoredValuesAsync(c), [new("confirm", "tick the box to confirm that everything should be deleted")], null, StatusCodes.Status400BadRequest);
         await s.Subscriptions.DeleteAsync(c.Subscriber.Id, http.RequestAborted);
-        return Html(s.Site.Name, "Deleted", $"""
-            <h1>Deleted</h1>
-            <p>{E(c.Subscriber.Email)}, its topics, its digests and what was learned from its reading are gone. No more email will come from {E(s.Site.Name)}.
-            You can <a href="/">subscribe again</a> at any time.</p>
-            """, noindex: true);
+        return WebPage.Show<Deleted>(new { c.Subscriber.Email });
     });
 
     private static async Task<IResult> SetLearning(string token, HttpContext http, PreferenceServices s) => await s.WithFormAsync(token, http, async (c, form) =>
@@ -106,19 +102,18 @@ public static class PreferenceEndpoints
         public RecommendationRepository Recommendations => recommendations;
         public SubscriberRepository Subscribers => subscribers;
         public SubscriptionRepository Subscriptions => subscriptions;
-        public SiteSettings Site => site;
 
         public async Task<ChoiceValues> StoredValuesAsync(Context c) =>
             ChoiceValues.From(c.Subscriber, (await subscribers.GetTopicsAsync(c.Subscriber.Id, c.Http.RequestAborted)).Select(t => t.Label));
 
         public async Task<IResult> WithSubscriberAsync(string token, HttpContext http, Func<Context, Task<IResult>> then)
         {
-            var (subscriber, failure) = await TokenPages.ResolveAsync(token, TokenPurpose.Preferences, tokens, subscribers, site, clock, http.RequestAborted);
+            var (subscriber, failure) = await TokenPages.ResolveAsync(token, TokenPurpose.Preferences, tokens, subscribers, clock, http.RequestAborted);
             return subscriber is null ? failure! : await then(new Context(token, subscriber, http));
         }
 
         public Task<IResult> WithFormAsync(string token, HttpContext http, Func<Context, IFormCollection, Task<IResult>> then) =>
-            WithSubscriberAsync(token, http, async c => await Forms.ReadAsync(http) is { } form ? await then(c, form) : Forms.Expired(site.Name));
+            WithSubscriberAsync(token, http, async c => await Forms.ReadAsync(http) is { } form ? await then(c, form) : Forms.Expired());
 
         public async Task<IResult> ReloadAsync(Context c, string message)
         {
@@ -130,8 +125,11 @@ public static class PreferenceEndpoints
         public async Task<IResult> PageAsync(Context c, ChoiceValues values, IReadOnlyList<SubscriptionChoices.Error> errors, IReadOnlyList<string>? saved, int status)
         {
             var digests = await subscriptions.RecentDigestsAsync(c.Subscriber.Id, 10, c.Http.RequestAborted);
-            return Html(site.Name, "Your preferences", PreferencesPage.Body(c.Token, c.Subscriber, values, errors, saved, digests, Forms.Field(c.Http),
-                UnsubscribePath(c.Subscriber.Id), await LearningAsync(c)), noindex: true, status: status);
+            return WebPage.Show<PreferencesPage>(new
+            {
+                c.Token, c.Subscriber, Values = values, Errors = errors, Saved = saved, Digests = digests,
+                UnsubscribePath = UnsubscribePath(c.Subscriber.Id), Learning = await LearningAsync(c),
+            }, status);
         }
 
         private async Task<LearningView> LearningAsync(Context c)

@@ -32,14 +32,13 @@ public static class RateLimits
         services.AddSingleton<IConfigureOptions<RateLimiterOptions>>(sp => new ConfigureOptions<RateLimiterOptions>(o =>
         {
             var signup = sp.GetRequiredService<IOptions<SignupOptions>>().Value;
-            var site = sp.GetRequiredService<SiteSettings>();
             var tokens = sp.GetRequiredService<LinkTokens>();
             o.AddPolicy(Subscribe, context => PerClient(context, Subscribe, signup.SubscribePerMinute));
             o.AddPolicy(Links, context => tokens.IsSigned(context.GetRouteValue("token") as string)
                 ? PerClient(context, Reading, signup.SignedLinksPerMinute)
                 : PerClient(context, Links, signup.LinksPerMinute));
             o.AddPolicy(Listings, context => PerClient(context, Reading, signup.SignedLinksPerMinute));
-            o.OnRejected = (rejected, _) => TooManyAsync(rejected.HttpContext, site);
+            o.OnRejected = (rejected, _) => TooManyAsync(rejected.HttpContext);
         }));
         return services;
     }
@@ -48,13 +47,9 @@ public static class RateLimits
         RateLimitPartition.GetFixedWindowLimiter(policy + ":" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
             _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
 
-    private static async ValueTask TooManyAsync(HttpContext context, SiteSettings site)
+    private static async ValueTask TooManyAsync(HttpContext context)
     {
         context.Response.Headers.RetryAfter = "60";
-        var page = Page.Html(site.Name, "Too many requests", """
-            <h1>Too many requests</h1>
-            <p>This address has sent more requests than we answer in a minute. Please wait a minute and try again.</p>
-            """, noindex: true, status: StatusCodes.Status429TooManyRequests);
-        await page.ExecuteAsync(context);
+        await WebPage.Show<Pages.TooManyRequests>(status: StatusCodes.Status429TooManyRequests).ExecuteAsync(context);
     }
 }

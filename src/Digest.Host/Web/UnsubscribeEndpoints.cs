@@ -3,7 +3,7 @@ using Digest.Core.Tokens;
 using Digest.Data.Repositories;
 using Digest.Delivery;
 using NodaTime;
-using static Digest.Host.Web.Page;
+using Digest.Host.Web.Pages;
 
 namespace Digest.Host.Web;
 
@@ -23,20 +23,15 @@ public static class UnsubscribeEndpoints
 
     private static async Task<IResult> UnsubscribePage(string token, HttpContext http, LinkTokens tokens, SubscriberRepository subscribers, SiteSettings site, IClock clock)
     {
-        var (subscriber, failure) = await TokenPages.ResolveAsync(token, TokenPurpose.Unsubscribe, tokens, subscribers, site, clock, http.RequestAborted);
+        var (subscriber, failure) = await TokenPages.ResolveAsync(token, TokenPurpose.Unsubscribe, tokens, subscribers, clock, http.RequestAborted);
         if (subscriber is null) return failure!;
         if (subscriber.Status == SubscriberStatus.Unsubscribed) return Unsubscribed(subscriber, tokens, site, clock);
-        return Html(site.Name, "Unsubscribe", $"""
-            <h1>Unsubscribe {E(subscriber.Email)}?</h1>
-            <p>You will get no more digests from {E(site.Name)}. You can subscribe again at any time.</p>
-            <form method="post" action="/unsubscribe/{E(token)}"><button type="submit">Unsubscribe</button></form>
-            <p class="hint">Would fewer emails do? <a href="{E(TokenPages.PreferencesPath(subscriber.Id, tokens, site, clock))}">Pause, or switch to a weekly digest</a>.</p>
-            """, noindex: true);
+        return WebPage.Show<UnsubscribePage>(new { Token = token, subscriber.Email, PreferencesPath = TokenPages.PreferencesPath(subscriber.Id, tokens, site, clock) });
     }
 
     private static async Task<IResult> Unsubscribe(string token, HttpRequest request, LinkTokens tokens, SubscriberRepository subscribers, SiteSettings site, IClock clock, CancellationToken ct)
     {
-        var (subscriber, failure) = await TokenPages.ResolveAsync(token, TokenPurpose.Unsubscribe, tokens, subscribers, site, clock, ct);
+        var (subscriber, failure) = await TokenPages.ResolveAsync(token, TokenPurpose.Unsubscribe, tokens, subscribers, clock, ct);
         if (subscriber is null) return failure!;
         await subscribers.UnsubscribeAsync(subscriber.Id, ct);
         var oneClick = request.HasFormContentType && (await request.ReadFormAsync(ct))["List-Unsubscribe"] == "One-Click";
@@ -44,10 +39,6 @@ public static class UnsubscribeEndpoints
         return Unsubscribed(subscriber, tokens, site, clock);
     }
 
-    private static IResult Unsubscribed(Subscriber subscriber, LinkTokens tokens, SiteSettings site, IClock clock) => Html(site.Name, "Unsubscribed", $"""
-        <h1>You are unsubscribed</h1>
-        <p>{E(subscriber.Email)} gets no more digests from {E(site.Name)}.</p>
-        <p>Changed your mind? <a href="{E(TokenPages.PreferencesPath(subscriber.Id, tokens, site, clock))}">Resume your digest</a>
-        with the same topics, or <a href="/">subscribe again</a>.</p>
-        """, noindex: true);
+    private static IResult Unsubscribed(Subscriber subscriber, LinkTokens tokens, SiteSettings site, IClock clock) =>
+        WebPage.Show<Unsubscribed>(new { subscriber.Email, PreferencesPath = TokenPages.PreferencesPath(subscriber.Id, tokens, site, clock) });
 }
