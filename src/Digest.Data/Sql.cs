@@ -37,6 +37,15 @@ public static class Sql
     public const string InsertSubscriberTopics = "insert-subscriber-topics";
     public const string LockTopics = "lock-topics";
     public const string LockPlanning = "lock-planning";
+    public const string InsertOperator = "insert-operator";
+    public const string GetOperatorByName = "get-operator-by-name";
+    public const string GetOperatorSession = "get-operator-session";
+    public const string SetOperatorPassword = "set-operator-password";
+    public const string RecordFailedSignIn = "record-failed-sign-in";
+    public const string RecordSignIn = "record-sign-in";
+    public const string ListOperators = "list-operators";
+    public const string InsertAuditEntry = "insert-audit-entry";
+    public const string ListAuditEntries = "list-audit-entries";
     public const string UnlockPlanning = "unlock-planning";
     public const string GetPlanningPeople = "get-planning-people";
     public const string SendWaitingDigestsNow = "send-waiting-digests-now";

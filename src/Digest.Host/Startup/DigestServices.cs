@@ -33,6 +33,8 @@ public static class DigestServices
         services.AddSingleton<SourceRunRepository>();
         services.AddSingleton<JobRunRepository>();
         services.AddSingleton<ListingEmbeddingRepository>();
+        services.AddSingleton<OperatorRepository>();
+        services.AddSingleton<AuditRepository>();
         services.AddSingleton<IClock>(SystemClock.Instance);
         return services;
     }
