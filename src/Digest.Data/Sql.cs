@@ -26,6 +26,7 @@ public static class Sql
     public const string GetListing = "get-listing";
     public const string FindListings = "find-listings";
     public const string OperatorStats = "operator-stats";
+    public const string DailyActivity = "daily-activity";
     public const string InsertSourceRun = "insert-source-run";
     public const string UpsertSubscribers = "upsert-subscribers";
     public const string GetSubscriber = "get-subscriber";
