@@ -47,6 +47,10 @@ public static class Sql
     public const string ListOperators = "list-operators";
     public const string InsertAuditEntry = "insert-audit-entry";
     public const string ListAuditEntries = "list-audit-entries";
+    public const string SearchSubscribersByAddress = "search-subscribers-by-address";
+    public const string SearchSubscribersByTopic = "search-subscribers-by-topic";
+    public const string GetSuppression = "get-suppression";
+    public const string PersonDigests = "person-digests";
     public const string UnlockPlanning = "unlock-planning";
     public const string GetPlanningPeople = "get-planning-people";
     public const string SendWaitingDigestsNow = "send-waiting-digests-now";

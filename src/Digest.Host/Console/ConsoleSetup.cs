@@ -52,6 +52,7 @@ public static class ConsoleSetup
         app.MapSignInPages();
         var console = app.MapGroup(ConsoleGate.Root).RequireAuthorization(p => p.AddAuthenticationSchemes(ConsoleGate.Scheme).RequireAuthenticatedUser());
         console.MapOverviewPages();
+        console.MapSubscriberPages();
         console.MapAuditPages();
     }
 }
