@@ -51,6 +51,9 @@ public static class Sql
     public const string SearchSubscribersByTopic = "search-subscribers-by-topic";
     public const string GetSuppression = "get-suppression";
     public const string PersonDigests = "person-digests";
+    public const string FailedDigests = "failed-digests";
+    public const string SetSourceEnabled = "set-source-enabled";
+    public const string MostFollowedTopics = "most-followed-topics";
     public const string UnlockPlanning = "unlock-planning";
     public const string GetPlanningPeople = "get-planning-people";
     public const string SendWaitingDigestsNow = "send-waiting-digests-now";

@@ -32,3 +32,27 @@ SELECT email_key AS email, reason, created_at FROM suppressions WHERE email_key 
 SELECT d.id, d.period, d.status, d.due_at, d.sent_at, d.attempts, d.last_error, cardinality(d.listing_ids) AS item_count
 FROM digests d WHERE d.subscriber_id = @subscriber_id
 ORDER BY d.period DESC, d.id DESC LIMIT @limit;
+
+-- name: failed-digests
+-- The latest digests that ended failed or cancelled, with whom they were for and why, for the console's resend.
+SELECT d.id, d.subscriber_id, s.email, d.period, d.status, d.attempts, d.last_error, d.due_at
+FROM digests d JOIN subscribers s ON s.id = d.subscriber_id
+WHERE d.status IN ('failed', 'cancelled')
+ORDER BY d.due_at DESC, d.id DESC LIMIT @limit;
+
+-- name: set-source-enabled
+-- Pauses a source (the worker stops pulling it) or resumes it. Returns the name when it exists.
+UPDATE sources SET enabled = @enabled WHERE name = @name RETURNING name;
+
+-- name: most-followed-topics
+-- The topics most people follow, and how many listings of the last seven days each matches (the planner's
+-- match: the same search vector and query). The week's vectors are built once for all the topics.
+WITH top AS (
+    SELECT t.id, t.canonical, t.query, count(*) AS followers
+    FROM topics t JOIN subscriber_topics st ON st.topic_id = t.id
+    GROUP BY t.id ORDER BY followers DESC, t.canonical LIMIT @limit),
+week AS MATERIALIZED (
+    SELECT listing_search(l.title, l.summary) AS search FROM listings l
+    WHERE l.first_seen_at > now() - interval '7 days' AND l.merged_into IS NULL)
+SELECT top.canonical, top.followers, (SELECT count(*) FROM week WHERE week.search @@ top.query) AS matches_this_week
+FROM top ORDER BY top.followers DESC, top.canonical;

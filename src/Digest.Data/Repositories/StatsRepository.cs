@@ -26,8 +26,17 @@ public sealed record DailyActivity
     public long Lost { get; init; }
 }
 
+/// <summary>A topic many people follow, and how much it found this week.</summary>
+public sealed record FollowedTopic(string Canonical, long Followers, long MatchesThisWeek);
+
 public sealed class StatsRepository(NpgsqlDataSource db, SqlCatalog sql)
 {
+    public async Task<IReadOnlyList<FollowedTopic>> MostFollowedTopicsAsync(int limit, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<FollowedTopic>(new CommandDefinition(sql[Sql.MostFollowedTopics], new { limit }, cancellationToken: ct))).AsList();
+    }
+
     /// <summary>The last <paramref name="days"/> UTC days, oldest first, today last; a quiet day is a row of zeros.</summary>
     public async Task<IReadOnlyList<DailyActivity>> DailyActivityAsync(int days, CancellationToken ct = default)
     {

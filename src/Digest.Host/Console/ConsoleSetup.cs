@@ -53,6 +53,9 @@ public static class ConsoleSetup
         var console = app.MapGroup(ConsoleGate.Root).RequireAuthorization(p => p.AddAuthenticationSchemes(ConsoleGate.Scheme).RequireAuthenticatedUser());
         console.MapOverviewPages();
         console.MapSubscriberPages();
+        console.MapDigestPages();
+        console.MapSourcePages();
+        console.MapReportPages();
         console.MapAuditPages();
     }
 }
