@@ -16,12 +16,17 @@ public sealed partial class ConsoleOperatorCliTests : PagesTest
         var password = PasswordLine().Match(added.Output).Groups[1].Value;
         Assert.Equal(20, password.Length);
         Assert.Equal(HttpStatusCode.Redirect, await SignInAsync("grace", password));
+        using var session = new FormClient(Web.Address);
+        Assert.Equal(HttpStatusCode.Redirect, (await session.SubmitAsync("/admin/sign-in", "/admin/sign-in", ("name", "grace"), ("password", password))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await session.Http.GetAsync("/admin/audit")).StatusCode);
 
         var reset = await Cli.RunAsync(Host.Settings, "operator", "reset-password", "grace");
         Assert.Equal(0, reset.ExitCode);
         var second = PasswordLine().Match(reset.Output).Groups[1].Value;
         Assert.NotEqual(password, second);
         Assert.Equal(HttpStatusCode.Unauthorized, await SignInAsync("grace", password));
+        // A reset ends the sessions opened with the old password.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await session.Http.GetAsync("/admin/audit")).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, await SignInAsync("grace", second));
 
         var log = await Host.Get<AuditRepository>().PageAsync(null, 100);
