@@ -63,4 +63,18 @@ public sealed class ConsoleSignInTests : ConsoleTest
         await SubmitSignInAsync(page, OperatorName, Password);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Level = 1 })).ToBeVisibleAsync();
     }
+
+    [Fact]
+    public async Task One_client_gets_twenty_sign_ins_a_minute_whatever_names_it_tries()
+    {
+        using var client = new FormClient(Web.Address);
+        var statuses = new List<System.Net.HttpStatusCode>();
+        for (var i = 0; i < 21; i++)
+            statuses.Add((await client.SubmitAsync("/admin/sign-in", "/admin/sign-in", ("name", $"guess-{i}"), ("password", "x"))).Status);
+        Assert.All(statuses.Take(20), s => Assert.Equal(System.Net.HttpStatusCode.Unauthorized, s));
+        Assert.Equal(System.Net.HttpStatusCode.TooManyRequests, statuses[20]);
+        // The one refused was never checked: twenty refusals in the audit log, not twenty-one.
+        var log = await Host.Get<Digest.Data.Repositories.AuditRepository>().PageAsync(null, 100);
+        Assert.Equal(20, log.Count(e => e.Action == "sign-in refused"));
+    }
 }

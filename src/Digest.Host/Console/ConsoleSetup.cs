@@ -1,6 +1,8 @@
 using Digest.Host.Options;
 using Digest.Host.Startup;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace Digest.Host.OperatorConsole;
@@ -35,6 +37,14 @@ public static class ConsoleSetup
             o.Events.OnRedirectToLogin = c => { ConsoleGate.Refuse(c.HttpContext); return Task.CompletedTask; };
             o.Events.OnRedirectToAccessDenied = c => { ConsoleGate.Refuse(c.HttpContext); return Task.CompletedTask; };
             o.Events.OnValidatePrincipal = ConsoleGate.ValidateSessionAsync;
+        }));
+        // The lock-out guards one account; this guards against one client trying many names.
+        services.AddSingleton<IConfigureOptions<RateLimiterOptions>>(sp => new ConfigureOptions<RateLimiterOptions>(o =>
+        {
+            var perMinute = sp.GetRequiredService<IOptions<ConsoleOptions>>().Value.SignInsPerMinute;
+            o.AddPolicy(SignInEndpoints.RateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         }));
         return services;
     }

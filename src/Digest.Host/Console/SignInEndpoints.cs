@@ -10,12 +10,14 @@ namespace Digest.Host.OperatorConsole;
 /// <summary>Signing in and out of the console. Both are forms with an antiforgery token.</summary>
 public static class SignInEndpoints
 {
+    public const string RateLimit = "operator-sign-in";
+
     public static void MapSignInPages(this WebApplication app)
     {
         app.MapGet(ConsoleGate.SignInPath, (HttpContext context, string? next) => ConsoleGate.IsOperator(context.User)
             ? Results.Redirect(ConsoleGate.SafeNext(next))
             : Page(null, null, next));
-        app.MapPost(ConsoleGate.SignInPath, SignInAsync).DisableAntiforgery();
+        app.MapPost(ConsoleGate.SignInPath, SignInAsync).DisableAntiforgery().RequireRateLimiting(RateLimit);
         app.MapPost(ConsoleGate.Root + "/sign-out", SignOutAsync).DisableAntiforgery();
     }
 

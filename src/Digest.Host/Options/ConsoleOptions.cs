@@ -15,6 +15,10 @@ public sealed class ConsoleOptions
     [Range(1, 1440)]
     public int LockoutMinutes { get; set; } = 15;
 
+    /// <summary>Sign-in attempts one client address may send a web node in a minute, whatever names it tries; more get 429.</summary>
+    [Range(1, 10000)]
+    public int SignInsPerMinute { get; set; } = 20;
+
     /// <summary>How long a sign-in lasts without use (each console request extends it).</summary>
     [Range(1, 168)]
     public int SessionHours { get; set; } = 8;
