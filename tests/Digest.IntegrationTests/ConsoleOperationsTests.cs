@@ -27,6 +27,7 @@ public sealed class ConsoleOperationsTests : ConsoleTest
         var failed = page.GetByRole(AriaRole.Region, new() { Name = "Failed and cancelled" });
         await Assertions.Expect(failed).ToContainTextAsync("550 5.1.1 <failed@example.org>: mailbox unavailable");
         Assert.Empty(await Browsers.AccessibilityProblemsAsync(page));
+        await Browsers.ScreenshotAsync(page, "console-digests");
         await failed.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("Resend the digest for failed@example.org") }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("back in the outbox");
         await Assertions.Expect(failed).ToContainTextAsync("None.");
@@ -64,6 +65,7 @@ public sealed class ConsoleOperationsTests : ConsoleTest
         await Assertions.Expect(source).ToContainTextAsync("paused");
         Assert.False((await Host.Get<SourceRepository>().GetAsync("own-front-page"))!.Enabled);
         Assert.Empty(await Browsers.AccessibilityProblemsAsync(page));
+        await Browsers.ScreenshotAsync(page, "console-sources");
 
         var log = await Host.Get<AuditRepository>().PageAsync(null, 10);
         Assert.Equal(["source paused", "source run", "source added"], log.Where(e => e.Target == "own-front-page").Select(e => e.Action));
@@ -85,6 +87,7 @@ public sealed class ConsoleOperationsTests : ConsoleTest
         await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "By kind" })).ToContainTextAsync("1hard");
         await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "Suppressed addresses" })).ToContainTextAsync("one@example.orghard bounce");
         Assert.Empty(await Browsers.AccessibilityProblemsAsync(page));
+        await Browsers.ScreenshotAsync(page, "console-bounces");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Topics" }).ClickAsync();
         var row = page.GetByRole(AriaRole.Row, new() { Name = "grokking" });
