@@ -29,6 +29,10 @@ digest ingest --source samples deploy/local/samples/* || [ $? -eq 2 ]
 echo "==> Adding the demo subscriber"
 digest subscriber add demo@example.org --topic 'grokking OR "length generalization" -diffusion' \
   --topic 'title:transformer*' --hour 8 --zone Europe/Berlin
+echo "==> Making the local operator of the console"
+# A new password each run, printed once: only its hash is stored.
+operator_login=$(digest operator reset-password operator 2>/dev/null || digest operator add operator)
+echo "$operator_login"
 echo "==> Sending the demo digest now"
 digest send-now --all
 
@@ -37,6 +41,8 @@ cat <<MSG
   Digest is running.
     Web:        http://localhost:5080   (subscribe here; the confirmation mail lands in the mailbox)
     Mailbox:    http://localhost:1080   (the demo digest is already there)
+    Console:    http://localhost:5080/admin   (operator name: operator)
+                $(echo "$operator_login" | tail -n 1)
     Inbox dir:  .local/inbox            (drop listing files here; the worker picks them up every minute)
   Ctrl+C stops Digest, the mailbox and the private PostgreSQL.
 

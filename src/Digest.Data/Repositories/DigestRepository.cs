@@ -53,6 +53,9 @@ public sealed class SendBatch(
 
 public sealed record DigestRecipient(Subscriber Subscriber, bool Suppressed);
 
+/// <summary>A digest that ended failed or cancelled, and why.</summary>
+public sealed record FailedDigest(long Id, long SubscriberId, string Email, DateOnly Period, string Status, int Attempts, string? LastError, DateTime DueAt);
+
 /// <summary>How the digests due on one day ended.</summary>
 public sealed class DailyStats
 {
@@ -191,6 +194,13 @@ public sealed class DigestRepository(NpgsqlDataSource db, SqlCatalog sql)
     }
 
     /// <returns>False when the digest does not exist or was sent (a sent digest is never sent again).</returns>
+    /// <summary>The latest failed or cancelled digests, newest first: what an operator may resend.</summary>
+    public async Task<IReadOnlyList<FailedDigest>> FailedAsync(int limit, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<FailedDigest>(new CommandDefinition(sql[Sql.FailedDigests], new { limit }, cancellationToken: ct))).AsList();
+    }
+
     public async Task<bool> ResendAsync(long id, CancellationToken ct = default)
     {
         await using var connection = await db.OpenConnectionAsync(ct);

@@ -50,6 +50,13 @@ public sealed class SourceRepository(NpgsqlDataSource db, SqlCatalog sql)
         return (await c.QueryAsync<SourceStatus>(new CommandDefinition(sql[Sql.ListSources], cancellationToken: ct))).ToList();
     }
 
+    /// <returns>false when there is no source of that name.</returns>
+    public async Task<bool> SetEnabledAsync(string name, bool enabled, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<string?>(new CommandDefinition(sql[Sql.SetSourceEnabled], new { name, enabled }, cancellationToken: ct)) is not null;
+    }
+
     public async Task<Source?> GetAsync(string name, CancellationToken ct = default)
     {
         await using var c = await db.OpenConnectionAsync(ct);

@@ -22,6 +22,7 @@ public static class DigestCli
         root.Subcommands.Add(SourcesCommands.Create(overrides));
         root.Subcommands.Add(StatsCommand.Create(overrides));
         root.Subcommands.Add(ListingsCommands.Create(overrides));
+        root.Subcommands.Add(OperatorCommands.Create(overrides));
         root.Subcommands.Add(LocalDbCommand.Create());
         root.Subcommands.Add(HealthCommand.Create());
         return root;

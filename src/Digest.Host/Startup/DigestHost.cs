@@ -1,5 +1,6 @@
 using Digest.Host.Web;
 using Digest.Host.Observability;
+using Digest.Host.OperatorConsole;
 
 namespace Digest.Host.Startup;
 
@@ -30,7 +31,7 @@ public static class DigestHost
         builder.Services.AddDigestObservability(builder.Logging, builder.Configuration, role);
         builder.Services.AddDigestJobStorage(boot);
         if (role.HasFlag(Role.Worker)) builder.Services.AddDigestScheduling(builder.Configuration);
-        if (role.HasFlag(Role.Web)) builder.Services.AddDigestPages();
+        if (role.HasFlag(Role.Web)) builder.Services.AddDigestPages().AddDigestConsole();
 
         var app = builder.Build();
         app.MapDigestObservability();
@@ -39,6 +40,7 @@ public static class DigestHost
             app.UseSecurityHeaders();
             app.UseStaticFiles();
             app.UseRateLimiter();
+            app.UseDigestConsole(JobsDashboard.AdminKeyGiven);
             app.MapSignupPages();
             app.MapPreferencePages();
             app.MapUnsubscribePages();
@@ -47,6 +49,7 @@ public static class DigestHost
             app.MapAdminApi();
             app.MapPushApi();
             app.MapJobsDashboard();
+            app.MapDigestConsole();
         }
         return app;
     }

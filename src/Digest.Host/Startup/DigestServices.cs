@@ -34,6 +34,8 @@ public static class DigestServices
         services.AddSingleton<JobRunRepository>();
         services.AddSingleton<ListingEmbeddingRepository>();
         services.AddSingleton<AboutSentenceRepository>();
+        services.AddSingleton<OperatorRepository>();
+        services.AddSingleton<AuditRepository>();
         services.AddSingleton<IClock>(SystemClock.Instance);
         return services;
     }
