@@ -93,7 +93,6 @@ public static class Sql
     public const string ListSuppressions = "list-suppressions";
     public const string ResendDigest = "resend-digest";
     public const string DailyStats = "daily-stats";
-    public const string PreviewDigestCandidates = "preview-digest-candidates";
     public const string FinishJobRun = "finish-job-run";
     public const string TryLockJob = "try-lock-job";
     public const string UnlockJob = "unlock-job";
@@ -113,6 +112,7 @@ public static class Sql
     public const string ExportSubscriberData = "export-subscriber-data";
     public const string GetBatchRecipients = "get-batch-recipients";
     public const string GetBatchEntries = "get-batch-entries";
+    public const string GetPlannedEntries = "get-planned-entries";
     public const string GetSnippets = "get-snippets";
     public const string GetBatchTopicLabels = "get-batch-topic-labels";
 

@@ -14,8 +14,6 @@ namespace Digest.Delivery;
 
 /// <summary>Builds the email for one digest: its items, the person's links (signed), the rendered parts, the MIME message.</summary>
 public sealed class DigestComposer(
-    DigestRepository digests,
-    SubscriberRepository subscribers,
     DigestRenderer renderer,
     LinkTokens tokens,
     SenderIdentity sender,
@@ -44,32 +42,12 @@ public sealed class DigestComposer(
             email.UnsubscribeUrl, sender, returnPath.ForDigest(digest.Id, now));
     }
 
-    /// <summary>The email a person's next digest would be if it were planned now (operators' preview; nothing is stored).</summary>
-    public async Task<RenderedEmail> PreviewAsync(Subscriber subscriber, Duration lookback, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(subscriber);
-        var now = clock.GetCurrentInstant();
-        var entries = Rank(await digests.PreviewCandidatesAsync(subscriber, now, lookback, ct), now, subscriber.MaxItems);
-        var period = subscriber.Schedule.NextPeriod(now).Date;
-        return renderer.Render(await BuildModelAsync(entries, DateOnly.FromDateTime(period.ToDateTimeUnspecified()), subscriber, ct));
-    }
-
-    /// <summary>The best <paramref name="most"/> candidates in digest order, ranked as the planner ranks (DigestScore).</summary>
-    private static List<DigestEntry> Rank(IReadOnlyList<DigestCandidate> candidates, Instant now, int most)
-    {
-        var scored = candidates.Select(c => (Candidate: c, Score: DigestScore.Of(c.Relevance, c.TopicsMatched,
-            DigestScore.Freshness(now - Instant.FromDateTimeUtc(DateTime.SpecifyKind(c.DatedAt, DateTimeKind.Utc)))))).ToList();
-        scored.Sort((a, b) => DigestScore.Beats(a.Score, a.Candidate.ListingId, b.Score, b.Candidate.ListingId) ? -1
-            : DigestScore.Beats(b.Score, b.Candidate.ListingId, a.Score, a.Candidate.ListingId) ? 1 : 0);
-        return scored.Take(most).Select((s, i) => (DigestEntry)(s.Candidate with { Rank = (short)(i + 1) })).ToList();
-    }
-
-    private async Task<DigestEmail> BuildModelAsync(IReadOnlyList<DigestEntry> entries, DateOnly period, Subscriber subscriber, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(subscriber);
-        var topics = (await subscribers.GetTopicsAsync(subscriber.Id, ct)).Select(t => t.Label).ToList();
-        return BuildModel(entries, period, subscriber, topics, digestId: null);
-    }
+    /// <summary>
+    /// The email of a digest planned for an operator's preview and not stored (see <see cref="DigestPreviewer"/>): built as
+    /// <see cref="Compose"/> builds it, except that its links go straight to the listings and record nothing.
+    /// </summary>
+    public RenderedEmail Preview(DateOnly period, Subscriber subscriber, IReadOnlyList<DigestEntry> entries, IReadOnlyList<string> topics) =>
+        renderer.Render(BuildModel(entries, period, subscriber, topics, digestId: null));
 
     /// <param name="digestId">The digest the links record clicks for; null for a preview (links go straight to the listings).</param>
     private DigestEmail BuildModel(IReadOnlyList<DigestEntry> entries, DateOnly period, Subscriber subscriber, IReadOnlyList<string> topics, long? digestId)

@@ -54,14 +54,35 @@ public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
         return summary;
     }
 
+    /// <summary>
+    /// The digest a person would get if they were planned now, ranked exactly as a cycle ranks them (their learned
+    /// order and suggestions included) and stored nowhere: the next period if their latest one is planned or not due
+    /// yet, else the latest. Null for someone who gets no mail (not active, or suppressed).
+    /// </summary>
+    public async Task<PlannedDigest?> PreviewAsync(long subscriberId, CancellationToken ct = default)
+    {
+        var now = clock.GetCurrentInstant();
+        var range = PersonRange.Only(subscriberId);
+        var person = await planning.PeopleAsync(Since(now), range, ct).FirstOrDefaultAsync(ct);
+        if (person is null) return null;
+        var latest = person.Schedule.LatestPeriod(now);
+        var period = IsDue(person, latest.SendAt) && !IsPlanned(person, latest) ? latest : person.Schedule.NextPeriod(now);
+        var topicIndex = new Dictionary<long, int>();
+        var due = Due(person, period, topicIndex);
+        var reads = await ReadAsync([due], topicIndex, now, range, startsCycle: false, ct);
+        var (hits, seen) = reads.Source(due);
+        return reads.Ranking(recommendations).Rank(due, hits, seen, reads.Learned.For(due.Id));
+    }
+
+    /// <remarks>Periods are local dates at most a week (weekly) and a day (time zones) behind today in UTC.</remarks>
+    private static DateOnly Since(Instant now) => DateOnly.FromDateTime((now - Duration.FromDays(10)).ToDateTimeUtc());
+
     private async Task<(List<DuePerson> Due, int NotDue, int Already)> DueAsync(Instant now, bool everyone, Dictionary<long, int> topicIndex,
         CancellationToken ct)
     {
         var due = new List<DuePerson>();
         int notDue = 0, already = 0;
-        // Periods are local dates at most a week (weekly) and a day (time zones) behind today in UTC.
-        var since = DateOnly.FromDateTime((now - Duration.FromDays(10)).ToDateTimeUtc());
-        await foreach (var person in planning.PeopleAsync(since, ct))
+        await foreach (var person in planning.PeopleAsync(Since(now), PersonRange.Everyone, ct))
         {
             if (PeriodToPlan(person, now, everyone) is not { } period)
             {
@@ -73,48 +94,35 @@ public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
                 already++;
                 continue;
             }
-            var topics = new int[person.TopicIds.Length];
-            for (var i = 0; i < topics.Length; i++)
-            {
-                if (!topicIndex.TryGetValue(person.TopicIds[i], out topics[i]))
-                    topicIndex.Add(person.TopicIds[i], topics[i] = topicIndex.Count);
-            }
-            due.Add(new DuePerson(person.Id, period, person.MaxItems, topics, person.LastCycleId));
+            due.Add(Due(person, period, topicIndex));
         }
         return (due, notDue, already);
+    }
+
+    /// <summary>The person as ranking holds them, their topics as the cycle's dense indexes (new topics are added to <paramref name="topicIndex"/>).</summary>
+    private static DuePerson Due(PlanningPerson person, DuePeriod period, Dictionary<long, int> topicIndex)
+    {
+        var topics = new int[person.TopicIds.Length];
+        for (var i = 0; i < topics.Length; i++)
+        {
+            if (!topicIndex.TryGetValue(person.TopicIds[i], out topics[i]))
+                topicIndex.Add(person.TopicIds[i], topics[i] = topicIndex.Count);
+        }
+        return new DuePerson(person.Id, period, person.MaxItems, topics, person.LastCycleId);
     }
 
     private async Task<PlanSummary> PlanDueAsync(List<DuePerson> due, Dictionary<long, int> topicIndex, Instant now, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
-        var windowStart = now - settings.Lookback;
-        var previousCycles = due.Where(p => p.LastCycleId is not null).Select(p => p.LastCycleId!.Value).Distinct().ToArray();
-        var window = await planning.WindowAsync(windowStart, previousCycles, ct);
-        var cycleId = await planning.StartCycleAsync(now, window.Snapshot, ct);
-        // Profiles are read and compiled while topics are matched, filling the moments when either leaves a core idle.
-        var loading = LoadLearnedAsync(cycleId, window.ListingIds, ct);
-        var meanings = await MatchMeaningsAsync(cycleId, topicIndex, window.ListingIds, ct);
-        var matcher = new Matcher(planning, topicIndex, window, windowStart, meanings, ct);
-        // People with a previous digest need only what its cycle did not see, and every transaction older than a
-        // snapshot's xmin had ended before it: their topics are matched against listings from the oldest such xmin
-        // on. Only first digests look back over the whole window.
-        var returning = await matcher.MatchAsync(due.Where(p => p.LastCycleId is not null),
-            window.PreviousCycles.Count == 0 ? 0 : window.PreviousCycles.Values.Min(c => c.Xmin));
-        var first = await matcher.MatchAsync(due.Where(p => p.LastCycleId is null), 0);
-        DigestMetrics.TopicsMatched.Add(matcher.Topics);
-        log.LogInformation("Cycle {Cycle}: matched {Topics} distinct topics once each against {Listings} listings of the window: {Hits} hits in {Seconds:0.0} s",
-            cycleId, matcher.Topics, window.ListingIds.Length, returning.Count + first.Count, watch.Elapsed.TotalSeconds);
-
-        var learned = await loading;
-        var freshness = window.DatedAt.Select(d => DigestScore.Freshness(now - d)).ToArray();
+        var reads = await ReadAsync(due, topicIndex, now, PersonRange.Everyone, startsCycle: true, ct);
+        var cycleId = reads.CycleId!.Value;
         int ready = 0, empty = 0, already = 0;
         Task<(int, int, int)>? saving = null;
         var ranking = new Stopwatch();
         foreach (var batch in due.Chunk(BatchSize))
         {
             ranking.Start();
-            var planned = Rank(batch, person => person.LastCycleId is { } last ? (returning, window.PreviousCycles[last].Saw) : (first, null),
-                () => new DigestRanking(window.ListingIds, freshness, matcher.TopicIds, recommendations, learned), learned);
+            var planned = Rank(batch, reads);
             ranking.Stop();
             // Storing one batch overlaps ranking the next: the database and this process each keep a core busy.
             if (saving is not null) Add(await saving);
@@ -128,34 +136,64 @@ public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
         void Add((int Ready, int Empty, int Already) r) => (ready, empty, already) = (ready + r.Ready, empty + r.Empty, already + r.Already);
     }
 
-    private async Task<ListingMeanings> MatchMeaningsAsync(long cycleId, Dictionary<long, int> topicIndex, long[] windowIds, CancellationToken ct)
+    /// <summary>
+    /// What ranking <paramref name="due"/> needs, read once: the window, each topic's hits in it, the learned models of
+    /// people in <paramref name="range"/>. A cycle starts once the window is read; a preview starts none (and logs nothing).
+    /// </summary>
+    private async Task<CycleReads> ReadAsync(IReadOnlyList<DuePerson> due, Dictionary<long, int> topicIndex, Instant now, PersonRange range,
+        bool startsCycle, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        var windowStart = now - settings.Lookback;
+        var previousCycles = due.Where(p => p.LastCycleId is not null).Select(p => p.LastCycleId!.Value).Distinct().ToArray();
+        var window = await planning.WindowAsync(windowStart, previousCycles, ct);
+        long? cycle = startsCycle ? await planning.StartCycleAsync(now, window.Snapshot, ct) : null;
+        // Profiles are read and compiled while topics are matched, filling the moments when either leaves a core idle.
+        var loading = LoadLearnedAsync(cycle, window.ListingIds, range, ct);
+        var meanings = await MatchMeaningsAsync(cycle, topicIndex, window.ListingIds, ct);
+        var matcher = new Matcher(planning, topicIndex, window, windowStart, meanings, ct);
+        // People with a previous digest need only what its cycle did not see, and every transaction older than a
+        // snapshot's xmin had ended before it: their topics are matched against listings from the oldest such xmin
+        // on. Only first digests look back over the whole window.
+        var returning = await matcher.MatchAsync(due.Where(p => p.LastCycleId is not null),
+            window.PreviousCycles.Count == 0 ? 0 : window.PreviousCycles.Values.Min(c => c.Xmin));
+        var first = await matcher.MatchAsync(due.Where(p => p.LastCycleId is null), 0);
+        if (cycle is not null)
+        {
+            DigestMetrics.TopicsMatched.Add(matcher.Topics);
+            log.LogInformation("Cycle {Cycle}: matched {Topics} distinct topics once each against {Listings} listings of the window: {Hits} hits in {Seconds:0.0} s",
+                cycle, matcher.Topics, window.ListingIds.Length, returning.Count + first.Count, watch.Elapsed.TotalSeconds);
+        }
+        var freshness = window.DatedAt.Select(d => DigestScore.Freshness(now - d)).ToArray();
+        return new CycleReads(cycle, window, matcher.TopicIds, returning, first, await loading, freshness);
+    }
+
+    private async Task<ListingMeanings> MatchMeaningsAsync(long? cycleId, Dictionary<long, int> topicIndex, long[] windowIds, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
         var (meanings, sentences) = await WindowMeanings.MatchAsync(planning, [.. topicIndex.Keys], windowIds, about ?? AboutSettings.Default, ct);
-        if (sentences > 0)
+        if (sentences > 0 && cycleId is not null)
             log.LogInformation("Cycle {Cycle}: matched {Sentences} about: sentences by meaning against {Listings} listings: {Close} listings close to one in {Seconds:0.00} s",
                 cycleId, sentences, windowIds.Length, meanings.ListingIds.Length, watch.Elapsed.TotalSeconds);
         return meanings;
     }
 
-    private async Task<LearnedProfiles> LoadLearnedAsync(long cycleId, long[] windowIds, CancellationToken ct)
+    private async Task<LearnedProfiles> LoadLearnedAsync(long? cycleId, long[] windowIds, PersonRange range, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
-        var learned = await LearnedProfiles.LoadAsync(planning, recommendations, windowIds, ct);
-        if (learned.Count > 0)
+        var learned = await LearnedProfiles.LoadAsync(planning, recommendations, windowIds, range, ct);
+        if (learned.Count > 0 && cycleId is not null)
             log.LogInformation("Cycle {Cycle}: {Profiles} learned profiles compiled in {Seconds:0.0} s", cycleId, learned.Count, watch.Elapsed.TotalSeconds);
         return learned;
     }
 
-    /// <param name="source">For a person: the hits to rank from, and which window listings their previous cycle saw (null for a first digest).</param>
-    private static PlannedDigest[] Rank(DuePerson[] batch, Func<DuePerson, (TopicHits Hits, bool[]? Seen)> source, Func<DigestRanking> ranker,
-        LearnedProfiles learned)
+    private PlannedDigest[] Rank(DuePerson[] batch, CycleReads reads)
     {
         var planned = new PlannedDigest[batch.Length];
-        Parallel.For(0, batch.Length, ranker, (i, _, ranking) =>
+        Parallel.For(0, batch.Length, () => reads.Ranking(recommendations), (i, _, ranking) =>
         {
-            var (hits, seen) = source(batch[i]);
-            planned[i] = ranking.Rank(batch[i], hits, seen, learned.For(batch[i].Id));
+            var (hits, seen) = reads.Source(batch[i]);
+            planned[i] = ranking.Rank(batch[i], hits, seen, reads.Learned.For(batch[i].Id));
             return ranking;
         }, _ => { });
         return planned;

@@ -227,6 +227,15 @@ public sealed class AdminTests : IAsyncLifetime
         await Cli.RunAsync(_host.Settings, "send-now", "--all");
         var stats = await Cli.RunAsync(_host.Settings, "digests", "stats");
         Assert.Matches(@"\d{4}-\d{2}-\d{2}\s+1\s+1\s+0\s+0\s+0\s+0", stats.Output);
+
+        // Someone who gets no mail has no next digest to show.
+        await Cli.RunAsync(_host.Settings, "subscriber", "suppress", email);
+        var suppressed = await _web.Http.GetAsync($"/api/admin/subscribers/preview?email={Uri.EscapeDataString(email)}");
+        var suppressedCli = await Cli.RunAsync(_host.Settings, "digests", "preview", email);
+        Assert.Equal(HttpStatusCode.Conflict, suppressed.StatusCode);
+        Assert.Contains("gets no digest now", await suppressed.Content.ReadAsStringAsync());
+        Assert.Equal(1, suppressedCli.ExitCode);
+        Assert.Contains("gets no digest now", suppressedCli.Error);
     }
 
     [Fact]

@@ -248,6 +248,36 @@ public sealed partial class RecommendationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Preview_is_the_digest_that_is_then_sent()
+    {
+        await IngestAsync("day1", DayOne);
+        var (_, email) = await SubscribeAsync("grokking");
+        await CycleAsync(1);
+        var first = Assert.Single(await TestMailServer.WaitForAsync(email));
+        var titles = ItemTitles(first);
+        var clicks = Links(first, "r");
+        for (var i = 0; i < titles.Count; i++)
+            if (titles[i].Contains("sparse", StringComparison.OrdinalIgnoreCase) || titles[i].Contains("Interpretable", StringComparison.Ordinal))
+                await _web.Http.GetAsync(clicks[i]);
+        await IngestAsync("day2", DayTwo);
+        await _host.Get<ProfileLearner>().LearnAsync();
+        var previewer = new DigestPreviewer(
+            new DigestPlanner(_host.Get<PlanningRepository>(), new FixedClock(_today + Duration.FromDays(2)), _host.Get<DeliverySettings>(),
+                _host.Get<RecommendationSettings>(), NullLogger<DigestPlanner>.Instance),
+            _host.Get<DigestRepository>(), _host.Get<DigestComposer>());
+
+        var preview = await previewer.PreviewAsync((await _host.Get<SubscriberRepository>().FindByEmailAsync(email))!.Id);
+        await CycleAsync(2);
+        var sent = (await TestMailServer.WaitForAsync(email, 2))[^1];
+
+        Assert.NotNull(preview);
+        Assert.Contains("You might also like", preview.Text);
+        Assert.Equal(ItemTitles(sent), TitlePattern().Matches(preview.Text).Select(m => m.Groups[1].Value.Trim()).ToList());
+        Assert.Equal(WhyLines().Matches(sent.Text).Select(m => m.Value), WhyLines().Matches(preview.Text).Select(m => m.Value));
+        Assert.Equal(sent.Subject, preview.Subject);
+    }
+
+    [Fact]
     public async Task With_nothing_learned_or_too_little_a_digest_is_ranked_exactly_as_by_keywords_alone()
     {
         await IngestAsync("day1", DayOne);
@@ -376,4 +406,7 @@ public sealed partial class RecommendationTests : IAsyncLifetime
 
     [GeneratedRegex(@"^\d+\. (.+)$", RegexOptions.Multiline)]
     private static partial Regex TitlePattern();
+
+    [GeneratedRegex("Like \"[^\"]+\" that you read")]
+    private static partial Regex WhyLines();
 }

@@ -18,27 +18,6 @@ FROM digests
 WHERE due_at >= now() - make_interval(days => @days)
 GROUP BY 1 ORDER BY 1 DESC;
 
--- name: preview-digest-candidates
--- What a person's next digest could hold now, without planning it: the planner's window (listings their
--- previous cycle did not see yet) and matching, read-only, with what DigestScore ranks them by (the relevance
--- summed over their matching topics, how many match, the date that ages them). Exclusions filter; relevance
--- and the snippet use the topics' positive part, as the planner and the sender do.
-WITH previous AS (
-    SELECT c.snapshot FROM digests d JOIN planning_cycles c ON c.id = d.cycle_id
-    WHERE d.subscriber_id = @subscriber_id ORDER BY d.cycle_id DESC LIMIT 1)
-SELECT l.id AS listing_id, l.title, l.url, l.authors, l.published_at, l.summary,
-       digest_snippet(l.summary, string_agg('(' || t.positive_query::text || ')', ' | ')::tsquery) AS snippet,
-       array_agg(st.label ORDER BY st.position) AS matched_topics,
-       sum(digest_relevance(v.search, t.positive_query))::float8 AS relevance, count(*)::int AS topics_matched,
-       coalesce(l.published_at, l.first_seen_at) AS dated_at
-FROM listings l
-CROSS JOIN LATERAL (SELECT listing_search(l.title, l.summary) AS search OFFSET 0) v
-JOIN subscriber_topics st ON st.subscriber_id = @subscriber_id
-JOIN topics t ON t.id = st.topic_id AND v.search @@ t.query
-WHERE l.first_seen_at > @window_start AND l.merged_into IS NULL
-  AND NOT coalesce((SELECT pg_visible_in_snapshot(l.first_xid, p.snapshot) FROM previous p), false)
-GROUP BY l.id;
-
 -- name: get-batch-recipients
 -- The people a claimed batch goes to, read once for the batch shortly before it is sent: a person who paused,
 -- unsubscribed or bounced after planning gets nothing.
@@ -63,6 +42,16 @@ CROSS JOIN LATERAL unnest(d.listing_ids, d.matched_topics, d.because_of) WITH OR
 JOIN listings l ON l.id = x.listing_id
 WHERE d.id = ANY(@digest_ids)
 ORDER BY d.id, x.rank;
+
+-- name: get-planned-entries
+-- The listings of a digest planned but not stored (an operator's preview, see DigestPreviewer), read as
+-- get-batch-entries reads a stored one (as digest @digest_id): @listing_ids best first, @matched and @because per
+-- listing, the person's @topic_ids.
+SELECT @digest_id::bigint AS digest_id, l.id AS listing_id, l.title, l.url, l.authors, l.published_at, l.summary, x.rank::smallint AS rank,
+       x.matched, @topic_ids::bigint[] AS topic_ids, x.matched = 0 AS also_like, (SELECT b.title FROM listings b WHERE b.id = x.because) AS because_title
+FROM unnest(@listing_ids::bigint[], @matched::int[], @because::bigint[]) WITH ORDINALITY AS x(listing_id, matched, because, rank)
+JOIN listings l ON l.id = x.listing_id
+ORDER BY x.rank;
 
 -- name: get-snippets
 -- The snippet of listing @listing_ids[n] for the topics paired with n in (@topic_pairs, @topic_ids): a part of

@@ -11,6 +11,7 @@ SELECT pg_advisory_unlock(7365013);
 -- their latest digest (none for a new subscriber), the periods planned for them lately (a person whose
 -- period is planned is passed over without ranking anything) and whether one of those digests is still
 -- waiting to be sent (send-now --all sends that one now instead of planning another), read in one scan.
+-- Only ids from @first_id to @last_id: everyone in a cycle, one person in a preview.
 SELECT s.id, s.frequency, s.send_hour, s.send_weekday, s.time_zone, s.max_items, s.confirmed_at,
        ARRAY(SELECT st.topic_id FROM subscriber_topics st WHERE st.subscriber_id = s.id ORDER BY st.position) AS topic_ids,
        (SELECT max(d.cycle_id) FROM digests d WHERE d.subscriber_id = s.id) AS last_cycle_id,
@@ -19,7 +20,7 @@ FROM subscribers s
 CROSS JOIN LATERAL (
     SELECT array_agg(d.period) AS periods, bool_or(d.status IN ('ready', 'sending')) AS waiting
     FROM digests d WHERE d.subscriber_id = s.id AND d.period >= @since) recent
-WHERE s.status = 'active'
+WHERE s.status = 'active' AND s.id BETWEEN @first_id AND @last_id
   AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_key = s.email_key)
 ORDER BY s.id;
 
@@ -116,12 +117,14 @@ SELECT EXISTS (SELECT 1 FROM reader_profiles WHERE model AND signals >= @min_sig
 -- as one text per profile (and one per liked listing, a line each): a term never holds a space, and a hundred
 -- thousand profiles read as arrays would be twelve million strings.
 -- Only models (a profile of the earlier kind waits for the learning job) of people with at least @min_signals
--- signals: anyone else gets exactly the keyword order. meaning is read only when @embeddings.
+-- signals: anyone else gets exactly the keyword order. meaning is read only when @embeddings. Only people with
+-- ids from @first_id to @last_id (see get-planning-people).
 SELECT p.subscriber_id, array_to_string(p.terms, ' ') AS terms, p.weights, p.liked_ids,
        array_to_string(p.liked_terms, E'\n') AS liked_terms, p.signals,
        CASE WHEN @embeddings THEN p.meaning ELSE '{}' END AS meaning
 FROM reader_profiles p JOIN subscribers s ON s.id = p.subscriber_id
-WHERE s.status = 'active' AND s.learning AND p.model AND p.signals >= @min_signals;
+WHERE s.status = 'active' AND s.learning AND p.model AND p.signals >= @min_signals
+  AND p.subscriber_id BETWEEN @first_id AND @last_id;
 
 -- name: get-window-texts
 -- The text of the window's listings (in window order), read only when someone has a learned profile.

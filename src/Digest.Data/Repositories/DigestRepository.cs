@@ -32,14 +32,6 @@ public record DigestEntry
     public string? BecauseTitle { get; init; }
 }
 
-/// <summary>A listing a person's next digest could hold, with what it is ranked by (see DigestScore).</summary>
-public sealed record DigestCandidate : DigestEntry
-{
-    public double Relevance { get; init; }
-    public int TopicsMatched { get; init; }
-    public DateTime DatedAt { get; init; }
-}
-
 /// <summary>What sending a claimed batch needs, read in three queries instead of three per digest.</summary>
 public sealed class SendBatch(
     IReadOnlyDictionary<long, DigestRecipient> recipients,
@@ -87,20 +79,39 @@ public sealed class DigestRepository(NpgsqlDataSource db, SqlCatalog sql)
     /// Recipients, entries and topic labels of a claimed batch, each in one query, and the snippets
     /// <paramref name="snippets"/> does not hold yet in one more.
     /// </summary>
-    public async Task<SendBatch> LoadBatchAsync(IReadOnlyList<ClaimedDigest> batch, SnippetCache? snippets = null, CancellationToken ct = default)
+    public Task<SendBatch> LoadBatchAsync(IReadOnlyList<ClaimedDigest> batch, SnippetCache? snippets = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        snippets ??= new SnippetCache();
-        var digestIds = batch.Select(d => d.Id).ToArray();
-        var subscriberIds = batch.Select(d => d.SubscriberId).Distinct().ToArray();
+        var entries = new CommandDefinition(sql[Sql.GetBatchEntries], new { digest_ids = batch.Select(d => d.Id).ToArray() }, cancellationToken: ct);
+        return LoadAsync(batch.ToDictionary(d => d.Id, d => d.SubscriberId), entries, snippets ?? new SnippetCache(), ct);
+    }
+
+    /// <summary>
+    /// What sending <paramref name="planned"/> would need if it were stored as digest <paramref name="digest"/>: the same
+    /// entries, snippets and topic labels <see cref="LoadBatchAsync"/> reads for a stored digest (an operator's preview).
+    /// </summary>
+    public Task<SendBatch> LoadPlannedAsync(ClaimedDigest digest, PlannedDigest planned, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(digest);
+        ArgumentNullException.ThrowIfNull(planned);
+        var entries = new CommandDefinition(sql[Sql.GetPlannedEntries], new
+        {
+            digest_id = digest.Id, listing_ids = planned.ListingIds, matched = planned.MatchedTopics, because = planned.BecauseOf, topic_ids = planned.TopicIds,
+        }, cancellationToken: ct);
+        return LoadAsync(new Dictionary<long, long> { [digest.Id] = planned.SubscriberId }, entries, new SnippetCache(), ct);
+    }
+
+    /// <param name="subscriberOf">Each digest's person.</param>
+    /// <param name="readEntries">The query reading the digests' entries (get-batch-entries, or get-planned-entries).</param>
+    private async Task<SendBatch> LoadAsync(Dictionary<long, long> subscriberOf, CommandDefinition readEntries, SnippetCache snippets, CancellationToken ct)
+    {
+        var subscriberIds = subscriberOf.Values.Distinct().ToArray();
         await using var connection = await db.OpenConnectionAsync(ct);
         var people = await connection.QueryAsync<SubscriberRow>(new CommandDefinition(sql[Sql.GetBatchRecipients],
             new { subscriber_ids = subscriberIds }, cancellationToken: ct));
-        var read = await connection.QueryAsync<BatchEntryRow>(new CommandDefinition(sql[Sql.GetBatchEntries],
-            new { digest_ids = digestIds }, cancellationToken: ct));
+        var read = await connection.QueryAsync<BatchEntryRow>(readEntries);
         var topics = (await connection.QueryAsync<BatchTopic>(new CommandDefinition(sql[Sql.GetBatchTopicLabels],
             new { subscriber_ids = subscriberIds }, cancellationToken: ct))).ToLookup(t => t.SubscriberId);
-        var subscriberOf = batch.ToDictionary(d => d.Id, d => d.SubscriberId);
         var named = read.Select(r => Named(r, topics[subscriberOf[r.DigestId]])).ToList();
         var rows = (await WithSimilaritiesAsync(connection, named, ct))
             .Select(r => (Row: r, Key: SnippetCache.Key(r.ListingId, r.SnippetTopicIds))).ToList();
@@ -178,19 +189,6 @@ public sealed class DigestRepository(NpgsqlDataSource db, SqlCatalog sql)
         public long[] SnippetTopicIds { get; init; } = [];
         /// <summary>For each matched topic: its id when it is a topic by meaning, else 0.</summary>
         public long[] MatchedTopicIds { get; init; } = [];
-    }
-
-    /// <summary>What <paramref name="subscriber"/>'s next digest could hold now, unranked, without planning anything.</summary>
-    public async Task<IReadOnlyList<DigestCandidate>> PreviewCandidatesAsync(Subscriber subscriber, Instant now, Duration lookback, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(subscriber);
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<DigestCandidate>(new CommandDefinition(sql[Sql.PreviewDigestCandidates], new
-        {
-            subscriber_id = subscriber.Id,
-            window_start = (now - lookback).ToDateTimeUtc(),
-        }, cancellationToken: ct));
-        return rows.ToList();
     }
 
     /// <returns>False when the digest does not exist or was sent (a sent digest is never sent again).</returns>

@@ -30,6 +30,14 @@ public sealed record PlanningWindow(string Snapshot, long[] ListingIds, Instant[
 public sealed record PlannedDigest(long SubscriberId, DuePeriod Period, long[] ListingIds, float[] Scores, long[] TopicIds, int[] MatchedTopics,
     long[] BecauseOf);
 
+/// <summary>Whom planning reads: people with ids from <c>First</c> to <c>Last</c> (everyone in a cycle, one person in a preview).</summary>
+public readonly record struct PersonRange(long First, long Last)
+{
+    public static readonly PersonRange Everyone = new(long.MinValue, long.MaxValue);
+
+    public static PersonRange Only(long subscriberId) => new(subscriberId, subscriberId);
+}
+
 /// <summary>
 /// What an earlier cycle's snapshot saw: the xmin below which it saw every listing, and per window listing
 /// whether it saw it.
@@ -61,12 +69,13 @@ public sealed class PlanningRepository(NpgsqlDataSource db, SqlCatalog sql)
         }
     }
 
-    /// <summary>Everyone who should get mail, streamed in id order, with the periods planned for them since <paramref name="since"/>.</summary>
-    public async IAsyncEnumerable<PlanningPerson> PeopleAsync(DateOnly since, [EnumeratorCancellation] CancellationToken ct = default)
+    /// <summary>Everyone in <paramref name="range"/> who should get mail, streamed in id order, with the periods planned for them since <paramref name="since"/>.</summary>
+    public async IAsyncEnumerable<PlanningPerson> PeopleAsync(DateOnly since, PersonRange range, [EnumeratorCancellation] CancellationToken ct = default)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var command = new NpgsqlCommand(sql[Sql.GetPlanningPeople], connection) { CommandTimeout = 0 };
         command.Parameters.AddWithValue("since", since);
+        AddRange(command, range);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
@@ -205,9 +214,9 @@ public sealed class PlanningRepository(NpgsqlDataSource db, SqlCatalog sql)
     /// <summary>
     /// The reader models (at least <paramref name="minSignals"/> signals) of people who let us learn, streamed to
     /// <paramref name="onProfile"/> (subscriber, terms separated by spaces, weights, liked ids, each liked listing's
-    /// terms a line, signals, meaning weights: empty unless <paramref name="embeddings"/>).
+    /// terms a line, signals, meaning weights: empty unless <paramref name="embeddings"/>), of people in <paramref name="range"/>.
     /// </summary>
-    public async Task ProfilesAsync(int minSignals, bool embeddings, Action<long, string, float[], long[], string, int, float[]> onProfile,
+    public async Task ProfilesAsync(int minSignals, bool embeddings, PersonRange range, Action<long, string, float[], long[], string, int, float[]> onProfile,
         CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(onProfile);
@@ -215,6 +224,7 @@ public sealed class PlanningRepository(NpgsqlDataSource db, SqlCatalog sql)
         await using var command = new NpgsqlCommand(sql[Sql.GetPlanningProfiles], connection) { CommandTimeout = 0 };
         command.Parameters.AddWithValue("min_signals", minSignals);
         command.Parameters.AddWithValue("embeddings", embeddings);
+        AddRange(command, range);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             onProfile(reader.GetInt64(0), reader.GetString(1), reader.GetFieldValue<float[]>(2), reader.GetFieldValue<long[]>(3),
@@ -271,6 +281,12 @@ public sealed class PlanningRepository(NpgsqlDataSource db, SqlCatalog sql)
             new { cycle_id = cycleId }, tx, commandTimeout: 0, cancellationToken: ct));
         await tx.CommitAsync(ct);
         return (ready, empty, batch.Count - ready - empty);
+    }
+
+    private static void AddRange(NpgsqlCommand command, PersonRange range)
+    {
+        command.Parameters.AddWithValue("first_id", range.First);
+        command.Parameters.AddWithValue("last_id", range.Last);
     }
 
     private sealed class PlanningLock(NpgsqlConnection connection, string unlock) : IAsyncDisposable

@@ -31,10 +31,11 @@ internal sealed class LearnedProfiles
     public CompiledProfile? For(long subscriberId) => _profiles.GetValueOrDefault(subscriberId);
 
     /// <summary>
-    /// Indexes the window's text and meaning, then compiles each stored model as it streams in, so a model's text
-    /// lives only while it is read.
+    /// Indexes the window's text and meaning, then compiles each stored model of people in <paramref name="range"/> as it
+    /// streams in, so a model's text lives only while it is read.
     /// </summary>
-    public static async Task<LearnedProfiles> LoadAsync(PlanningRepository planning, RecommendationSettings settings, long[] windowIds, CancellationToken ct)
+    public static async Task<LearnedProfiles> LoadAsync(PlanningRepository planning, RecommendationSettings settings, long[] windowIds, PersonRange range,
+        CancellationToken ct)
     {
         if (!settings.Tracking || windowIds.Length == 0 || !await planning.AnyProfileAsync(settings.MinSignals, ct)) return None;
         var texts = await planning.WindowTextsAsync(windowIds, ct);
@@ -42,7 +43,7 @@ internal sealed class LearnedProfiles
         var meaning = settings.Embeddings ? await MeaningAsync(planning, windowIds, ct) : null;
         var learned = new LearnedProfiles(terms, meaning, new Dictionary<long, float[]>());
         var compiled = learned._profiles;
-        await planning.ProfilesAsync(settings.MinSignals, meaning is not null, (id, modelTerms, weights, likedIds, likedTerms, signals, meaningWeights) =>
+        await planning.ProfilesAsync(settings.MinSignals, meaning is not null, range, (id, modelTerms, weights, likedIds, likedTerms, signals, meaningWeights) =>
         {
             var profile = terms.Compile(modelTerms, weights, likedIds, likedTerms, signals);
             compiled[id] = meaningWeights.Length == meaning?.Dimensions ? WithMeaning(profile, meaningWeights, meaning) : profile;

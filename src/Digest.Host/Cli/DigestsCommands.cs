@@ -15,7 +15,7 @@ internal static class DigestsCommands
     {
         var email = new Argument<string>("EMAIL");
         var output = new Option<string?>("--output") { Description = "Write the HTML to this file (default: standard output)." };
-        var command = new Command("preview", "The HTML of a person's next digest as it would be now; nothing is planned or sent.") { email, output };
+        var command = new Command("preview", "The HTML of a person's next digest as it would be sent if it were planned now (learned order included); nothing is planned or sent.") { email, output };
         command.SetAction(async (parse, ct) =>
         {
             using var host = await DigestHost.BuildCliAsync(overrides, ct);
@@ -25,8 +25,11 @@ internal static class DigestsCommands
                 Console.Error.WriteLine($"No subscriber '{parse.GetValue(email)}'.");
                 return 1;
             }
-            var lookback = host.Services.GetRequiredService<DeliverySettings>().Lookback;
-            var rendered = await host.Services.GetRequiredService<DigestComposer>().PreviewAsync(subscriber, lookback, ct);
+            if (await host.Services.GetRequiredService<DigestPreviewer>().PreviewAsync(subscriber.Id, ct) is not { } rendered)
+            {
+                Console.Error.WriteLine($"'{subscriber.Email}' gets no digest now: not active, or suppressed.");
+                return 1;
+            }
             if (parse.GetValue(output) is { } path)
             {
                 await File.WriteAllTextAsync(path, rendered.Html, ct);

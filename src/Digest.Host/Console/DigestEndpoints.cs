@@ -19,8 +19,8 @@ public static class DigestEndpoints
 
     public static void MapDigestPages(this RouteGroupBuilder console)
     {
-        console.MapGet("/digests", async (DigestRepository digests, string? done, string? missing, CancellationToken ct) =>
-            new RazorComponentResult<DigestsPage>(new { Failed = await digests.FailedAsync(Shown, ct), Resent = done, Missing = missing }));
+        console.MapGet("/digests", async (DigestRepository digests, string? done, string? missing, string? nomail, CancellationToken ct) =>
+            new RazorComponentResult<DigestsPage>(new { Failed = await digests.FailedAsync(Shown, ct), Resent = done, Missing = missing, NoMail = nomail }));
         console.MapPost("/digests/{id:long}/resend", ResendAsync).DisableAntiforgery();
         console.MapGet("/digests/preview", PreviewAsync);
     }
@@ -35,11 +35,11 @@ public static class DigestEndpoints
         return Results.Redirect($"/admin/digests?done={id}");
     }
 
-    private static async Task<IResult> PreviewAsync(HttpContext context, string? email, SubscriberRepository subscribers, DigestComposer composer, DeliverySettings settings, CancellationToken ct)
+    private static async Task<IResult> PreviewAsync(HttpContext context, string? email, SubscriberRepository subscribers, DigestPreviewer previewer, CancellationToken ct)
     {
         var person = string.IsNullOrWhiteSpace(email) ? null : await subscribers.FindByEmailAsync(email, ct);
         if (person is null) return Results.Redirect("/admin/digests?missing=" + Uri.EscapeDataString(email ?? ""));
-        var rendered = await composer.PreviewAsync(person, settings.Lookback, ct);
+        if (await previewer.PreviewAsync(person.Id, ct) is not { } rendered) return Results.Redirect("/admin/digests?nomail=" + Uri.EscapeDataString(person.Email));
         context.Response.Headers.ContentSecurityPolicy = PreviewPolicy;
         return Results.Content(rendered.Html, "text/html; charset=utf-8");
     }

@@ -128,6 +128,7 @@ public static class DigestServices
         services.AddValidatedOptions<TopicsOptions>(TopicsOptions.Section);
         services.AddSingleton(sp => new AboutSettings((float)sp.GetRequiredService<IOptions<TopicsOptions>>().Value.AboutThreshold));
         services.AddSingleton<DigestPlanner>();
+        services.AddSingleton<DigestPreviewer>();
         services.AddSingleton<DigestComposer>();
         services.AddSingleton<DigestSender>();
         services.AddValidatedOptions<SignupOptions>(SignupOptions.Section);

@@ -90,11 +90,12 @@ public static class AdminApi
         return report.Rejected.Count > 0 && report.Added + report.Updated == 0 ? Results.UnprocessableEntity(body) : Results.Ok(body);
     }
 
-    private static async Task<IResult> Preview(string? email, SubscriberRepository subscribers, DigestComposer composer, DeliverySettings settings, CancellationToken ct)
+    private static async Task<IResult> Preview(string? email, SubscriberRepository subscribers, DigestPreviewer previewer, CancellationToken ct)
     {
         var subscriber = email is null ? null : await subscribers.FindByEmailAsync(email, ct);
         if (subscriber is null) return Results.NotFound(new { error = $"No subscriber '{email}'." });
-        var rendered = await composer.PreviewAsync(subscriber, settings.Lookback, ct);
+        if (await previewer.PreviewAsync(subscriber.Id, ct) is not { } rendered)
+            return Results.Conflict(new { error = $"'{subscriber.Email}' gets no digest now: not active, or suppressed." });
         return Results.Content(rendered.Html, "text/html; charset=utf-8");
     }
 
