@@ -70,7 +70,9 @@ public static class TestMailServer
             throw new InvalidOperationException($"maildev is not installed at {maildev}: run the README's test command (it installs it), or `npm ci` in deploy/local.");
         var smtp = FreePort.Next();
         var web = FreePort.Next();
-        // maildev runs under a shell loop that ends it when this test process is gone, however it ends.
+        // maildev runs under a shell loop that ends it when this test process is gone, however it ends. Nothing else
+        // ends it: killing a process tree stops each process first, and one the test host leaves stopped on its way out
+        // outlives every later signal.
         var parent = Environment.ProcessId;
         var psi = new ProcessStartInfo("bash")
         {
@@ -78,7 +80,7 @@ public static class TestMailServer
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        var script = $"\"$0\" \"$@\" & child=$!; while kill -0 {parent} 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 1; done; kill $child 2>/dev/null";
+        var script = $"exec </dev/null; \"$0\" \"$@\" & child=$!; while kill -0 {parent} 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 1; done; kill $child 2>/dev/null; kill -CONT $child 2>/dev/null";
         foreach (var a in new[] { "-c", script, maildev, "--smtp", $"{smtp}", "--web", $"{web}", "--ip", "127.0.0.1", "--web-ip", "127.0.0.1", "--silent" }.Concat(extra))
             psi.ArgumentList.Add(a);
         var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start maildev.");
@@ -86,10 +88,6 @@ public static class TestMailServer
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-        };
         var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{web}/api/") };
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!await Answers(smtp) || !await ApiAnswers(api))
