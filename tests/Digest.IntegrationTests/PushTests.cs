@@ -111,6 +111,28 @@ public sealed class PushTests : IAsyncLifetime
         Assert.Equal(["Stored before"], await db.QueryAsync<string>("SELECT title FROM listings"));
     }
 
+    [Fact]
+    public async Task A_push_whose_chunked_body_is_malformed_is_answered_400_and_stores_nothing()
+    {
+        await PushAsync("""{"title":"Stored before","url":"https://arxiv.org/abs/2501.00009"}""" + "\n");
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(_web.Address.Host, _web.Address.Port);
+        await using var stream = client.GetStream();
+        var line = """{"title":"Half sent","url":"https://arxiv.org/abs/2501.00010"}""" + "\n";
+        var request = $"POST /api/ingest?source=scraper-1 HTTP/1.1\r\nHost: {_web.Address.Authority}\r\nAuthorization: Bearer {Key}\r\n" +
+            $"Transfer-Encoding: chunked\r\n\r\n{line.Length:x}\r\n{line}\r\nnot-a-chunk-size\r\n\r\n";
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(request));
+
+        using var reader = new StreamReader(stream);
+        var status = await reader.ReadLineAsync();
+        var answer = await reader.ReadToEndAsync();
+
+        Assert.Equal("HTTP/1.1 400 Bad Request", status);
+        Assert.Contains("could not be read", answer);
+        await using var db = new NpgsqlConnection(_host.ConnectionString);
+        Assert.Equal(["Stored before"], await db.QueryAsync<string>("SELECT title FROM listings"));
+    }
+
     /// <summary>A body whose length is not known in advance: sent chunked.</summary>
     private sealed class UnknownLengthStream(byte[] bytes) : MemoryStream(bytes)
     {

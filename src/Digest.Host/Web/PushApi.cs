@@ -37,8 +37,9 @@ public static class PushApi
         // The body is stored whole or not at all, so one over the limit is refused before any of it is read:
         // by its Content-Length, or when a chunked one passes the limit while it is copied to a temporary file.
         if (request.ContentLength > MaxBytes) return TooLarge();
-        await using var received = await Spool.CopyAsync(request.Body, MaxBytes, ct);
-        if (received is null) return TooLarge();
+        var (received, refusal) = await ReceiveAsync(request, ct);
+        if (received is null) return refusal!;
+        await using var spooled = received;
         var report = await ingestor.IngestAsync(received, name, name, outcomes, ct);
         await runs.RecordAsync(new SourceRun(name, started.ToDateTimeUtc(), report.Seen, report.Inserted, report.Duplicate, report.Rejected, report.Error), ct);
         var body = new
@@ -55,6 +56,28 @@ public static class PushApi
         return report.Error is not null || (report.Seen > 0 && report.Rejected == report.Seen)
             ? Results.UnprocessableEntity(body)
             : Results.Ok(body);
+    }
+
+    /// <returns>The body in a temporary file, or why it is refused (over the limit, however the server noticed it first).</returns>
+    /// <remarks>
+    /// Kestrel refuses a body it reads past its own limit, too slowly or malformed by an exception from the read; left
+    /// to itself that is answered 500, so the client is told here what it sent wrong.
+    /// </remarks>
+    private static async Task<(FileStream? Body, IResult? Refusal)> ReceiveAsync(HttpRequest request, CancellationToken ct)
+    {
+        try
+        {
+            var body = await Spool.CopyAsync(request.Body, MaxBytes, ct);
+            return body is null ? (null, TooLarge()) : (body, null);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, TooLarge());
+        }
+        catch (BadHttpRequestException e)
+        {
+            return (null, Results.Json(new { error = $"The push could not be read ({e.Message}): nothing was stored." }, statusCode: e.StatusCode));
+        }
     }
 
     private static IResult TooLarge() => Results.Json(
