@@ -38,10 +38,11 @@ public static class DigestScheduling
         });
         services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddSingleton<IJobFilterProvider>(sp => new DigestJobFilters(JobFilterProviders.Providers, sp.GetRequiredService<IOptions<SchedulingOptions>>().Value));
-        services.AddHangfire(c => c
+        services.AddHangfire((sp, c) => c
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings());
+            .UseRecommendedSerializerSettings()
+            .UseLogProvider(new HostLogs(new AspNetCoreLogProvider(sp.GetRequiredService<ILoggerFactory>()))));
         services.AddSingleton<OutboxRepository>();
         services.AddSingleton<SendFanOut>();
         // The jobs and their steps: a worker's Hangfire server runs them as jobs, and send-now runs the same steps
