@@ -56,8 +56,16 @@ public static class Sql
     public const string ListOperators = "list-operators";
     public const string InsertAuditEntry = "insert-audit-entry";
     public const string ListAuditEntries = "list-audit-entries";
+    public const string InsertSubscriberImport = "insert-subscriber-import";
+    public const string StartSubscriberImport = "start-subscriber-import";
+    public const string SetSubscriberImportProgress = "set-subscriber-import-progress";
+    public const string FinishSubscriberImport = "finish-subscriber-import";
+    public const string FailSubscriberImport = "fail-subscriber-import";
+    public const string GetSubscriberImport = "get-subscriber-import";
+    public const string ListSubscriberImports = "list-subscriber-imports";
     public const string SearchSubscribersByAddress = "search-subscribers-by-address";
     public const string SearchSubscribersByTopic = "search-subscribers-by-topic";
+    public const string SearchListings = "search-listings";
     public const string GetSuppression = "get-suppression";
     public const string PersonDigests = "person-digests";
     public const string FailedDigests = "failed-digests";

@@ -26,12 +26,14 @@ public sealed class InboxFolder(Ingestor ingestor, IClock clock)
             ct.ThrowIfCancellationRequested();
             var report = await ingestor.IngestFileAsync(file.FullName, source, ct);
             reports.Add(report);
-            var good = report.Error is null && (report.Seen == 0 || report.Rejected < report.Seen);
-            if (good) MoveTo(file, Path.Combine(folder, "processed"));
+            if (!Quarantines(report.Error, report.Seen, report.Rejected)) MoveTo(file, Path.Combine(folder, "processed"));
             else Quarantine(file, Path.Combine(folder, "quarantine"), report);
         }
         return reports;
     }
+
+    /// <summary>The rule: a file goes to quarantine when it could not be read, or none of its items could.</summary>
+    public static bool Quarantines(string? error, int seen, int rejected) => error is not null || (seen > 0 && rejected == seen);
 
     // Dot files and the usual partial-upload suffixes are still being written by someone.
     private static bool IsHidden(string name) =>

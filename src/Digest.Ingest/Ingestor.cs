@@ -33,7 +33,8 @@ public sealed class Ingestor(ListingReader reader, ListingRepository listings, S
             report = IngestReport.Failed(origin, e.Message);
         }
         await runs.RecordAsync(new SourceRun(source, started.ToDateTimeUtc(), report.Seen, report.Inserted, report.Duplicate,
-            report.Rejected, report.Error), ct);
+            report.Rejected, report.Error, origin,
+            string.Join('\n', report.Rejections.Take(SourceRun.KeptRefusals).Select(r => r.Line > 0 ? $"line {r.Line}: {r.Reason}" : r.Reason))), ct);
         return report;
     }
 

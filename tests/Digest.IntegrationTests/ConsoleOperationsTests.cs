@@ -72,6 +72,41 @@ public sealed class ConsoleOperationsTests : ConsoleTest
     }
 
     [Fact]
+    public async Task The_inbox_folders_files_show_where_they_went_and_why_and_a_listing_is_found_by_its_title()
+    {
+        var inbox = Path.Combine(Host.Folder, "inbox");
+        Directory.CreateDirectory(inbox);
+        foreach (var (name, text) in new[] { ("good.jsonl", "{\"title\":\"Grokking in the inbox\"}\n"), ("all-bad.jsonl", "{\"title\": \n{nope\n") })
+        {
+            await File.WriteAllTextAsync(Path.Combine(inbox, name), text);
+            File.SetLastWriteTimeUtc(Path.Combine(inbox, name), DateTime.UtcNow.AddMinutes(-1));
+        }
+        await Host.Get<InboxFolder>().ScanAsync(inbox, "inbox");
+        await Host.Get<Ingestor>().IngestFileAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "papers-page-1.txt"), "test");
+        var page = await SignedInPageAsync();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sources" }).ClickAsync();
+        var files = page.GetByRole(AriaRole.Region, new() { Name = "Inbox folder" });
+        await Assertions.Expect(files.GetByRole(AriaRole.Row, new() { Name = "good.jsonl" })).ToContainTextAsync("processed");
+        var bad = files.GetByRole(AriaRole.Row, new() { Name = "all-bad.jsonl" });
+        await Assertions.Expect(bad).ToContainTextAsync("quarantine");
+        await Assertions.Expect(bad).ToContainTextAsync("line 1: not valid JSON");
+        await Assertions.Expect(bad).ToContainTextAsync("line 2: not valid JSON");
+        Assert.Empty(await Browsers.AccessibilityProblemsAsync(page));
+
+        await page.GetByLabel("Title contains").FillAsync("GROKKING");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Find" }).ClickAsync();
+        var found = page.GetByRole(AriaRole.Table).GetByRole(AriaRole.Link);
+        // Newest first: the inbox file was read before the page.
+        await Assertions.Expect(found.Last).ToHaveTextAsync("Grokking in the inbox");
+        await Assertions.Expect(found.Filter(new() { HasText = "Grokking at the Edge of Numerical Stability" })).ToHaveCountAsync(1);
+        Assert.Empty(await Browsers.AccessibilityProblemsAsync(page));
+        await page.GetByLabel("Title contains").FillAsync("100%_<script>");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Find" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Main)).ToContainTextAsync("No listing has “100%_<script>” in its title.");
+    }
+
+    [Fact]
     public async Task Bounces_show_the_servers_words_and_the_suppression_list_and_topics_their_followers_and_matches()
     {
         await Host.Get<Ingestor>().IngestFileAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "papers-page-1.txt"), "test");

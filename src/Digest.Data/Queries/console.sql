@@ -56,3 +56,13 @@ week AS MATERIALIZED (
     WHERE l.first_seen_at > now() - interval '7 days' AND l.merged_into IS NULL)
 SELECT top.canonical, top.followers, (SELECT count(*) FROM week WHERE week.search @@ top.query) AS matches_this_week
 FROM top ORDER BY top.followers DESC, top.canonical;
+
+-- name: search-listings
+-- The console's listing search: listings whose title contains @pattern (an ILIKE pattern), newest first, one keyset
+-- page before the listing @before_id. It walks the primary key from the newest listing down and stops at a page, so
+-- a recent listing is found at once; a pattern nothing matches reads every title (see the console benchmark).
+SELECT id, title, url, source, published_at, first_seen_at
+FROM listings
+WHERE title ILIKE @pattern AND id < @before_id
+ORDER BY id DESC
+LIMIT @limit;

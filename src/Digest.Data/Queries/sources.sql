@@ -37,4 +37,4 @@ RETURNING consecutive_failures;
 
 -- name: source-runs
 -- The latest runs of one source, newest first.
-SELECT source, started_at, seen, inserted, duplicate, rejected, error FROM source_runs WHERE source = @name ORDER BY id DESC LIMIT @limit;
+SELECT source, started_at, seen, inserted, duplicate, rejected, error, origin, refusals FROM source_runs WHERE source = @name ORDER BY id DESC LIMIT @limit;

@@ -26,7 +26,7 @@ public sealed record StoredListing
 }
 
 /// <summary>Stores listings. Identity decides sameness; an existing listing is only ever enriched or merged into an older one, never replaced.</summary>
-public sealed class ListingRepository(NpgsqlDataSource db, SqlCatalog sql, IClock clock)
+public sealed partial class ListingRepository(NpgsqlDataSource db, SqlCatalog sql, IClock clock)
 {
     /// <summary>
     /// Stores a batch: its copies grouped by identity (<see cref="ListingGroups"/>), binary COPY into a staging

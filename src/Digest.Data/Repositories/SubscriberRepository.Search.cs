@@ -22,7 +22,7 @@ public sealed partial class SubscriberRepository
     /// <summary>People following a topic that contains <paramref name="text"/>, after the person <paramref name="afterId"/>.</summary>
     public async Task<IReadOnlyList<SubscriberHit>> SearchByTopicAsync(string text, long afterId, int limit, CancellationToken ct = default)
     {
-        var pattern = "%" + text.Trim().Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal) + "%";
+        var pattern = LikePattern.Containing(text);
         await using var connection = await db.OpenConnectionAsync(ct);
         return (await connection.QueryAsync<SubscriberHit>(new CommandDefinition(sql[Sql.SearchSubscribersByTopic],
             new { pattern, after_id = afterId, limit }, cancellationToken: ct))).AsList();

@@ -63,6 +63,7 @@ public static class ConsoleSetup
         var console = app.MapGroup(ConsoleGate.Root).RequireAuthorization(p => p.AddAuthenticationSchemes(ConsoleGate.Scheme).RequireAuthenticatedUser());
         console.MapOverviewPages();
         console.MapSubscriberPages();
+        console.MapImportPages();
         console.MapDigestPages();
         console.MapSourcePages();
         console.MapReportPages();

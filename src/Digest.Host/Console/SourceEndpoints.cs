@@ -1,34 +1,56 @@
 using Digest.Data.Repositories;
+using Digest.Host.Options;
 using Digest.Host.OperatorConsole.Pages;
 using Digest.Host.Web;
 using Digest.Ingest;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Digest.Host.OperatorConsole;
 
-/// <summary>Sources: their state and last runs with counts and errors; add, pause, resume and run now, each in the audit log.</summary>
+/// <summary>
+/// Sources: their state and last runs with counts and errors; add, pause, resume and run now, each in the audit log; the
+/// inbox folder's latest files and why one went to quarantine; a listing search.
+/// </summary>
 public static class SourceEndpoints
 {
     public const int RunsShown = 5;
 
+    /// <summary>The inbox folder's files shown: the latest this many read.</summary>
+    public const int InboxFilesShown = 20;
+
     public static void MapSourcePages(this RouteGroupBuilder console)
     {
-        console.MapGet("/sources", (SourceRepository sources, CancellationToken ct) => PageAsync(sources, null, null, null, ct));
+        console.MapGet("/sources", (HttpContext c, SourceRepository sources) => PageAsync(c, sources, null, null, null));
         console.MapPost("/sources", AddAsync).DisableAntiforgery();
         console.MapPost("/sources/{name}/pause", (string name, HttpContext c, SourceRepository s) => SetEnabledAsync(c, s, name, false)).DisableAntiforgery();
         console.MapPost("/sources/{name}/resume", (string name, HttpContext c, SourceRepository s) => SetEnabledAsync(c, s, name, true)).DisableAntiforgery();
         console.MapPost("/sources/{name}/run", RunAsync).DisableAntiforgery();
+        console.MapGet("/listings", FindListingsAsync);
     }
 
-    private static async Task<IResult> PageAsync(SourceRepository sources, string? error, string? name, string? url, CancellationToken ct)
+    private static async Task<IResult> PageAsync(HttpContext context, SourceRepository sources, string? error, string? name, string? url)
     {
+        var ct = context.RequestAborted;
         var list = await sources.ListAsync(ct);
         var runs = new Dictionary<string, IReadOnlyList<SourceRun>>();
         foreach (var source in list) runs[source.Name] = await sources.RunsAsync(source.Name, RunsShown, ct);
-        return new RazorComponentResult<SourcesPage>(new { Sources = list, Runs = runs, Error = error, Name = name, Url = url })
+        var inbox = context.RequestServices.GetRequiredService<IOptions<IngestOptions>>().Value;
+        var inboxFiles = await sources.RunsAsync(inbox.InboxSource, InboxFilesShown, ct);
+        return new RazorComponentResult<SourcesPage>(new { Sources = list, Runs = runs, InboxFiles = inboxFiles, Error = error, Name = name, Url = url })
         {
             StatusCode = error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest,
         };
+    }
+
+    private static async Task<IResult> FindListingsAsync(string? q, long? before, ListingRepository listings, CancellationToken ct)
+    {
+        var text = (q ?? "").Trim();
+        var hits = text.Length == 0 ? [] : await listings.SearchAsync(text, before ?? long.MaxValue, SubscriberEndpoints.PageSize, ct);
+        return new RazorComponentResult<ListingsPage>(new
+        {
+            Query = text, Hits = hits, Next = hits.Count < SubscriberEndpoints.PageSize ? (long?)null : hits[^1].Id, First = before is null,
+        });
     }
 
     private static async Task<IResult> AddAsync(HttpContext context, SourceRepository sources, AuditRepository audit)
@@ -38,7 +60,7 @@ public static class SourceEndpoints
         var url = form["url"].ToString().Trim();
         var error = SourceRules.Check(name, url);
         if (error is null && !await sources.AddAsync(name, url, context.RequestAborted)) error = $"A source named '{name}' exists already.";
-        if (error is not null) return await PageAsync(sources, error, name, url, context.RequestAborted);
+        if (error is not null) return await PageAsync(context, sources, error, name, url);
         await audit.WriteAsync(ConsoleGate.OperatorName(context.User), "source added", name, url, context.RequestAborted);
         return Results.Redirect("/admin/sources");
     }

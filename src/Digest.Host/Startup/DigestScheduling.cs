@@ -56,6 +56,7 @@ public static class DigestScheduling
         services.AddSingleton<SendJob>();
         services.AddSingleton<DigestCycle>();
         services.AddSingleton<EmbedJob>();
+        services.AddSingleton<ImportSubscribersJob>();
         services.AddSingleton<Digest.Ingest.INewListingsFollowUp, EmbedAfterIngest>();
         return services;
     }

@@ -36,6 +36,7 @@ public static class DigestServices
         services.AddSingleton<AboutSentenceRepository>();
         services.AddSingleton<OperatorRepository>();
         services.AddSingleton<AuditRepository>();
+        services.AddSingleton<SubscriberImportRepository>();
         services.AddSingleton<IClock>(SystemClock.Instance);
         return services;
     }
