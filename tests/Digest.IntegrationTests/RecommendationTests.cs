@@ -222,12 +222,7 @@ public sealed partial class RecommendationTests : IAsyncLifetime
         await CycleAsync(1);
         var first = Assert.Single(await TestMailServer.WaitForAsync(email));
         Assert.DoesNotContain("You might also like", first.Html);
-        var titles = ItemTitles(first);
-        var clicks = Links(first, "r");
-        // The reader opens the three listings about sparse autoencoders and interpretability.
-        for (var i = 0; i < titles.Count; i++)
-            if (titles[i].Contains("sparse", StringComparison.OrdinalIgnoreCase) || titles[i].Contains("Interpretable", StringComparison.Ordinal))
-                await _web.Http.GetAsync(clicks[i]);
+        await OpenTheSparseAutoencoderListingsAsync(first);
         Assert.Equal(3, await SignalCountAsync(id, "click"));
 
         await IngestAsync("day2", DayTwo);
@@ -254,11 +249,7 @@ public sealed partial class RecommendationTests : IAsyncLifetime
         var (_, email) = await SubscribeAsync("grokking");
         await CycleAsync(1);
         var first = Assert.Single(await TestMailServer.WaitForAsync(email));
-        var titles = ItemTitles(first);
-        var clicks = Links(first, "r");
-        for (var i = 0; i < titles.Count; i++)
-            if (titles[i].Contains("sparse", StringComparison.OrdinalIgnoreCase) || titles[i].Contains("Interpretable", StringComparison.Ordinal))
-                await _web.Http.GetAsync(clicks[i]);
+        await OpenTheSparseAutoencoderListingsAsync(first);
         await IngestAsync("day2", DayTwo);
         await _host.Get<ProfileLearner>().LearnAsync();
         var previewer = new DigestPreviewer(
@@ -396,6 +387,16 @@ public sealed partial class RecommendationTests : IAsyncLifetime
         if (!await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth")) problems.Add($"{name} scrolls sideways on a phone");
         await page.SetViewportSizeAsync(1024, 900);
         problems.AddRange((await Browsers.AccessibilityProblemsAsync(page)).Select(p => $"{name}: {p}"));
+    }
+
+    /// <summary>The reader opens the day-one listings about sparse autoencoders and interpretability, through their links.</summary>
+    private async Task OpenTheSparseAutoencoderListingsAsync(ReceivedMail digest)
+    {
+        var titles = ItemTitles(digest);
+        var clicks = Links(digest, "r");
+        for (var i = 0; i < titles.Count; i++)
+            if (titles[i].Contains("sparse", StringComparison.OrdinalIgnoreCase) || titles[i].Contains("Interpretable", StringComparison.Ordinal))
+                await _web.Http.GetAsync(clicks[i]);
     }
 
     private static List<string> ItemTitles(ReceivedMail mail) =>
