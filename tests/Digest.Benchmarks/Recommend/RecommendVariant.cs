@@ -28,6 +28,11 @@ internal sealed record RecommendVariant(string Name, IReadOnlyDictionary<string,
             ["Recommendations:AlsoLikeCount"] = "3",
             ["Recommendations:Embeddings"] = "false",
         }),
+        new("learned, embedded", new Dictionary<string, string?>
+        {
+            ["Recommendations:AlsoLikeCount"] = "0",
+            ["Recommendations:Embeddings"] = "true",
+        }),
         new("learned + suggestions, embedded", new Dictionary<string, string?>
         {
             ["Recommendations:AlsoLikeCount"] = "3",
