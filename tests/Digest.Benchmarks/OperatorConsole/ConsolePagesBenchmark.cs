@@ -5,9 +5,7 @@ using Digest.Data;
 using Digest.Data.Repositories;
 using Digest.Host.OperatorConsole;
 using Digest.Host.Startup;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
+using Digest.IntegrationTests.Infrastructure;
 
 namespace Digest.Benchmarks.OperatorConsole;
 
@@ -39,12 +37,11 @@ public sealed partial class ConsolePagesBenchmark : IBenchmark
             ["Database:ConnectionString"] = context.ConnectionString, ["Logging:LogLevel:Default"] = "Warning", ["Logging:LogLevel:Microsoft.AspNetCore"] = "Error",
             ["Ingest:InboxDirectory"] = "",
         };
-        await using var app = await DigestHost.BuildAsync(["--urls", "http://127.0.0.1:0"], Role.Web, settings, ct);
-        await app.StartAsync(ct);
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        await using var app = await RunningApp.StartAsync(settings, Role.Web);
         var password = OperatorPasswords.Generate();
-        await app.Services.GetRequiredService<OperatorRepository>().AddAsync("bench", new OperatorPasswords().Hash(password), ct);
-        using var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = address };
+        await app.Get<OperatorRepository>().AddAsync("bench", new OperatorPasswords().Hash(password), ct);
+        // An operator's browser: it keeps the session cookie.
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = app.Address };
 
         var floor = await MedianAsync(http, "/admin/sign-in", ct);
         context.Report("sign-in page (floor: no database work)", Ms(floor));
@@ -55,7 +52,6 @@ public sealed partial class ConsolePagesBenchmark : IBenchmark
             var ms = await MedianAsync(http, path, ct);
             context.Report(label, $"{Ms(ms)}, {ms / floor:0}× the floor, {(ms <= TargetMs ? "within" : "OVER")} {TargetMs:0} ms");
         }
-        await app.StopAsync(ct);
     }
 
     private static IEnumerable<(string Label, string Path)> Pages(int middle, int listings) =>
