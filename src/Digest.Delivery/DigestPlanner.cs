@@ -69,9 +69,7 @@ public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
         var period = IsDue(person, latest.SendAt) && !IsPlanned(person, latest) ? latest : person.Schedule.NextPeriod(now);
         var topicIndex = new Dictionary<long, int>();
         var due = Due(person, period, topicIndex);
-        var reads = await ReadAsync([due], topicIndex, now, range, startsCycle: false, ct);
-        var (hits, seen) = reads.Source(due);
-        return reads.Ranking(recommendations).Rank(due, hits, seen, reads.Learned.For(due.Id));
+        return Rank([due], await ReadAsync([due], topicIndex, now, range, startsCycle: false, ct))[0];
     }
 
     /// <remarks>Periods are local dates at most a week (weekly) and a day (time zones) behind today in UTC.</remarks>
