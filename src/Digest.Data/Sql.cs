@@ -26,7 +26,14 @@ public static class Sql
     public const string GetListing = "get-listing";
     public const string FindListings = "find-listings";
     public const string OperatorStats = "operator-stats";
-    public const string DailyActivity = "daily-activity";
+    public const string CountConsoleDay = "count-console-day";
+    public const string ConsoleDaysToCount = "console-days-to-count";
+    public const string CountConsoleTotals = "count-console-totals";
+    public const string ConsoleDays = "console-days";
+    public const string ConsoleTotals = "console-totals";
+    public const string CountConsoleTopics = "count-console-topics";
+    public const string ConsoleTopicsCountedAt = "console-topics-counted-at";
+    public const string ConsoleTopics = "console-topics";
     public const string InsertSourceRun = "insert-source-run";
     public const string UpsertSubscribers = "upsert-subscribers";
     public const string GetSubscriber = "get-subscriber";
@@ -70,7 +77,6 @@ public static class Sql
     public const string PersonDigests = "person-digests";
     public const string FailedDigests = "failed-digests";
     public const string SetSourceEnabled = "set-source-enabled";
-    public const string MostFollowedTopics = "most-followed-topics";
     public const string UnlockPlanning = "unlock-planning";
     public const string GetPlanningPeople = "get-planning-people";
     public const string SendWaitingDigestsNow = "send-waiting-digests-now";

@@ -44,9 +44,12 @@ ORDER BY d.due_at DESC, d.id DESC LIMIT @limit;
 -- Pauses a source (the worker stops pulling it) or resumes it. Returns the name when it exists.
 UPDATE sources SET enabled = @enabled WHERE name = @name RETURNING name;
 
--- name: most-followed-topics
--- The topics most people follow, and how many listings of the last seven days each matches (the planner's
--- match: the same search vector and query). The week's vectors are built once for all the topics.
+-- name: count-console-topics
+-- Counts the @limit topics most people follow, and how many listings of the last seven days each matches (the
+-- planner's match: the same search vector and query), for the console's topics page, replacing the last count.
+-- The week's vectors are built once for all the topics.
+SELECT pg_advisory_xact_lock(7365015);
+DELETE FROM console_topics;
 WITH top AS (
     SELECT t.id, t.canonical, t.query, count(*) AS followers
     FROM topics t JOIN subscriber_topics st ON st.topic_id = t.id
@@ -54,13 +57,20 @@ WITH top AS (
 week AS MATERIALIZED (
     SELECT listing_search(l.title, l.summary) AS search FROM listings l
     WHERE l.first_seen_at > now() - interval '7 days' AND l.merged_into IS NULL)
-SELECT top.canonical, top.followers, (SELECT count(*) FROM week WHERE week.search @@ top.query) AS matches_this_week
-FROM top ORDER BY top.followers DESC, top.canonical;
+INSERT INTO console_topics (canonical, followers, matches_this_week, counted_at)
+SELECT top.canonical, top.followers, (SELECT count(*) FROM week WHERE week.search @@ top.query), now() FROM top;
+
+-- name: console-topics-counted-at
+SELECT max(counted_at) FROM console_topics;
+
+-- name: console-topics
+-- The topics as last counted, most followed first.
+SELECT canonical, followers, matches_this_week, counted_at FROM console_topics ORDER BY followers DESC, canonical;
 
 -- name: search-listings
 -- The console's listing search: listings whose title contains @pattern (an ILIKE pattern), newest first, one keyset
--- page before the listing @before_id. It walks the primary key from the newest listing down and stops at a page, so
--- a recent listing is found at once; a pattern nothing matches reads every title (see the console benchmark).
+-- page before the listing @before_id. A rare title is found through the trigram index (listings_title_trgm_idx); a
+-- common one by walking the primary key from the newest listing down to a page: PostgreSQL picks by its statistics.
 SELECT id, title, url, source, published_at, first_seen_at
 FROM listings
 WHERE title ILIKE @pattern AND id < @before_id

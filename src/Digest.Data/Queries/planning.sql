@@ -98,16 +98,20 @@ COPY plan_staging (subscriber_id, period, due_at, listing_ids, scores, topic_ids
 
 -- name: insert-planned-digests
 -- A batch of planned digests, each with its ranked listings. The unique (subscriber, period) makes planning
--- safe to repeat after a crash: a person who already has this period's digest keeps it.
+-- safe to repeat after a crash: a person who already has this period's digest keeps it. The cycle counts what it
+-- stored in the same transaction (the console's last planning run).
 WITH planned AS (
     INSERT INTO digests (subscriber_id, period, due_at, cycle_id, status, listing_ids, scores, topic_ids, matched_topics, because_of)
     SELECT subscriber_id, period, due_at, @cycle_id,
            CASE WHEN cardinality(listing_ids) = 0 THEN 'empty' ELSE 'ready' END, listing_ids, scores, topic_ids, matched_topics, because_of
     FROM plan_staging
     ON CONFLICT (subscriber_id, period) DO NOTHING
-    RETURNING status)
-SELECT count(*) FILTER (WHERE status = 'ready')::int AS ready, count(*) FILTER (WHERE status = 'empty')::int AS empty
-FROM planned;
+    RETURNING status),
+counted AS (
+    SELECT count(*) FILTER (WHERE status = 'ready')::int AS ready, count(*) FILTER (WHERE status = 'empty')::int AS empty FROM planned),
+noted AS (
+    UPDATE planning_cycles SET planned = coalesce(planned, 0) + (SELECT ready + empty FROM counted) WHERE id = @cycle_id)
+SELECT ready, empty FROM counted;
 
 -- name: any-reader-profile
 SELECT EXISTS (SELECT 1 FROM reader_profiles WHERE model AND signals >= @min_signals);

@@ -1,4 +1,5 @@
 using Digest.Data.Repositories;
+using Digest.Host.Jobs;
 using Digest.Host.OperatorConsole.Pages;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -9,7 +10,6 @@ public static class ReportEndpoints
 {
     public const int Shown = 100;
     public const int BounceDays = 14;
-    public const int TopicsShown = 50;
 
     public static void MapReportPages(this RouteGroupBuilder console)
     {
@@ -20,7 +20,11 @@ public static class ReportEndpoints
                 Counts = await bounces.CountsAsync(DateTime.UtcNow.Date.AddDays(1 - BounceDays), ct),
                 Suppressions = await subscribers.SuppressionsAsync(Shown, ct),
             }));
-        console.MapGet("/topics", async (StatsRepository stats, CancellationToken ct) =>
-            new RazorComponentResult<TopicsPage>(new { Topics = await stats.MostFollowedTopicsAsync(TopicsShown, ct) }));
+        console.MapGet("/topics", async (StatsRepository stats, ConsoleFiguresJob figures, CancellationToken ct) =>
+        {
+            // A worker counts them hourly; without one (web nodes only) the page does.
+            await figures.CountTopicsIfDueAsync(ct);
+            return new RazorComponentResult<TopicsPage>(new { Topics = await stats.MostFollowedTopicsAsync(ct) });
+        });
     }
 }

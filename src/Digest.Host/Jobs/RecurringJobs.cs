@@ -22,6 +22,7 @@ public sealed class RecurringJobs(IRecurringJobManager jobs, IOptions<Scheduling
         Add<PlanJob>(PlanJob.Id, nameof(o.PlanCron), o.PlanCron, j => j.RunAsync(null, CancellationToken.None));
         Add<FeedsJob>(FeedsJob.Id, nameof(o.FeedsCron), o.FeedsCron, j => j.RunAsync(null, CancellationToken.None));
         Add<InboxJob>(InboxJob.Id, nameof(o.InboxCron), o.InboxCron, j => j.RunAsync(null, CancellationToken.None));
+        Add<ConsoleFiguresJob>(ConsoleFiguresJob.Id, nameof(o.ConsoleFiguresCron), o.ConsoleFiguresCron, j => j.RunAsync(null, CancellationToken.None));
         Add<CleanupJob>(CleanupJob.Id, nameof(o.CleanupCron), o.CleanupCron, j => j.RunAsync(null, CancellationToken.None));
         if (mailbox.Configured) Add<BounceMailboxJob>(BounceMailboxJob.Id, nameof(o.BounceMailboxCron), o.BounceMailboxCron, j => j.RunAsync(null, CancellationToken.None));
         else jobs.RemoveIfExists(BounceMailboxJob.Id);

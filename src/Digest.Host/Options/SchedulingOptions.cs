@@ -53,6 +53,10 @@ public sealed class SchedulingOptions
     [Required]
     public string InboxCron { get; set; } = "* * * * *";
 
+    /// <summary>Count the figures of the console's overview.</summary>
+    [Required]
+    public string ConsoleFiguresCron { get; set; } = "* * * * *";
+
     /// <summary>Forget sign-ups never confirmed in time.</summary>
     [Required]
     public string CleanupCron { get; set; } = "17 * * * *";

@@ -53,6 +53,7 @@ public static class DigestScheduling
         services.AddSingleton<LearnJob>();
         services.AddSingleton<PlanJob>();
         services.AddSingleton<CleanupJob>();
+        services.AddSingleton<ConsoleFiguresJob>();
         services.AddSingleton<SendJob>();
         services.AddSingleton<DigestCycle>();
         services.AddSingleton<EmbedJob>();
