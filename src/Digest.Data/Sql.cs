@@ -83,6 +83,8 @@ public static class Sql
     public const string GetPlanningSnapshot = "get-planning-snapshot";
     public const string GetWindowListings = "get-window-listings";
     public const string GetPreviousCycles = "get-previous-cycles";
+    public const string IndexWindowListings = "index-window-listings";
+    public const string AnalyzeListingVectors = "analyze-listing-vectors";
     public const string CreateMatchWindow = "create-match-window";
     public const string MatchTopics = "match-topics";
     public const string InsertPlanningCycle = "insert-planning-cycle";

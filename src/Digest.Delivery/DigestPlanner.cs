@@ -40,6 +40,9 @@ public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
         var now = clock.GetCurrentInstant();
         var watch = Stopwatch.StartNew();
         if (everyone) log.LogInformation("{Waiting} digests waiting for a later attempt are sent now", await planning.SendWaitingNowAsync(ct));
+        // Every listing's vector is made once, here, rather than by each match (and preview) that reads it.
+        var indexed = await planning.IndexWindowAsync(now - settings.Lookback, ct);
+        log.LogInformation("{Indexed} listing vectors made or forgotten in {Seconds:0.0} s", indexed, watch.Elapsed.TotalSeconds);
         var topicIndex = new Dictionary<long, int>();
         var (due, notDue, already) = await DueAsync(now, everyone, topicIndex, ct);
         log.LogInformation("Read everyone: {Due} due, {Already} already planned, {NotDue} not due, {Topics} distinct topics in {Seconds:0.0} s",

@@ -143,6 +143,53 @@ public sealed class PlanningTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_listing_whose_abstract_grew_after_its_vector_was_made_is_found_by_its_new_words_in_a_preview_and_a_cycle()
+    {
+        await StoreAsync(Paper("grown", "Training dynamics of small networks", "Short."), Paper("other", "Diffusion models for audio", "Speech."));
+        var early = await SubscribeAsync(10, "training");
+        await PlanAsync(days: 1); // makes the vectors of the window's listings
+        Assert.Single(await DigestAsync(early, days: 1));
+
+        // The same paper from another source with a longer abstract: the stored listing now has it, its vector not.
+        await StoreAsync(Paper("grown", "Training dynamics of small networks", "We observe grokking on modular arithmetic."));
+        var newcomer = await SubscribeAsync(10, "grokking");
+        var grown = await _host.Get<ListingRepository>().FindAsync("Training dynamics", 1);
+
+        var preview = await Planner(days: 2).PreviewAsync(newcomer);
+        Assert.Equal([grown[0].Id], preview!.ListingIds);
+        await PlanAsync(days: 2);
+        Assert.Equal(["Training dynamics of small networks"], (await DigestAsync(newcomer, days: 2)).Select(e => e.Title));
+    }
+
+    [Fact]
+    public async Task A_match_through_the_stored_vectors_finds_what_a_match_of_its_own_copy_finds()
+    {
+        await StoreAsync(Paper("stored", "Grokking in small transformers", "Short."), Paper("other", "Training dynamics", "We observe grokking."),
+            Paper("unrelated", "Diffusion models for audio", "Speech."));
+        var planning = _host.Get<PlanningRepository>();
+        var windowStart = _today - Duration.FromDays(7);
+        await planning.IndexWindowAsync(windowStart);
+        // One stored listing gains words its vector lacks, and one arrives after the vectors were made.
+        await StoreAsync(Paper("stored", "Grokking in small transformers", "Memorization, then generalization, on modular arithmetic."),
+            Paper("late", "Memorization in language models", "We observe memorization."));
+        await SubscribeAsync(10, "memorization", "grokking");
+        long[] topicIds;
+        await using (var db = new NpgsqlConnection(_host.ConnectionString))
+            topicIds = (await db.QueryAsync<long>("SELECT id FROM topics WHERE canonical IN ('memorization', 'grokking')")).ToArray();
+        Assert.Equal(2, topicIds.Length);
+
+        var found = new Dictionary<bool, SortedDictionary<long, string>>();
+        foreach (var bulk in new[] { true, false })
+        {
+            var hits = found[bulk] = [];
+            await planning.MatchAsync(topicIds, windowStart, 0, ListingMeanings.None,
+                (topic, ids, relevances) => hits[topic] = string.Join(",", ids.Zip(relevances, (id, r) => $"{id}:{r:0.0000}")), bulk);
+        }
+        Assert.Equal(found[true], found[false]);
+        Assert.All(found[false].Values, h => Assert.Equal(2, h.Split(',').Length));
+    }
+
+    [Fact]
     public async Task A_listing_whose_storing_was_still_running_while_a_cycle_planned_comes_in_the_next_digest()
     {
         var id = await SubscribeAsync(10, "grokking");

@@ -48,34 +48,62 @@ SELECT c.id,
 FROM planning_cycles c
 WHERE c.id = ANY(@cycle_ids);
 
--- name: create-match-window
--- The listings one match may find: first seen inside the window and first stored by transaction @since_xid
--- or later (the people matched have all seen what is older), with their search vectors, into a small table
--- of this transaction with a GIN index of its own, so each topic's index scan touches only the window, not
--- every listing ever stored and their wide rows (the README's planning figures say what it saves).
--- A listing close in meaning to sentences of the cycle's about: topics has their keys added to its vector
--- (@meaning_ids, @meanings: a tsvector of AboutKey lexemes per listing), so each topic's tsquery combines meaning
--- and words by the language's own rules.
-CREATE TEMP TABLE match_window ON COMMIT DROP AS
-SELECT l.id, listing_search(l.title, l.summary) || coalesce(m.meaning::tsvector, '') AS search
+-- name: index-window-listings
+-- The planner's first step: makes the search vector of each window listing that has none, or one made from
+-- older text (text_at: its updated_at then), and forgets those of listings that left the window. In its own
+-- short transactions, before the cycle reads anything: a match makes on the spot whatever this missed.
+DELETE FROM listing_vectors WHERE first_seen_at <= @window_start;
+INSERT INTO listing_vectors (listing_id, first_seen_at, first_xid, text_at, search)
+SELECT l.id, l.first_seen_at, l.first_xid, l.updated_at, listing_search(l.title, l.summary)
 FROM listings l
+LEFT JOIN listing_vectors v ON v.listing_id = l.id
+WHERE l.first_seen_at > @window_start AND l.merged_into IS NULL AND (v.listing_id IS NULL OR v.text_at <> l.updated_at)
+ON CONFLICT (listing_id) DO UPDATE SET first_xid = excluded.first_xid, text_at = excluded.text_at, search = excluded.search;
+
+-- name: analyze-listing-vectors
+-- After index-window-listings changed anything: the matches right after need statistics of the window as it is
+-- now, not as autovacuum last saw it.
+ANALYZE listing_vectors;
+
+-- name: create-match-window
+-- What one match reads besides listing_vectors, into a small table of this transaction with a GIN index of its
+-- own: listings first seen inside the window and first stored by transaction @since_xid or later (the people
+-- matched have all seen what is older) whose stored vector is missing or stale (made on the spot), and those
+-- close in meaning to sentences of the cycle's about: topics, whose vector gets those sentences' keys
+-- (@meaning_ids, @meanings: a tsvector of AboutKey lexemes per listing), so each topic's tsquery combines meaning
+-- and words by the language's own rules. With @bulk, every such listing is copied in, stored vector or not: a
+-- match of thousands of topics reads an index built in one go faster than the shared one (see Matcher).
+CREATE TEMP TABLE match_window ON COMMIT DROP AS
+SELECT l.id, coalesce(v.search, listing_search(l.title, l.summary)) || coalesce(m.meaning::tsvector, '') AS search
+FROM listings l
+LEFT JOIN listing_vectors v ON v.listing_id = l.id AND v.text_at = l.updated_at
 LEFT JOIN unnest(@meaning_ids::bigint[], @meanings::text[]) AS m(id, meaning) ON m.id = l.id
-WHERE l.first_seen_at > @window_start AND l.first_xid >= @since_xid::xid8 AND l.merged_into IS NULL;
+WHERE l.first_seen_at > @window_start AND l.first_xid >= @since_xid::xid8 AND l.merged_into IS NULL
+  AND (@bulk OR v.listing_id IS NULL OR m.id IS NOT NULL);
 CREATE INDEX ON match_window USING gin (search);
+CREATE INDEX ON match_window (id);
 ANALYZE match_window;
 
 -- name: match-topics
--- Each distinct topic matched once against the match window, one row per topic with its hits in two
--- parallel arrays: millions of hits cross the wire as thousands of rows. Relevance is digest_relevance
--- (ts_rank, not ts_rank_cd: with topics of a few words the covers add little, and it costs a third less)
--- on the topic's positive part: its exclusions only filter.
-SELECT t.id AS topic_id, hits.listing_ids, hits.relevances
+-- Each distinct topic matched once, one row per topic with its hits in two parallel arrays in listing order:
+-- millions of hits cross the wire as thousands of rows. The hits are those of the match window and those of
+-- the stored vectors of the same listings (first seen inside the window, first stored by @since_xid or later)
+-- that the match window does not hold (none with @bulk), each through its GIN index. Relevance is digest_relevance (ts_rank, not
+-- ts_rank_cd: with topics of a few words the covers add little, and it costs a third less) on the topic's
+-- positive part: its exclusions only filter. A listing merged away since its vector was made is dropped by
+-- the planner, which keeps only the listings of the window it read.
+SELECT t.id AS topic_id, coalesce(hits.listing_ids, '{}') AS listing_ids, coalesce(hits.relevances, '{}') AS relevances
 FROM topics t
 CROSS JOIN LATERAL (
-    SELECT coalesce(array_agg(w.id), '{}') AS listing_ids,
-           coalesce(array_agg(digest_relevance(w.search, t.positive_query)), '{}') AS relevances
-    FROM match_window w
-    WHERE w.search @@ t.query) hits
+    SELECT array_agg(h.id ORDER BY h.id) AS listing_ids, array_agg(h.relevance ORDER BY h.id) AS relevances
+    FROM (
+        SELECT w.id, digest_relevance(w.search, t.positive_query) AS relevance
+        FROM match_window w WHERE w.search @@ t.query
+        UNION ALL
+        SELECT v.listing_id, digest_relevance(v.search, t.positive_query)
+        FROM listing_vectors v
+        WHERE NOT @bulk AND v.search @@ t.query AND v.first_seen_at > @window_start AND v.first_xid >= @since_xid::xid8
+          AND NOT EXISTS (SELECT 1 FROM match_window w WHERE w.id = v.listing_id)) h) hits
 WHERE t.id = ANY(@topic_ids);
 
 -- name: send-waiting-digests-now

@@ -117,15 +117,32 @@ public sealed class PlanningRepository(NpgsqlDataSource db, SqlCatalog sql)
     }
 
     /// <summary>
+    /// Makes the stored search vectors the window lacks (or holds from older text), and forgets those of listings
+    /// first seen before <paramref name="windowStart"/>; returns how many were made or forgotten.
+    /// </summary>
+    public async Task<int> IndexWindowAsync(Instant windowStart, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var changed = await connection.ExecuteAsync(new CommandDefinition(sql[Sql.IndexWindowListings], new { window_start = windowStart.ToDateTimeUtc() },
+            commandTimeout: 0, cancellationToken: ct));
+        if (changed > 0) await connection.ExecuteAsync(new CommandDefinition(sql[Sql.AnalyzeListingVectors], commandTimeout: 0, cancellationToken: ct));
+        return changed;
+    }
+
+    /// <summary>
     /// Matches each of <paramref name="topicIds"/> once against the listings first seen after <paramref name="windowStart"/> and first
     /// stored by transaction <paramref name="sinceXid"/> or later; each topic's hits go to <paramref name="onTopic"/>.
     /// </summary>
     public Task MatchAsync(long[] topicIds, Instant windowStart, long sinceXid, Action<long, long[], float[]> onTopic, CancellationToken ct = default) =>
-        MatchAsync(topicIds, windowStart, sinceXid, ListingMeanings.None, onTopic, ct);
+        MatchAsync(topicIds, windowStart, sinceXid, ListingMeanings.None, onTopic, bulk: true, ct);
 
     /// <param name="meanings">The listings close in meaning to sentences of about: topics, and those sentences' keys (see AboutKey).</param>
+    /// <param name="bulk">
+    /// Copy every listing of the match into a table of its own first (many topics), instead of reading the stored
+    /// vectors' index (a few): the hits are the same.
+    /// </param>
     public async Task MatchAsync(long[] topicIds, Instant windowStart, long sinceXid, ListingMeanings meanings, Action<long, long[], float[]> onTopic,
-        CancellationToken ct = default)
+        bool bulk, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(onTopic);
         ArgumentNullException.ThrowIfNull(meanings);
@@ -137,10 +154,14 @@ public sealed class PlanningRepository(NpgsqlDataSource db, SqlCatalog sql)
             since_xid = sinceXid.ToString(System.Globalization.CultureInfo.InvariantCulture),
             meaning_ids = meanings.ListingIds,
             meanings = meanings.Lexemes,
+            bulk,
         }, tx, commandTimeout: 0, cancellationToken: ct));
         await using (var command = new NpgsqlCommand(sql[Sql.MatchTopics], connection, tx) { CommandTimeout = 0 })
         {
             command.Parameters.AddWithValue("topic_ids", topicIds);
+            command.Parameters.AddWithValue("window_start", windowStart.ToDateTimeUtc());
+            command.Parameters.AddWithValue("since_xid", sinceXid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            command.Parameters.AddWithValue("bulk", bulk);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) onTopic(reader.GetInt64(0), reader.GetFieldValue<long[]>(1), reader.GetFieldValue<float[]>(2));
         }

@@ -14,6 +14,13 @@ internal sealed class Matcher(PlanningRepository planning, Dictionary<long, int>
     private readonly Dictionary<long, int> _listingIndex = window.ListingIds.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
     private readonly HashSet<int> _matched = [];
 
+    /// <summary>
+    /// From this many topics a match copies its listings' vectors into a GIN index of its own, built in one go, which
+    /// thousands of topics read faster than the shared listing_vectors index (written a listing at a time); a preview's
+    /// few topics read the shared one and copy nothing. Both find the same hits.
+    /// </summary>
+    private const int BulkFrom = 100;
+
     /// <summary>The topic id of each of the cycle's topic indexes.</summary>
     public long[] TopicIds { get; } = topicIndex.OrderBy(t => t.Value).Select(t => t.Key).ToArray();
 
@@ -28,8 +35,9 @@ internal sealed class Matcher(PlanningRepository planning, Dictionary<long, int>
         var hits = new TopicHits(TopicIds.Length);
         if (topics.Length == 0) return hits;
         var halves = topics.Select(t => TopicIds[t]).Chunk(Math.Max(1, (topics.Length + 1) / 2));
+        var bulk = topics.Length >= BulkFrom;
         await Task.WhenAll(halves.Select(half => planning.MatchAsync(half, windowStart, sinceXid, meanings, (topic, listingIds, relevances) =>
-            hits.Set(topicIndex[topic], Keep(listingIds, relevances, out var kept), kept), ct)));
+            hits.Set(topicIndex[topic], Keep(listingIds, relevances, out var kept), kept), bulk, ct)));
         return hits;
     }
 

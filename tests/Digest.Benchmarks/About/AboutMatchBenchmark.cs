@@ -105,7 +105,7 @@ public sealed class AboutMatchBenchmark : IBenchmark
     {
         long hits = 0;
         var halves = topicIds.Chunk(Math.Max(1, (topicIds.Length + 1) / 2));
-        await Task.WhenAll(halves.Select(half => planning.MatchAsync(half, windowStart, 0, meanings, (_, ids, _) => Interlocked.Add(ref hits, ids.Length), ct)));
+        await Task.WhenAll(halves.Select(half => planning.MatchAsync(half, windowStart, 0, meanings, (_, ids, _) => Interlocked.Add(ref hits, ids.Length), bulk: true, ct)));
         return hits;
     }
 
