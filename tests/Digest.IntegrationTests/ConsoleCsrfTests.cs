@@ -36,6 +36,7 @@ public sealed partial class ConsoleCsrfTests : ConsoleTest
         var (signedIn, _) = await client.SubmitAsync("/admin/sign-in", "/admin/sign-in", ("name", OperatorName), ("password", Password), ("next", "/admin"));
         Assert.Equal(HttpStatusCode.Redirect, signedIn);
         string[] pages = ["/admin", "/admin/subscribers", $"/admin/subscribers/{active}", $"/admin/subscribers/{paused}", $"/admin/subscribers/{active}/delete",
+            $"/admin/subscribers/{active}/edit",
             "/admin/digests", "/admin/sources", "/admin/subscribers/import", "/admin/bounces", "/admin/topics", "/admin/audit", "/admin/listings?q=x"];
         var forms = new Dictionary<string, (bool Multipart, List<KeyValuePair<string, string>> Fields)>();
         foreach (var path in pages)
@@ -52,6 +53,7 @@ public sealed partial class ConsoleCsrfTests : ConsoleTest
         }
         string[] expected = ["/admin/sign-out", "/admin/figures", $"/admin/subscribers/{active}/pause", $"/admin/subscribers/{active}/suppress",
             $"/admin/subscribers/{paused}/resume", $"/admin/subscribers/{paused}/unsuppress", $"/admin/subscribers/{active}/delete",
+            $"/admin/subscribers/{active}/edit",
             "/admin/sources", "/admin/sources/papers/pause", "/admin/sources/papers/run", "/admin/subscribers/import"];
         Assert.All(expected, action => Assert.Contains(action, forms.Keys));
         Assert.Contains(forms.Keys, a => a.EndsWith("/resend", StringComparison.Ordinal));
@@ -86,7 +88,8 @@ public sealed partial class ConsoleCsrfTests : ConsoleTest
         await using var db = new NpgsqlConnection(Host.ConnectionString);
         return await db.QuerySingleAsync<string>("""
             SELECT concat_ws(' | ',
-                (SELECT string_agg(id || ':' || status, ',' ORDER BY id) FROM subscribers),
+                (SELECT string_agg(id || ':' || status || ':' || send_hour || ':' || max_items, ',' ORDER BY id) FROM subscribers),
+                (SELECT string_agg(subscriber_id || ':' || topic_id, ',' ORDER BY subscriber_id, topic_id) FROM subscriber_topics),
                 (SELECT string_agg(email_key, ',' ORDER BY email_key) FROM suppressions),
                 (SELECT string_agg(name || ':' || enabled || ':' || next_run_at, ',' ORDER BY name) FROM sources),
                 (SELECT string_agg(id || ':' || status || ':' || attempts, ',' ORDER BY id) FROM digests),

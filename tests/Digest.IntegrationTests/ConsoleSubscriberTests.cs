@@ -87,6 +87,37 @@ public sealed partial class ConsoleSubscriberTests : ConsoleTest
     }
 
     [Fact]
+    public async Task An_operator_edits_topics_and_schedule_by_the_preferences_rules_and_the_audit_log_says_what_changed()
+    {
+        var id = await AddAsync("mei@example.org", "grokking");
+        var page = await SignedInPageAsync();
+        await page.GotoAsync($"/admin/subscribers/{id}");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Edit topics and schedule…" }).ClickAsync();
+        await Assertions.Expect(page.GetByLabel("Topics")).ToHaveValueAsync("grokking");
+
+        // A topic the language refuses: the page says why under the field, and nothing is stored.
+        await page.GetByLabel("Topics").FillAsync("grokking\n\"unclosed quote");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Please check");
+        await Assertions.Expect(page.GetByLabel("Topics")).ToHaveValueAsync("grokking\n\"unclosed quote");
+        Assert.Empty(await Browsers.AccessibilityProblemsAsync(page));
+        Assert.Equal(["grokking"], (await Host.Get<SubscriberRepository>().GetTopicsAsync(id)).Select(t => t.Label));
+
+        await page.GetByLabel("Topics").FillAsync("grokking\ncompilers");
+        await page.GetByLabel("Hour").SelectOptionAsync("7");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved");
+        await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "Topics" })).ToContainTextAsync("compilers");
+        var person = (await Host.Get<SubscriberRepository>().GetAsync(id))!;
+        Assert.Equal(7, person.Schedule.SendHour);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Audit log" }).ClickAsync();
+        var latest = page.GetByRole(AriaRole.Table).GetByRole(AriaRole.Row).Nth(1);
+        await Assertions.Expect(latest).ToContainTextAsync("edited");
+        await Assertions.Expect(latest).ToContainTextAsync("Topic added: compilers; Hour: 08:00 → 07:00");
+    }
+
+    [Fact]
     public async Task Search_pages_by_keyset_without_repeating_or_skipping_anyone()
     {
         var emails = Enumerable.Range(0, 120).Select(i => $"page-{i:000}@example.org").ToList();
@@ -159,6 +190,10 @@ public sealed partial class ConsoleSubscriberTests : ConsoleTest
         await page.GetByRole(AriaRole.Link, new() { Name = allowed }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(allowed);
         await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "Topics" })).ToContainTextAsync(topic);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Edit topics and schedule…" }).ClickAsync();
+        await Assertions.Expect(page.GetByLabel("Topics")).ToHaveValueAsync(topic);
+        Assert.Equal(0, await page.Locator("main script, main img").CountAsync());
+        Assert.DoesNotMatch(Raw(), await page.ContentAsync());
 
         await page.GotoAsync($"/admin/subscribers/{id}");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(address);

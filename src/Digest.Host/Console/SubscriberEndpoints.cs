@@ -40,6 +40,8 @@ public static class SubscriberEndpoints
                 (await s.DigestsAsync(p.Id, PersonPage.ShownDigests, c.RequestAborted)).Any(x => x.Id == digestId) && await d.ResendAsync(digestId, c.RequestAborted),
                 $"digest {digestId}")).DisableAntiforgery();
         console.MapPost("/subscribers/{id:long}/delete", DeleteAsync).DisableAntiforgery();
+        console.MapGet("/subscribers/{id:long}/edit", EditPageAsync);
+        console.MapPost("/subscribers/{id:long}/edit", EditAsync).DisableAntiforgery();
     }
 
     private static async Task<IResult> SearchAsync(SubscriberRepository subscribers, string? q, string? by, string? after, int? deleted, CancellationToken ct)
@@ -77,6 +79,31 @@ public static class SubscriberEndpoints
         return Results.Redirect("/admin/subscribers?deleted=1");
     }
 
+    private static async Task<IResult> EditPageAsync(long id, SubscriberRepository subscribers, CancellationToken ct)
+    {
+        if (await subscribers.GetAsync(id, ct) is not { } person) return NotFound(id);
+        var topics = (await subscribers.GetTopicsAsync(id, ct)).Select(t => t.Label);
+        return new RazorComponentResult<EditPersonPage>(new { Person = person, Values = ChoiceValues.From(person, topics) });
+    }
+
+    /// <summary>Saves what the operator chose by the preferences page's rules, and writes what changed, in its words, to the audit log.</summary>
+    private static async Task<IResult> EditAsync(long id, HttpContext context, SubscriberRepository subscribers, SubscriptionRepository subscriptions, AuditRepository audit)
+    {
+        if (await Forms.ReadAsync(context) is not { } form) return ConsolePages.Expired();
+        var ct = context.RequestAborted;
+        if (await subscribers.GetAsync(id, ct) is not { } person) return NotFound(id);
+        var values = ChoiceValues.From(form);
+        var (choices, errors) = values.Parse();
+        if (errors.Count > 0)
+            return new RazorComponentResult<EditPersonPage>(new { Person = person, Values = values, Errors = errors }) { StatusCode = StatusCodes.Status400BadRequest };
+        var before = (await subscribers.GetTopicsAsync(id, ct)).Select(t => t.Label).ToList();
+        var changes = PreferenceChanges.Between(person, before, choices!);
+        if (changes.Count == 0) return Results.Redirect($"/admin/subscribers/{id}?done={PersonActions.Unchanged}");
+        await subscriptions.UpdateChoicesAsync(id, choices!, ct);
+        await audit.WriteAsync(ConsoleGate.OperatorName(context.User), PersonActions.Edited, person.Email, string.Join("; ", changes), ct);
+        return Results.Redirect($"/admin/subscribers/{id}?done={PersonActions.Edited}");
+    }
+
     /// <summary>One action on one person: the token checked, the change made, written to the audit log, back to their page.</summary>
     private static async Task<IResult> ActAsync(HttpContext context, long id, string action, Func<Subscriber, IFormCollection, Task<bool>> change, string? detail = null)
     {
@@ -107,6 +134,7 @@ public static class PersonActions
     public const string Suppressed = "suppressed";
     public const string Unsuppressed = "unsuppressed";
     public const string Resent = "digest resent";
+    public const string Edited = "edited";
     public const string Unchanged = "unchanged";
 
     public static string? Message(string? done) => done switch
@@ -116,6 +144,7 @@ public static class PersonActions
         Suppressed => "Suppressed: no mail of any kind goes to this address.",
         Unsuppressed => "No longer suppressed: mail may go to this address again.",
         Resent => "The digest is back in the outbox and goes with the next send.",
+        Edited => "Saved: their topics and schedule are as shown below; the audit log says what changed.",
         Unchanged => "Nothing changed: the person was not in a state this applies to.",
         _ => null,
     };
