@@ -31,4 +31,17 @@ public static class DigestMetrics
     public static readonly Histogram<double> CycleSeconds = Meter.CreateHistogram<double>("digest_cycle_seconds", "s", "Duration of one planning run (match, rank and store due digests).", tags: null, advice: Seconds);
     public static readonly Histogram<double> DeliveryDelaySeconds = Meter.CreateHistogram<double>("digest_delivery_delay_seconds", "s", "From a digest's due time to the relay accepting it.", tags: null, advice: Seconds);
     public static readonly Counter<long> Bounces = Meter.CreateCounter<long>("digest_bounces", "{message}", "Messages read from the bounce mailbox, by kind (hard, soft, complaint, ignored, unclassified) and outcome.");
+
+    private static long _queueDepth;
+
+    /// <summary>
+    /// Digests ready or being sent, as last read by the host's QueueDepthGauge. One instrument for the process, like
+    /// the others, on the one meter that is never disposed: the gauge used to sit on a meter of each host's own,
+    /// disposed with it, and once went missing from /metrics in a test run where many hosts share a process and
+    /// stop while others scrape (OpenTelemetry merges same-named instruments of same-named meters into one stream).
+    /// </summary>
+    public static readonly ObservableGauge<long> QueueDepth =
+        Meter.CreateObservableGauge("digest_queue_depth", () => Interlocked.Read(ref _queueDepth), "{digest}", "Digests ready or being sent.");
+
+    public static void SetQueueDepth(long digests) => Interlocked.Exchange(ref _queueDepth, digests);
 }

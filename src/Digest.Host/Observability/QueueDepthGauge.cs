@@ -16,16 +16,12 @@ public sealed class QueueDepthGauge : BackgroundService
     private readonly NpgsqlDataSource _db;
     private readonly SqlCatalog _sql;
     private readonly ILogger<QueueDepthGauge> _log;
-    // Its own meter, disposed with the app: a gauge must not outlive the data source it reads.
-    private readonly System.Diagnostics.Metrics.Meter _meter = new(DigestMetrics.MeterName);
-    private long _value;
 
     public QueueDepthGauge(NpgsqlDataSource db, SqlCatalog sql, ILogger<QueueDepthGauge> log)
     {
         _db = db;
         _sql = sql;
         _log = log;
-        _meter.CreateObservableGauge("digest_queue_depth", () => Interlocked.Read(ref _value), "{digest}", "Digests ready or being sent.");
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -37,7 +33,7 @@ public sealed class QueueDepthGauge : BackgroundService
             {
                 await using var connection = await _db.OpenConnectionAsync(stoppingToken);
                 var value = await connection.ExecuteScalarAsync<long>(new CommandDefinition(_sql[Sql.CountQueuedDigests], cancellationToken: stoppingToken));
-                Interlocked.Exchange(ref _value, value);
+                DigestMetrics.SetQueueDepth(value);
             }
             catch (NpgsqlException e)
             {
@@ -46,11 +42,5 @@ public sealed class QueueDepthGauge : BackgroundService
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
-    }
-
-    public override void Dispose()
-    {
-        _meter.Dispose();
-        base.Dispose();
     }
 }
