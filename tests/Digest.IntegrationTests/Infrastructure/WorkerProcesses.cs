@@ -15,7 +15,7 @@ public static class WorkerProcesses
         ArgumentNullException.ThrowIfNull(settings);
         settings["Scheduling:SchedulePollSeconds"] = "1";
         settings["Scheduling:QueuePollSeconds"] = "1";
-        foreach (var job in new[] { "PlanCron", "FeedsCron", "InboxCron", "CleanupCron", "SendCron" })
+        foreach (var job in new[] { "PlanCron", "FeedsCron", "InboxCron", "ConsoleFiguresCron", "CleanupCron", "SendCron" })
             settings.TryAdd($"Scheduling:{job}", Never);
     }
 
