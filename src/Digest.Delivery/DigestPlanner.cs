@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Digest.Core.Observability;
 using Digest.Core.Ranking;
-using Digest.Core.Schedule;
 using Digest.Data.Repositories;
 using Digest.Delivery.Planning;
 using Microsoft.Extensions.Logging;
@@ -9,56 +8,220 @@ using NodaTime;
 
 namespace Digest.Delivery;
 
-public sealed record PlanSummary(int Ready, int Empty, int AlreadyPlanned, int NotDue);
+public sealed record PlanSummary(int Ready, int Empty, int AlreadyPlanned, int NotDue)
+{
+    public PlanSummary Add(PlanSummary other) =>
+        new(Ready + other.Ready, Empty + other.Empty, AlreadyPlanned + other.AlreadyPlanned, NotDue + other.NotDue);
+}
 
 /// <summary>
-/// Turns due subscribers into digest rows (the outbox). A person is due when the send time of their
-/// latest period has passed and that period has no digest yet. Periods that ended before the person
-/// confirmed are skipped: a new subscriber's first digest comes at their next send time.
+/// What starting a cycle did: the cycle and its shards (none when nobody was due), or the open cycle it waited for
+/// and that cycle's shards never enqueued; and how many people were due, already planned, not due.
+/// </summary>
+public sealed record CycleStart(long? CycleId, long[] Shards, long? WaitingFor, int Due, int AlreadyPlanned, int NotDue);
+
+/// <summary>
+/// Turns due subscribers into digest rows (the outbox), in two steps. A cycle (<see cref="StartAsync"/>, one node at a
+/// time) reads who is due and the window of new listings with the snapshot it was read in, matches each distinct
+/// topic of the due people once, and splits the people into shards (id ranges of at most ShardSize due people),
+/// storing all of it. Each shard (<see cref="PlanShardAsync"/>, any node, one Hangfire job each) reads its people
+/// again, ranks their digests from the cycle's stored hits and stores them in one transaction with its "done".
 ///
-/// One cycle: read everyone (streamed), read the window of new listings and the snapshot it was read in,
-/// match each distinct topic of the due people once, rank each person's digest in memory, store the
-/// digests in batches. What a person may get is decided here, and this is the "never twice" guarantee:
-/// a digest holds only listings that the snapshot of the cycle that planned the person's previous digest
-/// did not see. Each cycle's snapshot sees everything the one before it saw, and cycles run one at a time
-/// across all nodes (a database lock held for the whole cycle), so every listing is a candidate for a
-/// person in exactly one cycle. A crash before a batch commits leaves those people's previous digest as
-/// their latest: the next cycle offers them the same listings again, so nothing is lost either.
+/// This is the "never twice" guarantee: a digest holds only listings that the snapshot of the cycle that planned the
+/// person's previous digest did not see. Each cycle's snapshot sees everything the one before it saw, and a cycle
+/// starts only when every shard of the one before has ended (or after the shard timeout, when the shards still open
+/// are superseded): a shard of an earlier cycle stores before the new cycle exists, so the new cycle's shards read
+/// what it stored, or it stores nothing (fence-planning-cycles). So every listing is a candidate for a person in
+/// exactly one cycle. A shard run twice (its worker died after storing) finds itself done and stores nothing; one
+/// that failed, or whose worker died before storing, leaves its people's previous digest as their latest: the next
+/// run of the shard, or the next cycle, offers them the same listings again, so nothing is lost either.
 /// </summary>
 public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
-    DeliverySettings settings, RecommendationSettings recommendations, ILogger<DigestPlanner> log, AboutSettings? about = null)
+    DeliverySettings settings, RecommendationSettings recommendations, ILogger<DigestPlanner> log, AboutSettings? about = null,
+    PlanningSettings? sharding = null)
 {
-    private const int BatchSize = 20_000;
+    private static readonly string InlineNode = Environment.MachineName + "/" + Environment.ProcessId;
+    private readonly PlanningSettings _sharding = sharding ?? PlanningSettings.Default;
+    private readonly SharedCycles _shared = new(planning, recommendations);
 
+    /// <summary>
+    /// A whole cycle in this process: started, then its shards planned here, two at a time (the CLI, tests).
+    /// </summary>
     /// <param name="everyone">
     /// Give every active person their next digest now, due or not (the CLI's send-now --all): one still waiting to be
     /// sent goes now, else the next period is planned early.
     /// </param>
     public async Task<PlanSummary> PlanAsync(bool everyone, CancellationToken ct = default)
     {
+        var start = await StartAsync(everyone, ct);
+        var summary = new PlanSummary(0, 0, start.AlreadyPlanned, start.NotDue);
+        var lockObject = new object();
+        await Parallel.ForEachAsync(start.Shards, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct }, async (shard, token) =>
+        {
+            var planned = await PlanShardAsync(shard, InlineNode, token);
+            if (planned is not null) lock (lockObject) summary = summary.Add(planned);
+        });
+        return summary;
+    }
+
+    /// <summary>
+    /// Starts a cycle (the planning lock held meanwhile): nothing while the latest cycle still has shards waiting or
+    /// running (unless it is older than the shard timeout); else the window's missing listing vectors made, who is
+    /// due counted and split, each distinct topic matched once, and the cycle with its shards and hits stored.
+    /// </summary>
+    public async Task<CycleStart> StartAsync(bool everyone, CancellationToken ct = default)
+    {
         await using var planningLock = await planning.LockAsync(ct);
+        if (await planning.OpenCycleAsync(_sharding.ShardTimeout, ct) is { Overdue: false } open)
+        {
+            log.LogInformation("Cycle {Cycle} is still planning ({Unqueued} shards to hand out again): no new cycle yet", open.Id, open.Unqueued.Length);
+            return new CycleStart(null, open.Unqueued, open.Id, 0, 0, 0);
+        }
         var now = clock.GetCurrentInstant();
         var watch = Stopwatch.StartNew();
         if (everyone) log.LogInformation("{Waiting} digests waiting for a later attempt are sent now", await planning.SendWaitingNowAsync(ct));
         // Every listing's vector is made once, here, rather than by each match (and preview) that reads it.
         var indexed = await planning.IndexWindowAsync(now - settings.Lookback, ct);
         log.LogInformation("{Indexed} listing vectors made or forgotten in {Seconds:0.0} s", indexed, watch.Elapsed.TotalSeconds);
+        var count = await CountDueAsync(now, everyone, ct);
+        log.LogInformation("Read everyone: {Due} due in {Shards} shards, {Already} already planned, {NotDue} not due, {Topics} distinct topics in {Seconds:0.0} s",
+            count.Due, count.Shards.Count, count.Already, count.NotDue, count.TopicIndex.Count, watch.Elapsed.TotalSeconds);
+        if (count.Due == 0) return new CycleStart(null, [], null, 0, count.Already, count.NotDue);
+        var (window, hits) = await MatchAsync(count, now, ct);
+        var (cycleId, shards) = await planning.BeginCycleAsync(new NewCycle(now, everyone, window, hits.Count), count.Shards, hits, ct);
+        DigestMetrics.TopicsMatched.Add(hits.Count);
+        log.LogInformation("Cycle {Cycle}: {Due} due people in {Shards} shards, {Topics} topics matched against {Listings} listings: {Hits} hits; started in {Seconds:0.0} s",
+            cycleId, count.Due, shards.Length, hits.Count, window.ListingIds.Length, hits.Sum(h => (long)h.Listings.Length), watch.Elapsed.TotalSeconds);
+        return new CycleStart(cycleId, shards, null, count.Due, count.Already, count.NotDue);
+    }
+
+    /// <summary>Who is due, counted and split while read: the ranges, the distinct topics, and each topic's earliest cycle.</summary>
+    private sealed record DueCount(int Due, int Already, int NotDue, IReadOnlyList<ShardRange> Shards, Dictionary<long, int> TopicIndex,
+        HashSet<int> FirstTopics, HashSet<long> PreviousCycles);
+
+    private async Task<DueCount> CountDueAsync(Instant now, bool everyone, CancellationToken ct)
+    {
+        var cut = new ShardCut(_sharding.ShardSize);
         var topicIndex = new Dictionary<long, int>();
-        var (due, notDue, already) = await DueAsync(now, everyone, topicIndex, ct);
-        log.LogInformation("Read everyone: {Due} due, {Already} already planned, {NotDue} not due, {Topics} distinct topics in {Seconds:0.0} s",
-            due.Count, already, notDue, topicIndex.Count, watch.Elapsed.TotalSeconds);
-        var summary = new PlanSummary(0, 0, 0, notDue);
-        if (due.Count > 0) summary = await PlanDueAsync(due, topicIndex, now, ct) with { NotDue = notDue };
-        summary = summary with { AlreadyPlanned = summary.AlreadyPlanned + already };
-        DigestMetrics.DigestsPlanned.Add(summary.Ready, new KeyValuePair<string, object?>("outcome", "ready"));
-        DigestMetrics.DigestsPlanned.Add(summary.Empty, new KeyValuePair<string, object?>("outcome", "empty"));
-        log.LogInformation("Planning done in {Seconds:0.0} s: {Ready} ready, {Empty} with nothing new, {Already} already planned, {NotDue} not due",
-            watch.Elapsed.TotalSeconds, summary.Ready, summary.Empty, summary.AlreadyPlanned, summary.NotDue);
-        return summary;
+        HashSet<int> first = [];
+        HashSet<long> previous = [];
+        int due = 0, notDue = 0, already = 0;
+        await foreach (var person in planning.PeopleAsync(DueRule.Since(now), PersonRange.Everyone, ct))
+        {
+            if (DueRule.PeriodToPlan(person, now, everyone) is not { } period) notDue++;
+            else if (DueRule.IsPlanned(person, period)) already++;
+            else
+            {
+                due++;
+                cut.Add(person.Id);
+                var topics = DueRule.Due(person, period, topicIndex).Topics;
+                if (person.LastCycleId is { } last) previous.Add(last);
+                else first.UnionWith(topics);
+            }
+        }
+        return new DueCount(due, already, notDue, cut.Finish(), topicIndex, first, previous);
     }
 
     /// <summary>
-    /// The digest a person would get if they were planned now, ranked exactly as a cycle ranks them (their learned
+    /// The window and each distinct topic's hits in it. Topics of a first digest are matched against the whole window;
+    /// the others only against listings first stored since the oldest previous cycle's xmin (every transaction older than a
+    /// snapshot's xmin had ended before it, so those listings were seen). Shards drop, per person, what their previous
+    /// cycle saw.
+    /// </summary>
+    private async Task<(PlanningWindow Window, List<CycleTopicHits> Hits)> MatchAsync(DueCount count, Instant now, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        var windowStart = now - settings.Lookback;
+        var window = await planning.WindowAsync(windowStart, [.. count.PreviousCycles], ct);
+        var topicIds = count.TopicIndex.OrderBy(t => t.Value).Select(t => t.Key).ToArray();
+        var meanings = await MatchMeaningsAsync(topicIds, window.ListingIds, ct);
+        var matcher = new Matcher(planning, topicIds, window.ListingIds, windowStart, meanings, ct);
+        var hits = new TopicHits(topicIds.Length);
+        var returning = Enumerable.Range(0, topicIds.Length).Where(t => !count.FirstTopics.Contains(t)).ToArray();
+        await matcher.MatchAsync(hits, count.FirstTopics, 0);
+        await matcher.MatchAsync(hits, returning, window.PreviousCycles.Count == 0 ? 0 : window.PreviousCycles.Values.Min(c => c.Xmin));
+        log.LogInformation("Matched {Topics} distinct topics once each against {Listings} listings: {Hits} hits in {Seconds:0.0} s",
+            topicIds.Length, window.ListingIds.Length, hits.Count, watch.Elapsed.TotalSeconds);
+        return (window, Enumerable.Range(0, topicIds.Length).Select(t => new CycleTopicHits(topicIds[t], hits.Listings(t).ToArray(),
+            hits.Relevances(t).ToArray())).ToList());
+    }
+
+    private async Task<ListingMeanings> MatchMeaningsAsync(long[] topicIds, long[] windowIds, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        var (meanings, sentences) = await WindowMeanings.MatchAsync(planning, topicIds, windowIds, about ?? AboutSettings.Default, ct);
+        if (sentences > 0)
+            log.LogInformation("Matched {Sentences} about: sentences by meaning against {Listings} listings: {Close} listings close to one in {Seconds:0.00} s",
+                sentences, windowIds.Length, meanings.ListingIds.Length, watch.Elapsed.TotalSeconds);
+        return meanings;
+    }
+
+    /// <summary>
+    /// Plans one shard of the latest cycle on <paramref name="node"/>: its people read again and ranked at the cycle's
+    /// time from the cycle's hits, stored with its "done" in one transaction. Null when it may not store (done already,
+    /// or a later cycle started); a failure is recorded on the shard with its reason, and thrown.
+    /// </summary>
+    public async Task<PlanSummary?> PlanShardAsync(long shardId, string node, CancellationToken ct = default)
+    {
+        if (await planning.StartShardAsync(shardId, node, ct) is not { } shard)
+        {
+            log.LogInformation("Shard {Shard} is done already or superseded by a later cycle: nothing to plan", shardId);
+            return null;
+        }
+        try
+        {
+            return await PlanAsync(shard, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            await planning.FailShardAsync(shard.Id, e.Message, CancellationToken.None);
+            throw;
+        }
+    }
+
+    private async Task<PlanSummary?> PlanAsync(RunningShard shard, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        var cycle = await _shared.ForAsync(shard, ct);
+        var topicIndex = new Dictionary<long, int>();
+        var due = new List<DuePerson>();
+        int notDue = 0, already = 0;
+        await foreach (var person in planning.PeopleAsync(DueRule.Since(shard.PlannedAt), shard.People, ct))
+        {
+            if (DueRule.PeriodToPlan(person, shard.PlannedAt, shard.Everyone) is not { } period) notDue++;
+            else if (DueRule.IsPlanned(person, period)) already++;
+            else due.Add(DueRule.Due(person, period, topicIndex));
+        }
+        var reads = await ReadsAsync(cycle, due, topicIndex, shard.People, ct);
+        var planned = Rank(due, reads);
+        var stored = await planning.SaveShardAsync(shard, planned, ct);
+        if (stored is not { } s)
+        {
+            log.LogWarning("Shard {Shard} of cycle {Cycle}: done already or superseded while it ranked; stored nothing", shard.Id, shard.CycleId);
+            return null;
+        }
+        DigestMetrics.DigestsPlanned.Add(s.Ready, new KeyValuePair<string, object?>("outcome", "ready"));
+        DigestMetrics.DigestsPlanned.Add(s.Empty, new KeyValuePair<string, object?>("outcome", "empty"));
+        log.LogInformation("Shard {Shard} of cycle {Cycle}: {Ready} ready, {Empty} with nothing new, {Already} already planned, stored in {Seconds:0.0} s",
+            shard.Id, shard.CycleId, s.Ready, s.Empty, s.Already + already, watch.Elapsed.TotalSeconds);
+        return new PlanSummary(s.Ready, s.Empty, s.Already, 0);
+    }
+
+    /// <summary>A shard's reads: the cycle's hits of its people's topics (a topic the cycle did not match, added since, has none), their previous cycles, their models.</summary>
+    private async Task<CycleReads> ReadsAsync(SharedCycle cycle, List<DuePerson> due, Dictionary<long, int> topicIndex, PersonRange range,
+        CancellationToken ct)
+    {
+        var topicIds = topicIndex.OrderBy(t => t.Value).Select(t => t.Key).ToArray();
+        var hits = new TopicHits(topicIds.Length);
+        for (var t = 0; t < topicIds.Length; t++)
+            if (cycle.Hits.TryGetValue(topicIds[t], out var topic)) hits.Set(t, topic.Listings, topic.Relevances);
+        var previous = await cycle.PreviousAsync(planning, due.Where(p => p.LastCycleId is not null).Select(p => p.LastCycleId!.Value), ct);
+        var learned = await LearnedProfiles.LoadAsync(planning, recommendations, cycle.Learned, range, ct);
+        return new CycleReads(cycle.WindowIds, cycle.Freshness, topicIds, hits, previous, learned);
+    }
+
+    /// <summary>
+    /// The digest a person would get if they were planned now, ranked exactly as a shard ranks them (their learned
     /// order and suggestions included) and stored nowhere: the next period if their latest one is planned or not due
     /// yet, else the latest. Null for someone who gets no mail (not active, or suppressed).
     /// </summary>
@@ -66,156 +229,31 @@ public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
     {
         var now = clock.GetCurrentInstant();
         var range = PersonRange.Only(subscriberId);
-        var person = await planning.PeopleAsync(Since(now), range, ct).FirstOrDefaultAsync(ct);
+        var person = await planning.PeopleAsync(DueRule.Since(now), range, ct).FirstOrDefaultAsync(ct);
         if (person is null) return null;
-        var latest = person.Schedule.LatestPeriod(now);
-        var period = IsDue(person, latest.SendAt) && !IsPlanned(person, latest) ? latest : person.Schedule.NextPeriod(now);
         var topicIndex = new Dictionary<long, int>();
-        var due = Due(person, period, topicIndex);
-        return Rank([due], await ReadAsync([due], topicIndex, now, range, startsCycle: false, ct))[0];
-    }
-
-    /// <remarks>Periods are local dates at most a week (weekly) and a day (time zones) behind today in UTC.</remarks>
-    private static DateOnly Since(Instant now) => DateOnly.FromDateTime((now - Duration.FromDays(10)).ToDateTimeUtc());
-
-    private async Task<(List<DuePerson> Due, int NotDue, int Already)> DueAsync(Instant now, bool everyone, Dictionary<long, int> topicIndex,
-        CancellationToken ct)
-    {
-        var due = new List<DuePerson>();
-        int notDue = 0, already = 0;
-        await foreach (var person in planning.PeopleAsync(Since(now), PersonRange.Everyone, ct))
-        {
-            if (PeriodToPlan(person, now, everyone) is not { } period)
-            {
-                notDue++;
-                continue;
-            }
-            if (IsPlanned(person, period))
-            {
-                already++;
-                continue;
-            }
-            due.Add(Due(person, period, topicIndex));
-        }
-        return (due, notDue, already);
-    }
-
-    /// <summary>The person as ranking holds them, their topics as the cycle's dense indexes (new topics are added to <paramref name="topicIndex"/>).</summary>
-    private static DuePerson Due(PlanningPerson person, DuePeriod period, Dictionary<long, int> topicIndex)
-    {
-        var topics = new int[person.TopicIds.Length];
-        for (var i = 0; i < topics.Length; i++)
-        {
-            if (!topicIndex.TryGetValue(person.TopicIds[i], out topics[i]))
-                topicIndex.Add(person.TopicIds[i], topics[i] = topicIndex.Count);
-        }
-        return new DuePerson(person.Id, period, person.MaxItems, topics, person.LastCycleId);
-    }
-
-    private async Task<PlanSummary> PlanDueAsync(List<DuePerson> due, Dictionary<long, int> topicIndex, Instant now, CancellationToken ct)
-    {
-        var watch = Stopwatch.StartNew();
-        var reads = await ReadAsync(due, topicIndex, now, PersonRange.Everyone, startsCycle: true, ct);
-        var cycleId = reads.CycleId!.Value;
-        int ready = 0, empty = 0, already = 0;
-        Task<(int, int, int)>? saving = null;
-        var ranking = new Stopwatch();
-        foreach (var batch in due.Chunk(BatchSize))
-        {
-            ranking.Start();
-            var planned = Rank(batch, reads);
-            ranking.Stop();
-            // Storing one batch overlaps ranking the next: the database and this process each keep a core busy.
-            if (saving is not null) Add(await saving);
-            saving = planning.SaveAsync(cycleId, planned, ct);
-        }
-        if (saving is not null) Add(await saving);
-        log.LogInformation("Cycle {Cycle}: {People} digests ranked in {Ranking:0.0} s, all stored at {Seconds:0.0} s",
-            cycleId, due.Count, ranking.Elapsed.TotalSeconds, watch.Elapsed.TotalSeconds);
-        return new PlanSummary(ready, empty, already, 0);
-
-        void Add((int Ready, int Empty, int Already) r) => (ready, empty, already) = (ready + r.Ready, empty + r.Empty, already + r.Already);
-    }
-
-    /// <summary>
-    /// What ranking <paramref name="due"/> needs, read once: the window, each topic's hits in it, the learned models of
-    /// people in <paramref name="range"/>. A cycle starts once the window is read; a preview starts none (and logs nothing).
-    /// </summary>
-    private async Task<CycleReads> ReadAsync(IReadOnlyList<DuePerson> due, Dictionary<long, int> topicIndex, Instant now, PersonRange range,
-        bool startsCycle, CancellationToken ct)
-    {
-        var watch = Stopwatch.StartNew();
+        var due = DueRule.Due(person, DueRule.PreviewPeriod(person, now), topicIndex);
         var windowStart = now - settings.Lookback;
-        var previousCycles = due.Where(p => p.LastCycleId is not null).Select(p => p.LastCycleId!.Value).Distinct().ToArray();
-        var window = await planning.WindowAsync(windowStart, previousCycles, ct);
-        long? cycle = startsCycle ? await planning.StartCycleAsync(now, window.Snapshot, ct) : null;
-        // Profiles are read and compiled while topics are matched, filling the moments when either leaves a core idle.
-        var loading = LoadLearnedAsync(cycle, window.ListingIds, range, ct);
-        var meanings = await MatchMeaningsAsync(cycle, topicIndex, window.ListingIds, ct);
-        var matcher = new Matcher(planning, topicIndex, window, windowStart, meanings, ct);
-        // People with a previous digest need only what its cycle did not see, and every transaction older than a
-        // snapshot's xmin had ended before it: their topics are matched against listings from the oldest such xmin
-        // on. Only first digests look back over the whole window.
-        var returning = await matcher.MatchAsync(due.Where(p => p.LastCycleId is not null),
-            window.PreviousCycles.Count == 0 ? 0 : window.PreviousCycles.Values.Min(c => c.Xmin));
-        var first = await matcher.MatchAsync(due.Where(p => p.LastCycleId is null), 0);
-        if (cycle is not null)
-        {
-            DigestMetrics.TopicsMatched.Add(matcher.Topics);
-            log.LogInformation("Cycle {Cycle}: matched {Topics} distinct topics once each against {Listings} listings of the window: {Hits} hits in {Seconds:0.0} s",
-                cycle, matcher.Topics, window.ListingIds.Length, returning.Count + first.Count, watch.Elapsed.TotalSeconds);
-        }
+        var window = await planning.WindowAsync(windowStart, due.LastCycleId is { } last ? [last] : [], ct);
+        var topicIds = topicIndex.OrderBy(t => t.Value).Select(t => t.Key).ToArray();
+        var meanings = (await WindowMeanings.MatchAsync(planning, topicIds, window.ListingIds, about ?? AboutSettings.Default, ct)).Meanings;
+        var hits = new TopicHits(topicIds.Length);
+        var since = window.PreviousCycles.Count == 0 ? 0 : window.PreviousCycles.Values.Min(c => c.Xmin);
+        await new Matcher(planning, topicIds, window.ListingIds, windowStart, meanings, ct).MatchAsync(hits, due.Topics, since);
+        var learned = await LearnedProfiles.LoadAsync(planning, recommendations,
+            await LearnedProfiles.WindowAsync(planning, recommendations, window.ListingIds, ct), range, ct);
         var freshness = window.DatedAt.Select(d => DigestScore.Freshness(now - d)).ToArray();
-        return new CycleReads(cycle, window, matcher.TopicIds, returning, first, await loading, freshness);
+        return Rank([due], new CycleReads(window.ListingIds, freshness, topicIds, hits, window.PreviousCycles, learned))[0];
     }
 
-    private async Task<ListingMeanings> MatchMeaningsAsync(long? cycleId, Dictionary<long, int> topicIndex, long[] windowIds, CancellationToken ct)
+    private PlannedDigest[] Rank(List<DuePerson> people, CycleReads reads)
     {
-        var watch = Stopwatch.StartNew();
-        var (meanings, sentences) = await WindowMeanings.MatchAsync(planning, [.. topicIndex.Keys], windowIds, about ?? AboutSettings.Default, ct);
-        if (sentences > 0 && cycleId is not null)
-            log.LogInformation("Cycle {Cycle}: matched {Sentences} about: sentences by meaning against {Listings} listings: {Close} listings close to one in {Seconds:0.00} s",
-                cycleId, sentences, windowIds.Length, meanings.ListingIds.Length, watch.Elapsed.TotalSeconds);
-        return meanings;
-    }
-
-    private async Task<LearnedProfiles> LoadLearnedAsync(long? cycleId, long[] windowIds, PersonRange range, CancellationToken ct)
-    {
-        var watch = Stopwatch.StartNew();
-        var learned = await LearnedProfiles.LoadAsync(planning, recommendations, windowIds, range, ct);
-        if (learned.Count > 0 && cycleId is not null)
-            log.LogInformation("Cycle {Cycle}: {Profiles} learned profiles compiled in {Seconds:0.0} s", cycleId, learned.Count, watch.Elapsed.TotalSeconds);
-        return learned;
-    }
-
-    private PlannedDigest[] Rank(DuePerson[] batch, CycleReads reads)
-    {
-        var planned = new PlannedDigest[batch.Length];
-        Parallel.For(0, batch.Length, () => reads.Ranking(recommendations), (i, _, ranking) =>
+        var planned = new PlannedDigest[people.Count];
+        Parallel.For(0, people.Count, () => reads.Ranking(recommendations), (i, _, ranking) =>
         {
-            var (hits, seen) = reads.Source(batch[i]);
-            planned[i] = ranking.Rank(batch[i], hits, seen, reads.Learned.For(batch[i].Id));
+            planned[i] = ranking.Rank(people[i], reads.Hits, reads.Seen(people[i]), reads.Learned.For(people[i].Id));
             return ranking;
         }, _ => { });
         return planned;
     }
-
-    /// <summary>
-    /// The period to plan for a person now, or null. Sending early (everyone) takes the next period: its
-    /// regular send time then finds it done, so nobody gets two. Early also after the latest period's digest
-    /// went out, but not while a digest of theirs still waits to be sent: that one is their next (sent now).
-    /// </summary>
-    private static DuePeriod? PeriodToPlan(PlanningPerson person, Instant now, bool everyone)
-    {
-        var latest = person.Schedule.LatestPeriod(now);
-        var goesEarly = everyone && !person.Waiting && IsPlanned(person, latest);
-        if (IsDue(person, latest.SendAt) && !goesEarly) return latest;
-        return everyone ? person.Schedule.NextPeriod(now) with { SendAt = now } : null;
-    }
-
-    private static bool IsPlanned(PlanningPerson person, DuePeriod period) =>
-        person.RecentPeriods.Contains(DateOnly.FromDateTime(period.Date.ToDateTimeUnspecified()));
-
-    private static bool IsDue(PlanningPerson person, Instant sendAt) =>
-        person.ConfirmedAt is { } confirmed && sendAt >= confirmed;
 }

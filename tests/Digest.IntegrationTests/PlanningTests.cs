@@ -16,7 +16,7 @@ namespace Digest.IntegrationTests;
 /// What a person's digest holds, day after day: the ranking, the size they chose, and every listing offered
 /// to them once, whatever is stored again, stored late or planned by two nodes at once.
 /// </summary>
-public sealed class PlanningTests : IAsyncLifetime
+public sealed partial class PlanningTests : IAsyncLifetime
 {
     private DigestTestHost _host = null!;
     private readonly Instant _today = SystemClock.Instance.GetCurrentInstant();
@@ -236,8 +236,8 @@ public sealed class PlanningTests : IAsyncLifetime
 
         var summaries = await Task.WhenAll(Planner(1).PlanAsync(everyone: false), Planner(1).PlanAsync(everyone: false));
 
+        // The second finds the first's cycle still planning: it starts none, and plans (or finds done) the shard the first runs.
         Assert.Equal(30, summaries.Sum(s => s.Ready));
-        Assert.Equal(30, summaries.Sum(s => s.AlreadyPlanned));
         await using var db = new NpgsqlConnection(_host.ConnectionString);
         Assert.Equal(30, await db.ExecuteScalarAsync<int>("SELECT count(DISTINCT subscriber_id) FROM digests WHERE cardinality(listing_ids) = 1 AND subscriber_id = ANY(@people)", new { people }));
         Assert.Equal(30, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM digests WHERE subscriber_id = ANY(@people)", new { people }));

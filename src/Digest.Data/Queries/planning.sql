@@ -111,8 +111,87 @@ WHERE t.id = ANY(@topic_ids);
 -- in this cycle's sending, as the next digest of their people, who get no other planned early.
 UPDATE digests SET next_attempt_at = now() WHERE status = 'ready' AND next_attempt_at > now();
 
+-- name: get-open-cycle
+-- The latest cycle while some of its shards are still waiting or running: the next cycle waits for it, unless it
+-- started more than @timeout_seconds ago (a shard whose job was lost), and hands out again the shards whose enqueue
+-- was lost (no job id) before they were recorded.
+SELECT c.id, c.started_at < now() - make_interval(secs => @timeout_seconds) AS overdue,
+       ARRAY(SELECT s.id FROM planning_shards s WHERE s.cycle_id = c.id AND s.state = 'waiting' AND s.job_id IS NULL ORDER BY s.id) AS unqueued
+FROM planning_cycles c
+WHERE c.id = (SELECT max(s.cycle_id) FROM planning_shards s WHERE s.state IN ('waiting', 'running'));
+
+-- name: fence-planning-cycles
+-- Held (exclusive) by a cycle while it starts and (shared) by each shard while it stores: a shard of an earlier
+-- cycle stores either before the new cycle exists, so its shards read what it stored, or not at all.
+SELECT pg_advisory_xact_lock(7365014);
+
+-- name: share-planning-fence
+SELECT pg_advisory_xact_lock_shared(7365014);
+
+-- name: supersede-open-shards
+-- Shards still waiting or running when the next cycle starts (only after the shard timeout): they store nothing now.
+UPDATE planning_shards SET state = 'superseded', finished_at = now() WHERE state IN ('waiting', 'running');
+
+-- name: forget-planning-hits
+-- The hits of earlier cycles: every shard that could read them has ended.
+DELETE FROM planning_hits;
+
 -- name: insert-planning-cycle
-INSERT INTO planning_cycles (planned_at, snapshot) VALUES (@planned_at, @snapshot::pg_snapshot) RETURNING id;
+INSERT INTO planning_cycles (planned_at, snapshot, everyone, window_ids, window_dated_at, topics)
+VALUES (@planned_at, @snapshot::pg_snapshot, @everyone, @window_ids, @window_dated_at, @topics) RETURNING id;
+
+-- name: insert-planning-shards
+-- The cycle's shards, in id order: shard i holds the people with ids from @first_ids[i] to @last_ids[i].
+INSERT INTO planning_shards (cycle_id, first_id, last_id, people)
+SELECT @cycle_id, f, l, n FROM unnest(@first_ids::bigint[], @last_ids::bigint[], @people::int[]) AS s(f, l, n) ORDER BY f
+RETURNING id;
+
+-- name: copy-planning-hits
+COPY planning_hits (cycle_id, topic_id, listings, relevances) FROM STDIN (FORMAT BINARY);
+
+-- name: set-shard-job
+UPDATE planning_shards SET job_id = @job_id WHERE id = @id;
+
+-- name: start-planning-shard
+-- A shard's run begins: only a shard of the latest cycle that has not stored yet (a retry after a failure, or after
+-- its worker died, starts again); returns the shard and what its cycle handed on, or nothing.
+UPDATE planning_shards s SET state = 'running', node = @node, started_at = now(), error = NULL
+FROM planning_cycles c
+WHERE s.id = @id AND c.id = s.cycle_id AND s.state IN ('waiting', 'running', 'failed')
+  AND c.id = (SELECT max(id) FROM planning_cycles)
+RETURNING s.cycle_id, s.first_id, s.last_id, c.planned_at, c.everyone, c.topics;
+
+-- name: supersede-planning-shard
+-- A shard run after a later cycle started (a retry from the dashboard): it stores nothing, and says so.
+UPDATE planning_shards SET state = 'superseded', finished_at = now()
+WHERE id = @id AND state IN ('waiting', 'running', 'failed');
+
+-- name: get-cycle-window
+SELECT window_ids, window_dated_at FROM planning_cycles WHERE id = @cycle_id;
+
+-- name: get-planning-hits
+-- Every topic's hits of the cycle, as the cycle matched them.
+SELECT topic_id, listings, relevances FROM planning_hits WHERE cycle_id = @cycle_id;
+
+-- name: get-previous-cycles-of-window
+-- get-previous-cycles for a shard: what each earlier cycle's snapshot saw of the listings of @window_ids (the
+-- window its cycle read, in that order).
+SELECT c.id,
+       pg_snapshot_xmin(c.snapshot)::text::bigint AS xmin,
+       ARRAY(SELECT coalesce(pg_visible_in_snapshot(l.first_xid, c.snapshot), true)
+             FROM unnest(@window_ids::bigint[]) WITH ORDINALITY AS w(id, n) LEFT JOIN listings l ON l.id = w.id ORDER BY w.n) AS saw
+FROM planning_cycles c
+WHERE c.id = ANY(@cycle_ids);
+
+-- name: claim-planning-shard
+-- In a shard's storing transaction, after share-planning-fence: whether it may still store (running, of the latest cycle).
+SELECT s.state = 'running' AND s.cycle_id = (SELECT max(id) FROM planning_cycles) FROM planning_shards s WHERE s.id = @id FOR UPDATE;
+
+-- name: finish-planning-shard
+UPDATE planning_shards SET state = 'done', finished_at = now(), ready = @ready, empty = @empty WHERE id = @id;
+
+-- name: fail-planning-shard
+UPDATE planning_shards SET state = 'failed', finished_at = now(), error = @error WHERE id = @id AND state = 'running';
 
 -- name: create-plan-staging
 CREATE TEMP TABLE plan_staging (

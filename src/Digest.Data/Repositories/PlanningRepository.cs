@@ -51,7 +51,7 @@ public sealed record ListingMeanings(long[] ListingIds, string[] Lexemes)
     public static readonly ListingMeanings None = new([], []);
 }
 
-public sealed class PlanningRepository(NpgsqlDataSource db, SqlCatalog sql)
+public sealed partial class PlanningRepository(NpgsqlDataSource db, SqlCatalog sql)
 {
     /// <summary>Waits until no other node plans, and holds that until the returned handle is disposed.</summary>
     public async Task<IAsyncDisposable> LockAsync(CancellationToken ct = default)
@@ -264,25 +264,16 @@ public sealed class PlanningRepository(NpgsqlDataSource db, SqlCatalog sql)
         return vectors;
     }
 
-    public async Task<long> StartCycleAsync(Instant plannedAt, string snapshot, CancellationToken ct = default)
-    {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql[Sql.InsertPlanningCycle],
-            new { planned_at = plannedAt.ToDateTimeUtc(), snapshot }, cancellationToken: ct));
-    }
-
     /// <summary>
-    /// Stores a batch of planned digests in one transaction: binary COPY into a staging table, then one insert.
-    /// A person who already has a digest for the period keeps it and counts as already planned.
+    /// Stores digests in <paramref name="tx"/>: binary COPY into a staging table, then one insert. A person who already
+    /// has a digest for the period keeps it (neither ready nor empty: already planned).
     /// </summary>
-    public async Task<(int Ready, int Empty, int Already)> SaveAsync(long cycleId, IReadOnlyList<PlannedDigest> batch, CancellationToken ct = default)
+    private async Task<(int Ready, int Empty)> StoreAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long cycleId,
+        IReadOnlyList<PlannedDigest> batch, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(sql[Sql.CreatePlanStaging], transaction: tx, cancellationToken: ct));
-        await using (var copy = await connection.BeginBinaryImportAsync(
-            sql[Sql.CopyPlanStaging], ct))
+        await using (var copy = await connection.BeginBinaryImportAsync(sql[Sql.CopyPlanStaging], ct))
         {
             foreach (var digest in batch)
             {
@@ -298,10 +289,8 @@ public sealed class PlanningRepository(NpgsqlDataSource db, SqlCatalog sql)
             }
             await copy.CompleteAsync(ct);
         }
-        var (ready, empty) = await connection.QuerySingleAsync<(int Ready, int Empty)>(new CommandDefinition(sql[Sql.InsertPlannedDigests],
+        return await connection.QuerySingleAsync<(int Ready, int Empty)>(new CommandDefinition(sql[Sql.InsertPlannedDigests],
             new { cycle_id = cycleId }, tx, commandTimeout: 0, cancellationToken: ct));
-        await tx.CommitAsync(ct);
-        return (ready, empty, batch.Count - ready - empty);
     }
 
     private static void AddRange(NpgsqlCommand command, PersonRange range)

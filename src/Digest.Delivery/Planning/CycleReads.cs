@@ -3,17 +3,16 @@ using Digest.Data.Repositories;
 namespace Digest.Delivery.Planning;
 
 /// <summary>
-/// What ranking a cycle's people needs, read once: the window and each listing's freshness, every topic's hits
-/// (for returning people: only listings their previous cycle did not see; for first digests: the whole window),
-/// and the learned models. A preview reads the same for one person, with no cycle (<c>CycleId</c> null).
+/// What ranking a group of people needs: the window (listing ids in order) and each listing's freshness, each of their
+/// topics' hits in the window (dense topic indexes, <c>TopicIds</c> maps them back), what the cycles that planned their
+/// previous digests saw, and their learned models. A shard reads it from its cycle; a preview for one person.
 /// </summary>
-internal sealed record CycleReads(long? CycleId, PlanningWindow Window, long[] TopicIds, TopicHits Returning, TopicHits First,
-    LearnedProfiles Learned, double[] Freshness)
+internal sealed record CycleReads(long[] WindowIds, double[] Freshness, long[] TopicIds, TopicHits Hits,
+    IReadOnlyDictionary<long, PreviousCycle> Previous, LearnedProfiles Learned)
 {
     /// <summary>A ranking for one thread (it keeps a slot per window listing).</summary>
-    public DigestRanking Ranking(RecommendationSettings recommendations) => new(Window.ListingIds, Freshness, TopicIds, recommendations, Learned);
+    public DigestRanking Ranking(RecommendationSettings recommendations) => new(WindowIds, Freshness, TopicIds, recommendations, Learned);
 
-    /// <summary>The hits to rank a person from, and which window listings their previous cycle saw (null for a first digest).</summary>
-    public (TopicHits Hits, bool[]? Seen) Source(DuePerson person) =>
-        person.LastCycleId is { } last ? (Returning, Window.PreviousCycles[last].Saw) : (First, null);
+    /// <summary>Which window listings the person's previous cycle saw (null for a first digest): those are not offered again.</summary>
+    public bool[]? Seen(DuePerson person) => person.LastCycleId is { } last ? Previous[last].Saw : null;
 }

@@ -31,16 +31,25 @@ internal sealed class LearnedProfiles
     public CompiledProfile? For(long subscriberId) => _profiles.GetValueOrDefault(subscriberId);
 
     /// <summary>
-    /// Indexes the window's text and meaning, then compiles each stored model of people in <paramref name="range"/> as it
-    /// streams in, so a model's text lives only while it is read.
+    /// Indexes the window's text and meaning (once per cycle in each process: <see cref="LearnedWindow"/>); null while
+    /// tracking is off or nobody has a model with enough signals, and then a cycle reads no listing text.
     /// </summary>
-    public static async Task<LearnedProfiles> LoadAsync(PlanningRepository planning, RecommendationSettings settings, long[] windowIds, PersonRange range,
+    public static async Task<LearnedWindow?> WindowAsync(PlanningRepository planning, RecommendationSettings settings, long[] windowIds,
         CancellationToken ct)
     {
-        if (!settings.Tracking || windowIds.Length == 0 || !await planning.AnyProfileAsync(settings.MinSignals, ct)) return None;
+        if (!settings.Tracking || windowIds.Length == 0 || !await planning.AnyProfileAsync(settings.MinSignals, ct)) return null;
         var texts = await planning.WindowTextsAsync(windowIds, ct);
         var terms = WindowTerms.Build(texts.Select(t => (IReadOnlyDictionary<string, int>)ListingTerms.Of(t.Title ?? "", t.Summary)).ToArray());
         var meaning = settings.Embeddings ? await MeaningAsync(planning, windowIds, ct) : null;
+        return new LearnedWindow(terms, meaning);
+    }
+
+    /// <summary>Compiles each stored model of people in <paramref name="range"/> against the window as it streams in, so a model's text lives only while it is read.</summary>
+    public static async Task<LearnedProfiles> LoadAsync(PlanningRepository planning, RecommendationSettings settings, LearnedWindow? window,
+        PersonRange range, CancellationToken ct)
+    {
+        if (window is null) return None;
+        var (terms, meaning) = window;
         var learned = new LearnedProfiles(terms, meaning, new Dictionary<long, float[]>());
         var compiled = learned._profiles;
         await planning.ProfilesAsync(settings.MinSignals, meaning is not null, range, (id, modelTerms, weights, likedIds, likedTerms, signals, meaningWeights) =>
@@ -68,3 +77,6 @@ internal sealed class LearnedProfiles
         return compiled with { Offset = profile.Offset + System.Numerics.Tensors.TensorPrimitives.Dot(weights, meaning.Average) };
     }
 }
+
+/// <summary>A window's terms (idf over it) and meaning vectors, which every learned model of a cycle is compiled against.</summary>
+internal sealed record LearnedWindow(WindowTerms Terms, WindowMeaning? Meaning);

@@ -4,15 +4,15 @@ using NodaTime;
 namespace Digest.Delivery.Planning;
 
 /// <summary>
-/// Matches the distinct topics of a group of people once each against the cycle's window, in two halves side
-/// by side (one database core each), keeping only hits on listings of the window as the cycle read it.
+/// Matches distinct topics once each against a window, in two halves side by side (one database core each), keeping
+/// only hits on listings of the window as it was read.
 /// </summary>
-/// <param name="meanings">The window's listings close in meaning to the cycle's about: sentences (<see cref="WindowMeanings"/>).</param>
-internal sealed class Matcher(PlanningRepository planning, Dictionary<long, int> topicIndex, PlanningWindow window, Instant windowStart,
-    ListingMeanings meanings, CancellationToken ct)
+/// <param name="topicIds">The topic id of each dense topic index.</param>
+/// <param name="meanings">The window's listings close in meaning to the about: sentences (<see cref="WindowMeanings"/>).</param>
+internal sealed class Matcher(PlanningRepository planning, long[] topicIds, long[] windowIds, Instant windowStart, ListingMeanings meanings,
+    CancellationToken ct)
 {
-    private readonly Dictionary<long, int> _listingIndex = window.ListingIds.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
-    private readonly HashSet<int> _matched = [];
+    private readonly Dictionary<long, int> _listingIndex = windowIds.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
 
     /// <summary>
     /// From this many topics a match copies its listings' vectors into a GIN index of its own, built in one go, which
@@ -21,24 +21,16 @@ internal sealed class Matcher(PlanningRepository planning, Dictionary<long, int>
     /// </summary>
     private const int BulkFrom = 100;
 
-    /// <summary>The topic id of each of the cycle's topic indexes.</summary>
-    public long[] TopicIds { get; } = topicIndex.OrderBy(t => t.Value).Select(t => t.Key).ToArray();
-
-    /// <summary>How many distinct topics were matched so far.</summary>
-    public int Topics => _matched.Count;
-
+    /// <summary>Matches <paramref name="topics"/> (dense indexes) into <paramref name="hits"/>.</summary>
     /// <param name="sinceXid">Only listings whose first transaction is this one or later (0: the whole window).</param>
-    public async Task<TopicHits> MatchAsync(IEnumerable<DuePerson> people, long sinceXid)
+    public async Task MatchAsync(TopicHits hits, IReadOnlyCollection<int> topics, long sinceXid)
     {
-        var topics = people.SelectMany(p => p.Topics).Distinct().ToArray();
-        _matched.UnionWith(topics);
-        var hits = new TopicHits(TopicIds.Length);
-        if (topics.Length == 0) return hits;
-        var halves = topics.Select(t => TopicIds[t]).Chunk(Math.Max(1, (topics.Length + 1) / 2));
-        var bulk = topics.Length >= BulkFrom;
+        if (topics.Count == 0) return;
+        var ids = topics.ToDictionary(t => topicIds[t]);
+        var halves = ids.Keys.Chunk(Math.Max(1, (ids.Count + 1) / 2));
+        var bulk = ids.Count >= BulkFrom;
         await Task.WhenAll(halves.Select(half => planning.MatchAsync(half, windowStart, sinceXid, meanings, (topic, listingIds, relevances) =>
-            hits.Set(topicIndex[topic], Keep(listingIds, relevances, out var kept), kept), bulk, ct)));
-        return hits;
+            hits.Set(ids[topic], Keep(listingIds, relevances, out var kept), kept), bulk, ct)));
     }
 
     /// <summary>The window indexes of the hits, and their relevances.</summary>

@@ -1,4 +1,5 @@
 using Digest.Core.Observability;
+using Digest.Data.Repositories;
 using Digest.Delivery;
 using Hangfire;
 using Hangfire.Server;
@@ -6,26 +7,38 @@ using Hangfire.Server;
 namespace Digest.Host.Jobs;
 
 /// <summary>
-/// Plans due digests into the outbox, then starts send jobs so they go out now rather than at the next
-/// send-due occurrence, and then the learning job. Planning itself runs on one node at a time (the planner's own lock).
+/// Starts a planning cycle (one node at a time: the planner's own lock) and enqueues one <see cref="PlanShardJob"/> per
+/// shard on the shared queue, for any worker; then the learning job. While the cycle before still has shards open it
+/// starts none, and enqueues again only the shards whose enqueue was lost.
 /// </summary>
-public sealed class PlanJob(JobRunner runner, DigestPlanner planner, SendFanOut fanOut, IBackgroundJobClient jobs)
+public sealed class PlanJob(JobRunner runner, DigestPlanner planner, PlanningRepository planning, IBackgroundJobClient jobs)
 {
     public const string Id = "digest-plan";
 
     [JobDisplayName("Plan due digests")]
     public Task RunAsync(PerformContext? context, CancellationToken ct) => runner.RunAsync(Id, context, async token =>
     {
-        var plan = await PlanAsync(everyone: false, token);
-        var senders = plan.Ready > 0 ? fanOut.Start() : 0;
-        // Learning runs after the cycle, in a job of its own: sending never waits for it.
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var cycle = await planner.StartAsync(everyone: false, token);
+        DigestMetrics.CycleSeconds.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+        foreach (var shard in cycle.Shards)
+        {
+            // A crash between these two leaves a shard without a job id: the next occurrence enqueues it again.
+            var job = jobs.Enqueue<PlanShardJob>(j => j.RunAsync(shard, null, CancellationToken.None));
+            await planning.SetShardJobAsync(shard, job, token);
+        }
+        // Learning runs beside the shards, in a job of its own: sending never waits for it.
         jobs.Enqueue<LearnJob>(j => j.RunAsync(null, CancellationToken.None));
-        return $"{plan.Ready} digests planned, {plan.Empty} with nothing new, {senders} send job(s) started";
+        return cycle.WaitingFor is { } open
+            ? $"cycle {open} is still planning; {cycle.Shards.Length} of its shard(s) enqueued again"
+            : cycle.CycleId is { } id
+                ? $"cycle {id}: {cycle.Due} due in {cycle.Shards.Length} shard(s), {cycle.AlreadyPlanned} already planned, {cycle.NotDue} not due"
+                : $"nobody due: {cycle.AlreadyPlanned} already planned, {cycle.NotDue} not due";
     }, ct);
 
     /// <summary>
-    /// The step itself, without starting send jobs (also one step of <see cref="DigestCycle"/>, which sends in its own
-    /// process); <paramref name="everyone"/> plans for everyone active, due or not.
+    /// A whole cycle in this process, its shards included, without starting send jobs (one step of
+    /// <see cref="DigestCycle"/>, which sends in its own process); <paramref name="everyone"/> plans for everyone active, due or not.
     /// </summary>
     public async Task<PlanSummary> PlanAsync(bool everyone, CancellationToken ct)
     {

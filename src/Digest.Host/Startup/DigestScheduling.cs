@@ -52,6 +52,7 @@ public static class DigestScheduling
         services.AddSingleton<InboxJob>();
         services.AddSingleton<LearnJob>();
         services.AddSingleton<PlanJob>();
+        services.AddSingleton<PlanShardJob>();
         services.AddSingleton<CleanupJob>();
         services.AddSingleton<ConsoleFiguresJob>();
         services.AddSingleton<SendJob>();

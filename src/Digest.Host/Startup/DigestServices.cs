@@ -128,6 +128,12 @@ public static class DigestServices
         services.AddSingleton<ProfileLearner>();
         services.AddValidatedOptions<TopicsOptions>(TopicsOptions.Section);
         services.AddSingleton(sp => new AboutSettings((float)sp.GetRequiredService<IOptions<TopicsOptions>>().Value.AboutThreshold));
+        services.AddValidatedOptions<PlanningOptions>(PlanningOptions.Section);
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<PlanningOptions>>().Value;
+            return new PlanningSettings(o.ShardSize, Duration.FromMinutes(o.ShardTimeoutMinutes));
+        });
         services.AddSingleton<DigestPlanner>();
         services.AddSingleton<DigestPreviewer>();
         services.AddSingleton<DigestComposer>();
