@@ -99,7 +99,7 @@ public sealed partial class MatchBenchmark : IBenchmark
     }
 
     /// <summary>New listings made of the sample pages' titles and sentences, stored as the ingest path stores them.</summary>
-    private static async Task StoreListingsAsync(IHost host, string day, int count, Random random, List<string> titles, List<string> sentences,
+    internal static async Task StoreListingsAsync(IHost host, string day, int count, Random random, List<string> titles, List<string> sentences,
         CancellationToken ct)
     {
         var listings = Enumerable.Range(0, count).Select(i => new Listing
@@ -143,7 +143,7 @@ public sealed partial class MatchBenchmark : IBenchmark
         return watch.Elapsed.TotalSeconds;
     }
 
-    private static async Task<(List<string> Titles, List<string> Sentences, List<string> Words, List<string> Bigrams)> VocabularyAsync()
+    internal static async Task<(List<string> Titles, List<string> Sentences, List<string> Words, List<string> Bigrams)> VocabularyAsync()
     {
         var (titles, summaries) = await SamplePages.ReadAsync();
         var sentences = summaries.SelectMany(s => s.Split(". ")).Where(s => s.Length > 30).Select(s => s.TrimEnd('.') + ".").ToList();
@@ -155,7 +155,7 @@ public sealed partial class MatchBenchmark : IBenchmark
     }
 
     /// <summary>Distinct, valid topics of the kinds people write: words, two words, phrases, an exclusion or an OR.</summary>
-    private static List<TopicQuery> BuildTopics(List<string> words, List<string> bigrams, int count, Random random)
+    internal static List<TopicQuery> BuildTopics(List<string> words, List<string> bigrams, int count, Random random)
     {
         var result = new Dictionary<string, TopicQuery>();
         string W() => words[(int)Math.Min(words.Count - 1, Math.Floor(Math.Pow(random.NextDouble(), 2) * words.Count))];
@@ -175,7 +175,7 @@ public sealed partial class MatchBenchmark : IBenchmark
     }
 
     /// <summary>Topics, then a million subscribers due now, with 1-5 topics each drawn Zipf-like (binary COPY).</summary>
-    private static async Task SeedAsync(string connectionString, List<TopicQuery> topics, int people, Random random, CancellationToken ct)
+    internal static async Task SeedAsync(string connectionString, List<TopicQuery> topics, int people, Random random, CancellationToken ct)
     {
         // No command timeout: completing the COPY of three million topic rows can take longer than the default 30 s.
         await using var db = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 }.ConnectionString);
@@ -219,7 +219,7 @@ public sealed partial class MatchBenchmark : IBenchmark
     /// term weights and liked listings a model keeps, and its meaning weights), their terms drawn from the samples'
     /// vocabulary.
     /// </summary>
-    private static async Task SeedProfilesAsync(string connectionString, List<string> words, int percent, CancellationToken ct)
+    internal static async Task SeedProfilesAsync(string connectionString, List<string> words, int percent, CancellationToken ct)
     {
         var terms = words.Select(w => Core.Recommendations.ListingTerms.Normalise(w)).OfType<string>().Distinct().Take(3000).ToArray();
         await using var db = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 }.ConnectionString);
@@ -241,7 +241,7 @@ public sealed partial class MatchBenchmark : IBenchmark
     }
 
     /// <summary>A meaning vector for every listing without one: unit vectors around 64 fixed centres.</summary>
-    private static async Task EmbedAsync(string connectionString, CancellationToken ct)
+    internal static async Task EmbedAsync(string connectionString, CancellationToken ct)
     {
         var random = new Random(20261206);
         const int dimensions = Digest.Meaning.MeaningModel.Dimensions;
