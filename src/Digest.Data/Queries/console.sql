@@ -47,7 +47,7 @@ UPDATE sources SET enabled = @enabled WHERE name = @name RETURNING name;
 -- name: count-console-topics
 -- Counts the @limit topics most people follow, and how many listings of the last seven days each matches (the
 -- planner's match: the same search vector and query), for the console's topics page, replacing the last count.
--- The week's vectors are read once for all the topics: those the planner stored (listing_vectors), the rest made.
+-- The week's vectors are read once for all the topics: those the planner stored, the rest made (listing_search_now).
 SELECT pg_advisory_xact_lock(7365015);
 DELETE FROM console_topics;
 WITH top AS (
@@ -55,9 +55,7 @@ WITH top AS (
     FROM topics t JOIN subscriber_topics st ON st.topic_id = t.id
     GROUP BY t.id ORDER BY followers DESC, t.canonical LIMIT @limit),
 week AS MATERIALIZED (
-    SELECT coalesce(v.search, listing_search(l.title, l.summary)) AS search
-    FROM listings l LEFT JOIN listing_vectors v ON v.listing_id = l.id AND v.text_at = l.updated_at
-    WHERE l.first_seen_at > now() - interval '7 days' AND l.merged_into IS NULL)
+    SELECT s.search FROM listing_search_now s WHERE s.first_seen_at > now() - interval '7 days' AND s.merged_into IS NULL)
 INSERT INTO console_topics (canonical, followers, matches_this_week, counted_at)
 SELECT top.canonical, top.followers, (SELECT count(*) FROM week WHERE week.search @@ top.query), now() FROM top;
 

@@ -54,10 +54,9 @@ WHERE c.id = ANY(@cycle_ids);
 -- short transactions, before the cycle reads anything: a match makes on the spot whatever this missed.
 DELETE FROM listing_vectors WHERE first_seen_at <= @window_start;
 INSERT INTO listing_vectors (listing_id, first_seen_at, first_xid, text_at, search)
-SELECT l.id, l.first_seen_at, l.first_xid, l.updated_at, listing_search(l.title, l.summary)
-FROM listings l
-LEFT JOIN listing_vectors v ON v.listing_id = l.id
-WHERE l.first_seen_at > @window_start AND l.merged_into IS NULL AND (v.listing_id IS NULL OR v.text_at <> l.updated_at)
+SELECT s.id, s.first_seen_at, s.first_xid, s.updated_at, s.search
+FROM listing_search_now s
+WHERE s.first_seen_at > @window_start AND s.merged_into IS NULL AND NOT s.stored
 ON CONFLICT (listing_id) DO UPDATE SET first_xid = excluded.first_xid, text_at = excluded.text_at, search = excluded.search;
 
 -- name: analyze-listing-vectors
@@ -68,18 +67,17 @@ ANALYZE listing_vectors;
 -- name: create-match-window
 -- What one match reads besides listing_vectors, into a small table of this transaction with a GIN index of its
 -- own: listings first seen inside the window and first stored by transaction @since_xid or later (the people
--- matched have all seen what is older) whose stored vector is missing or stale (made on the spot), and those
+-- matched have all seen what is older) whose stored vector is missing or stale (made on the spot: listing_search_now), and those
 -- close in meaning to sentences of the cycle's about: topics, whose vector gets those sentences' keys
 -- (@meaning_ids, @meanings: a tsvector of AboutKey lexemes per listing), so each topic's tsquery combines meaning
 -- and words by the language's own rules. With @bulk, every such listing is copied in, stored vector or not: a
 -- match of thousands of topics reads an index built in one go faster than the shared one (see Matcher).
 CREATE TEMP TABLE match_window ON COMMIT DROP AS
-SELECT l.id, coalesce(v.search, listing_search(l.title, l.summary)) || coalesce(m.meaning::tsvector, '') AS search
-FROM listings l
-LEFT JOIN listing_vectors v ON v.listing_id = l.id AND v.text_at = l.updated_at
-LEFT JOIN unnest(@meaning_ids::bigint[], @meanings::text[]) AS m(id, meaning) ON m.id = l.id
-WHERE l.first_seen_at > @window_start AND l.first_xid >= @since_xid::xid8 AND l.merged_into IS NULL
-  AND (@bulk OR v.listing_id IS NULL OR m.id IS NOT NULL);
+SELECT s.id, s.search || coalesce(m.meaning::tsvector, '') AS search
+FROM listing_search_now s
+LEFT JOIN unnest(@meaning_ids::bigint[], @meanings::text[]) AS m(id, meaning) ON m.id = s.id
+WHERE s.first_seen_at > @window_start AND s.first_xid >= @since_xid::xid8 AND s.merged_into IS NULL
+  AND (@bulk OR NOT s.stored OR m.id IS NOT NULL);
 CREATE INDEX ON match_window USING gin (search);
 CREATE INDEX ON match_window (id);
 ANALYZE match_window;
