@@ -52,9 +52,6 @@ public sealed class ShardedPlanningTests(ITestOutputHelper output)
         }
     }
 
-    private static Task WaitForWorkersAsync(string connectionString, int count) =>
-        WaitAsync(connectionString, "SELECT count(*) FROM hangfire.server", count, TimeSpan.FromMinutes(1));
-
     /// <summary>The first cycle's shards have all ended (done, failed).</summary>
     private static Task WaitForFirstCycleAsync(string connectionString, TimeSpan within) => WaitAsync(connectionString, """
         SELECT CASE WHEN count(*) > 0 AND count(*) FILTER (WHERE state IN ('waiting', 'running')) = 0 THEN 1 ELSE 0 END

@@ -8,7 +8,7 @@ namespace Digest.Host.Jobs;
 
 /// <summary>
 /// Starts a planning cycle (one node at a time: the planner's own lock) and enqueues one <see cref="PlanShardJob"/> per
-/// shard on the shared queue, for any worker; then the learning job. While the cycle before still has shards open it
+/// shard on the planning queue, for any worker; then the learning job. While the cycle before still has shards open it
 /// starts none, and enqueues again only the shards whose enqueue was lost.
 /// </summary>
 public sealed class PlanJob(JobRunner runner, DigestPlanner planner, PlanningRepository planning, IBackgroundJobClient jobs)
@@ -24,7 +24,7 @@ public sealed class PlanJob(JobRunner runner, DigestPlanner planner, PlanningRep
         foreach (var shard in cycle.Shards)
         {
             // A crash between these two leaves a shard without a job id: the next occurrence enqueues it again.
-            var job = jobs.Enqueue<PlanShardJob>(j => j.RunAsync(shard, null, CancellationToken.None));
+            var job = jobs.Enqueue<PlanShardJob>(PlanShardJob.Queue, j => j.RunAsync(shard, null, CancellationToken.None));
             await planning.SetShardJobAsync(shard, job, token);
         }
         // Learning runs beside the shards, in a job of its own: sending never waits for it.

@@ -21,4 +21,11 @@ public sealed class PlanningOptions
     /// </summary>
     [Range(1, 1440)]
     public int ShardTimeoutMinutes { get; set; } = 60;
+
+    /// <summary>
+    /// Shards one worker plans at once (a Hangfire server of their own, on the "planning" queue): two let one store
+    /// while the other ranks. More only add memory unless the node has cores to spare.
+    /// </summary>
+    [Range(1, 64)]
+    public int ShardsAtOnce { get; set; } = 2;
 }

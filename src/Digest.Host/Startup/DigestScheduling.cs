@@ -88,6 +88,17 @@ public static class DigestScheduling
             server.ServerCheckInterval = NodeSendQueue.LiveWithin;
             server.ServerTimeout = NodeSendQueue.LiveWithin * 2;
         });
+        // Shards have a server of their own on each worker, so a node plans at most Planning:ShardsAtOnce of them at
+        // once however many its other server could take, and sending is never kept waiting for a free worker.
+        services.AddHangfireServer((sp, server) =>
+        {
+            server.WorkerCount = sp.GetRequiredService<IOptions<PlanningOptions>>().Value.ShardsAtOnce;
+            server.SchedulePollingInterval = TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<SchedulingOptions>>().Value.SchedulePollSeconds);
+            server.Queues = [PlanShardJob.Queue];
+            server.HeartbeatInterval = NodeSendQueue.Heartbeat;
+            server.ServerCheckInterval = NodeSendQueue.LiveWithin;
+            server.ServerTimeout = NodeSendQueue.LiveWithin * 2;
+        });
         services.AddHostedService<RecurringJobs>();
         return services;
     }
