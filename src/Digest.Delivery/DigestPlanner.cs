@@ -42,7 +42,7 @@ public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
 {
     private static readonly string InlineNode = Environment.MachineName + "/" + Environment.ProcessId;
     private readonly PlanningSettings _sharding = sharding ?? PlanningSettings.Default;
-    private readonly SharedCycles _shared = new(planning, recommendations);
+    private readonly SharedCycles _shared = new(planning, recommendations, log);
 
     /// <summary>
     /// A whole cycle in this process: started, then its shards planned here, two at a time (the CLI, tests).
@@ -192,8 +192,11 @@ public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
             else if (DueRule.IsPlanned(person, period)) already++;
             else due.Add(DueRule.Due(person, period, topicIndex));
         }
+        var read = watch.Elapsed.TotalSeconds;
         var reads = await ReadsAsync(cycle, due, topicIndex, shard.People, ct);
+        var models = watch.Elapsed.TotalSeconds;
         var planned = Rank(due, reads);
+        var ranked = watch.Elapsed.TotalSeconds;
         var stored = await planning.SaveShardAsync(shard, planned, ct);
         if (stored is not { } s)
         {
@@ -202,8 +205,9 @@ public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
         }
         DigestMetrics.DigestsPlanned.Add(s.Ready, new KeyValuePair<string, object?>("outcome", "ready"));
         DigestMetrics.DigestsPlanned.Add(s.Empty, new KeyValuePair<string, object?>("outcome", "empty"));
-        log.LogInformation("Shard {Shard} of cycle {Cycle}: {Ready} ready, {Empty} with nothing new, {Already} already planned, stored in {Seconds:0.0} s",
-            shard.Id, shard.CycleId, s.Ready, s.Empty, s.Already + already, watch.Elapsed.TotalSeconds);
+        log.LogInformation("Shard {Shard} of cycle {Cycle}: {Ready} ready, {Empty} with nothing new, {Already} already planned; people read at {Read:0.0} s, " +
+            "hits and {Models} models at {Reads:0.0} s, ranked at {Ranked:0.0} s, stored at {Seconds:0.0} s", shard.Id, shard.CycleId, s.Ready, s.Empty,
+            s.Already + already, read, reads.Learned.Count, models, ranked, watch.Elapsed.TotalSeconds);
         return new PlanSummary(s.Ready, s.Empty, s.Already, 0);
     }
 

@@ -186,7 +186,8 @@ WHERE c.id = ANY(@cycle_ids);
 SELECT s.state = 'running' AND s.cycle_id = (SELECT max(id) FROM planning_cycles) FROM planning_shards s WHERE s.id = @id FOR UPDATE;
 
 -- name: finish-planning-shard
-UPDATE planning_shards SET state = 'done', finished_at = now(), ready = @ready, empty = @empty WHERE id = @id;
+-- Last in the shard's storing transaction: the clock's time, not the transaction's start, so finished_at counts the storing.
+UPDATE planning_shards SET state = 'done', finished_at = clock_timestamp(), ready = @ready, empty = @empty WHERE id = @id;
 
 -- name: fail-planning-shard
 UPDATE planning_shards SET state = 'failed', finished_at = now(), error = @error WHERE id = @id AND state = 'running';

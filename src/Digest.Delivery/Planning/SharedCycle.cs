@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Digest.Core.Ranking;
 using Digest.Data.Repositories;
+using Microsoft.Extensions.Logging;
 
 namespace Digest.Delivery.Planning;
 
@@ -29,8 +30,9 @@ internal sealed class SharedCycle
     public LearnedWindow? Learned { get; }
 
     public static async Task<SharedCycle> LoadAsync(PlanningRepository planning, RecommendationSettings recommendations, RunningShard shard,
-        CancellationToken ct)
+        ILogger log, CancellationToken ct)
     {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var (ids, datedAt) = await planning.CycleWindowAsync(shard.CycleId, ct);
         var hits = new Dictionary<long, CycleTopicHits>(shard.Topics);
         var read = await planning.CycleHitsAsync(shard.CycleId, topic => hits[topic.TopicId] = topic, ct);
@@ -39,7 +41,11 @@ internal sealed class SharedCycle
             throw new InvalidOperationException($"cycle {shard.CycleId} matched {shard.Topics} topics but only {read} are stored (the database " +
                                                 "restarted since?): this shard plans nothing, and its people are due again at the next cycle");
         var freshness = datedAt.Select(d => DigestScore.Freshness(shard.PlannedAt - d)).ToArray();
-        return new SharedCycle(shard.CycleId, ids, freshness, hits, await LearnedProfiles.WindowAsync(planning, recommendations, ids, ct));
+        var hitsRead = watch.Elapsed.TotalSeconds;
+        var learned = await LearnedProfiles.WindowAsync(planning, recommendations, ids, ct);
+        log.LogInformation("Cycle {Cycle} read in this process: {Listings} window listings and {Topics} topics' hits at {Hits:0.0} s, the window for learned models at {Seconds:0.0} s",
+            shard.CycleId, ids.Length, read, hitsRead, watch.Elapsed.TotalSeconds);
+        return new SharedCycle(shard.CycleId, ids, freshness, hits, learned);
     }
 
     /// <summary>What the snapshots of <paramref name="cycleIds"/> saw of this window, each read once.</summary>
@@ -54,7 +60,7 @@ internal sealed class SharedCycle
 }
 
 /// <summary>This process's <see cref="SharedCycle"/>: the latest cycle's, loaded by the first of its shards to run here.</summary>
-internal sealed class SharedCycles(PlanningRepository planning, RecommendationSettings recommendations)
+internal sealed class SharedCycles(PlanningRepository planning, RecommendationSettings recommendations, ILogger log)
 {
     private readonly Lock _gate = new();
     private (long CycleId, Task<SharedCycle> Loading)? _current;
@@ -65,7 +71,7 @@ internal sealed class SharedCycles(PlanningRepository planning, RecommendationSe
         {
             // The cycle before is dropped: a process holds one cycle's reads at a time. A load that failed is tried again.
             if (_current is not { } current || current.CycleId != shard.CycleId || current.Loading.IsFaulted || current.Loading.IsCanceled)
-                _current = current = (shard.CycleId, SharedCycle.LoadAsync(planning, recommendations, shard, CancellationToken.None));
+                _current = current = (shard.CycleId, SharedCycle.LoadAsync(planning, recommendations, shard, log, CancellationToken.None));
             return current.Loading.WaitAsync(ct);
         }
     }

@@ -12,7 +12,7 @@ namespace Digest.Benchmarks.Planning;
 /// <summary>
 /// Planning in shards by worker processes (`digest run --role worker`), as an operator scales it: N people (10,000,000)
 /// with 1-5 topics each drawn Zipf-like from 20,000, 5,000 new listings, reader models for 10 % (the data of `match`),
-/// planned by --workers worker processes (3) in shards of --shard-size (50,000); then, on the same data in the same
+/// planned by --workers worker processes (3) in shards of --shard-size (50,000), --at-once (2) at a time on each; then, on the same data in the same
 /// run, by one worker holding everyone in one shard (planning on one node, as before shards), stopped when it passes
 /// --limit-mb (1024) or --limit-minutes (10). Prints for each: the whole time from the cycle's start to the last
 /// shard stored, the cycle's own step, shards per worker and their times, each worker's peak memory (VmHWM), and when
@@ -28,16 +28,23 @@ public sealed class ShardBenchmark : IBenchmark
     public async Task RunAsync(BenchmarkContext context, CancellationToken ct)
     {
         int people = context.Option("--subscribers", 10_000_000), workers = context.Option("--workers", 3);
-        int shardSize = context.Option("--shard-size", 50_000), learned = context.Option("--learned", 10);
+        int shardSize = context.Option("--shard-size", 50_000), learned = context.Option("--learned", 10), atOnce = context.Option("--at-once", 2);
         await SeedAsync(context, people, learned, ct);
         using var relay = new TcpListener(IPAddress.Loopback, 0);
         relay.Start();
         var port = ((IPEndPoint)relay.LocalEndpoint).Port;
 
-        var sharded = await PlanAsync(context, port, workers, shardSize, limit: null, ct);
-        Report(context, $"{workers} workers, shards of {shardSize:N0}", sharded);
+        var sharded = await PlanAsync(context, port, workers, shardSize, atOnce, limit: null, ct);
+        Report(context, $"{workers} workers, shards of {shardSize:N0}, {atOnce} at once", sharded);
         await ForgetPlanningAsync(context.ConnectionString);
-        var single = await PlanAsync(context, port, 1, Math.Min(people, 10_000_000),
+        // Another layout on the same data, when asked: --also-at-once N.
+        if (context.Option("--also-at-once", 0) is > 0 and var also)
+        {
+            Report(context, $"{workers} workers, shards of {shardSize:N0}, {also} at once",
+                await PlanAsync(context, port, workers, shardSize, also, limit: null, ct));
+            await ForgetPlanningAsync(context.ConnectionString);
+        }
+        var single = await PlanAsync(context, port, 1, Math.Min(people, 10_000_000), 1,
             (context.Option("--limit-mb", 1024) * 1024L * 1024, TimeSpan.FromMinutes(context.Option("--limit-minutes", 10))), ct);
         Report(context, "1 worker, one shard (one node)", single);
         if (sharded.Seconds is { } s && single.Seconds is { } one) context.Report("ratio", $"{one / s:0.00}× the time of one node");
@@ -67,10 +74,13 @@ public sealed class ShardBenchmark : IBenchmark
     private sealed record Outcome(double? Seconds, double CycleSeconds, long Planned, Dictionary<string, int> ShardsPerWorker, long[] PeakBytes,
         double[] ShardSeconds, double[] PlannedAfter, string? StoppedAt);
 
-    private static async Task<Outcome> PlanAsync(BenchmarkContext context, int relayPort, int count, int shardSize, (long Bytes, TimeSpan Time)? limit,
-        CancellationToken ct)
+    private static async Task<Outcome> PlanAsync(BenchmarkContext context, int relayPort, int count, int shardSize, int atOnce,
+        (long Bytes, TimeSpan Time)? limit, CancellationToken ct)
     {
         var settings = Settings(context.ConnectionString, relayPort, shardSize);
+        settings["Planning:ShardsAtOnce"] = atOnce.ToString(CultureInfo.InvariantCulture);
+        // --workstation-gc 1: the workers' garbage collector in workstation mode (server mode is ASP.NET Core's default).
+        if (context.Option("--workstation-gc", 0) == 1) settings["DOTNET_gcServer"] = "0";
         var logs = new List<string>[count];
         var processes = Enumerable.Range(0, count).Select(i => Start(settings, logs[i] = [])).ToArray();
         var peaks = new long[count];
@@ -100,6 +110,7 @@ public sealed class ShardBenchmark : IBenchmark
                 p.Dispose();
             }
         }
+        foreach (var line in logs.SelectMany(l => Last(l, 3))) context.Report("  log", line.Length > 160 ? line[..160] : line);
         return await OutcomeAsync(context.ConnectionString, peaks, stopped);
     }
 
@@ -130,7 +141,11 @@ public sealed class ShardBenchmark : IBenchmark
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "digest.dll"), "run", "--role", "worker", "--urls", "http://127.0.0.1:0" })
             psi.ArgumentList.Add(a);
-        foreach (var (key, value) in settings) psi.Environment["DIGEST_" + key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        foreach (var (key, value) in settings)
+        {
+            if (key.StartsWith("DOTNET_", StringComparison.Ordinal)) psi.Environment[key] = value;
+            else psi.Environment["DIGEST_" + key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
         var process = Process.Start(psi)!;
         process.OutputDataReceived += (_, e) => { if (e.Data is { } line) lock (log) log.Add(line); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) lock (log) log.Add(line); };
@@ -203,10 +218,10 @@ public sealed class ShardBenchmark : IBenchmark
     {
         await using var db = new NpgsqlConnection(connectionString);
         await db.ExecuteAsync("""
-            TRUNCATE digests, planning_hits;
+            TRUNCATE digests, planning_hits CASCADE;
             DELETE FROM planning_cycles WHERE id IN (SELECT cycle_id FROM planning_shards);
             DELETE FROM job_runs;
-            VACUUM ANALYZE digests;
             """, commandTimeout: 0);
+        await db.ExecuteAsync("VACUUM ANALYZE digests, planning_cycles, planning_shards", commandTimeout: 0);
     }
 }
