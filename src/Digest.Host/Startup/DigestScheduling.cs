@@ -81,12 +81,9 @@ public static class DigestScheduling
             var o = sp.GetRequiredService<IOptions<SchedulingOptions>>().Value;
             server.WorkerCount = o.WorkerCount;
             server.SchedulePollingInterval = TimeSpan.FromSeconds(o.SchedulePollSeconds);
-            // Its own send queue first (see SendFanOut), then the shared one. A short heartbeat and server timeout
-            // let the fan-out tell live nodes from dead ones within half a minute.
+            // Its own send queue first (see SendFanOut), then the shared one.
             server.Queues = [sp.GetRequiredService<NodeSendQueue>().Name, "default"];
-            server.HeartbeatInterval = NodeSendQueue.Heartbeat;
-            server.ServerCheckInterval = NodeSendQueue.LiveWithin;
-            server.ServerTimeout = NodeSendQueue.LiveWithin * 2;
+            BeatOften(server);
         });
         // Shards have a server of their own on each worker, so a node plans at most Planning:ShardsAtOnce of them at
         // once however many its other server could take, and sending is never kept waiting for a free worker.
@@ -95,11 +92,17 @@ public static class DigestScheduling
             server.WorkerCount = sp.GetRequiredService<IOptions<PlanningOptions>>().Value.ShardsAtOnce;
             server.SchedulePollingInterval = TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<SchedulingOptions>>().Value.SchedulePollSeconds);
             server.Queues = [PlanShardJob.Queue];
-            server.HeartbeatInterval = NodeSendQueue.Heartbeat;
-            server.ServerCheckInterval = NodeSendQueue.LiveWithin;
-            server.ServerTimeout = NodeSendQueue.LiveWithin * 2;
+            BeatOften(server);
         });
         services.AddHostedService<RecurringJobs>();
         return services;
+    }
+
+    /// <summary>A short heartbeat and server timeout: the fan-out tells live nodes from dead ones within half a minute.</summary>
+    private static void BeatOften(BackgroundJobServerOptions server)
+    {
+        server.HeartbeatInterval = NodeSendQueue.Heartbeat;
+        server.ServerCheckInterval = NodeSendQueue.LiveWithin;
+        server.ServerTimeout = NodeSendQueue.LiveWithin * 2;
     }
 }
