@@ -100,7 +100,6 @@ public static class Sql
     public const string SupersedePlanningShard = "supersede-planning-shard";
     public const string GetCycleWindow = "get-cycle-window";
     public const string GetPlanningHits = "get-planning-hits";
-    public const string GetPreviousCyclesOfWindow = "get-previous-cycles-of-window";
     public const string ClaimPlanningShard = "claim-planning-shard";
     public const string FinishPlanningShard = "finish-planning-shard";
     public const string FailPlanningShard = "fail-planning-shard";

@@ -139,7 +139,7 @@ public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
         var hits = new TopicHits(topicIds.Length);
         var returning = Enumerable.Range(0, topicIds.Length).Where(t => !count.FirstTopics.Contains(t)).ToArray();
         await matcher.MatchAsync(hits, count.FirstTopics, 0);
-        await matcher.MatchAsync(hits, returning, window.PreviousCycles.Count == 0 ? 0 : window.PreviousCycles.Values.Min(c => c.Xmin));
+        await matcher.MatchAsync(hits, returning, window.NewSinceXid);
         log.LogInformation("Matched {Topics} distinct topics once each against {Listings} listings: {Hits} hits in {Seconds:0.0} s",
             topicIds.Length, window.ListingIds.Length, hits.Count, watch.Elapsed.TotalSeconds);
         return (window, Enumerable.Range(0, topicIds.Length).Select(t => new CycleTopicHits(topicIds[t], hits.Listings(t).ToArray(),
@@ -242,8 +242,7 @@ public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
         var topicIds = topicIndex.OrderBy(t => t.Value).Select(t => t.Key).ToArray();
         var meanings = (await WindowMeanings.MatchAsync(planning, topicIds, window.ListingIds, about ?? AboutSettings.Default, ct)).Meanings;
         var hits = new TopicHits(topicIds.Length);
-        var since = window.PreviousCycles.Count == 0 ? 0 : window.PreviousCycles.Values.Min(c => c.Xmin);
-        await new Matcher(planning, topicIds, window.ListingIds, windowStart, meanings, ct).MatchAsync(hits, due.Topics, since);
+        await new Matcher(planning, topicIds, window.ListingIds, windowStart, meanings, ct).MatchAsync(hits, due.Topics, window.NewSinceXid);
         var learned = await LearnedProfiles.LoadAsync(planning, recommendations,
             await LearnedProfiles.WindowAsync(planning, recommendations, window.ListingIds, ct), range, ct);
         var freshness = window.DatedAt.Select(d => DigestScore.Freshness(now - d)).ToArray();

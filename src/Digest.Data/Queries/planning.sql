@@ -37,17 +37,6 @@ FROM listings l
 WHERE l.first_seen_at > @window_start AND l.merged_into IS NULL
 ORDER BY l.id;
 
--- name: get-previous-cycles
--- For each earlier cycle that planned someone's previous digest: its snapshot's xmin (every listing first
--- stored before it was seen), and for each listing of the window, in the order get-window-listings reads
--- them (same transaction), whether its snapshot saw it, by PostgreSQL's own rule.
-SELECT c.id,
-       pg_snapshot_xmin(c.snapshot)::text::bigint AS xmin,
-       ARRAY(SELECT pg_visible_in_snapshot(l.first_xid, c.snapshot) FROM listings l
-             WHERE l.first_seen_at > @window_start AND l.merged_into IS NULL ORDER BY l.id) AS saw
-FROM planning_cycles c
-WHERE c.id = ANY(@cycle_ids);
-
 -- name: index-window-listings
 -- The planner's first step: makes the search vector of each window listing that has none, or one made from
 -- older text (text_at: its updated_at then), and forgets those of listings that left the window. In its own
@@ -171,9 +160,10 @@ SELECT window_ids, window_dated_at FROM planning_cycles WHERE id = @cycle_id;
 -- Every topic's hits of the cycle, as the cycle matched them.
 SELECT topic_id, listings, relevances FROM planning_hits WHERE cycle_id = @cycle_id;
 
--- name: get-previous-cycles-of-window
--- get-previous-cycles for a shard: what each earlier cycle's snapshot saw of the listings of @window_ids (the
--- window its cycle read, in that order).
+-- name: get-previous-cycles
+-- For each earlier cycle that planned someone's previous digest: its snapshot's xmin (every listing first stored
+-- before it was seen), and for each listing of @window_ids (a window as its cycle read it, in that order) whether its
+-- snapshot saw it, by PostgreSQL's own rule. A listing gone since counts as seen: it is never offered.
 SELECT c.id,
        pg_snapshot_xmin(c.snapshot)::text::bigint AS xmin,
        ARRAY(SELECT coalesce(pg_visible_in_snapshot(l.first_xid, c.snapshot), true)

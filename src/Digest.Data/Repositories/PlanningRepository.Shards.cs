@@ -128,9 +128,7 @@ public sealed partial class PlanningRepository
     public async Task<Dictionary<long, PreviousCycle>> PreviousCyclesAsync(long[] windowIds, long[] cycleIds, CancellationToken ct = default)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<(long Id, long Xmin, bool[] Saw)>(new CommandDefinition(sql[Sql.GetPreviousCyclesOfWindow],
-            new { window_ids = windowIds, cycle_ids = cycleIds }, commandTimeout: 0, cancellationToken: ct));
-        return rows.ToDictionary(r => r.Id, r => new PreviousCycle(r.Xmin, r.Saw));
+        return await PreviousCyclesAsync(connection, null, windowIds, cycleIds, ct);
     }
 
     /// <summary>

@@ -20,7 +20,14 @@ public sealed record PlanningPerson(long Id, DeliverySchedule Schedule, Instant?
 /// The listings one cycle may choose from, in id order, with their dates for ageing, and what each earlier
 /// cycle that planned someone's previous digest saw of them.
 /// </summary>
-public sealed record PlanningWindow(string Snapshot, long[] ListingIds, Instant[] DatedAt, IReadOnlyDictionary<long, PreviousCycle> PreviousCycles);
+public sealed record PlanningWindow(string Snapshot, long[] ListingIds, Instant[] DatedAt, IReadOnlyDictionary<long, PreviousCycle> PreviousCycles)
+{
+    /// <summary>
+    /// The oldest previous cycle's xmin (0 without one): every listing first stored by an earlier transaction was seen by
+    /// all of those cycles, so people planned from them need only listings from this transaction on.
+    /// </summary>
+    public long NewSinceXid => PreviousCycles.Count == 0 ? 0 : PreviousCycles.Values.Min(c => c.Xmin);
+}
 
 /// <summary>
 /// One digest ready to be stored: its person and period, its listings best first with their scores, the
@@ -105,15 +112,22 @@ public sealed partial class PlanningRepository(NpgsqlDataSource db, SqlCatalog s
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
         var snapshot = await connection.ExecuteScalarAsync<string>(new CommandDefinition(sql[Sql.GetPlanningSnapshot], transaction: tx, cancellationToken: ct));
-        var window = new { window_start = windowStart.ToDateTimeUtc(), cycle_ids = previousCycles };
         var rows = (await connection.QueryAsync<(long Id, DateTime DatedAt)>(new CommandDefinition(sql[Sql.GetWindowListings],
-            window, tx, commandTimeout: 0, cancellationToken: ct))).ToList();
-        var previous = await connection.QueryAsync<(long Id, long Xmin, bool[] Saw)>(new CommandDefinition(sql[Sql.GetPreviousCycles],
-            window, tx, commandTimeout: 0, cancellationToken: ct));
+            new { window_start = windowStart.ToDateTimeUtc() }, tx, commandTimeout: 0, cancellationToken: ct))).ToList();
+        var ids = rows.Select(r => r.Id).ToArray();
+        var previous = await PreviousCyclesAsync(connection, tx, ids, previousCycles, ct);
         await tx.CommitAsync(ct);
-        return new PlanningWindow(snapshot!, rows.Select(r => r.Id).ToArray(),
-            rows.Select(r => Instant.FromDateTimeUtc(DateTime.SpecifyKind(r.DatedAt, DateTimeKind.Utc))).ToArray(),
-            previous.ToDictionary(p => p.Id, p => new PreviousCycle(p.Xmin, p.Saw)));
+        return new PlanningWindow(snapshot!, ids, rows.Select(r => Instant.FromDateTimeUtc(DateTime.SpecifyKind(r.DatedAt, DateTimeKind.Utc))).ToArray(),
+            previous);
+    }
+
+    /// <summary>What the snapshots of <paramref name="cycleIds"/> saw of the listings of <paramref name="windowIds"/> (a window as its cycle read it, in order).</summary>
+    private async Task<Dictionary<long, PreviousCycle>> PreviousCyclesAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, long[] windowIds,
+        long[] cycleIds, CancellationToken ct)
+    {
+        var rows = await connection.QueryAsync<(long Id, long Xmin, bool[] Saw)>(new CommandDefinition(sql[Sql.GetPreviousCycles],
+            new { window_ids = windowIds, cycle_ids = cycleIds }, tx, commandTimeout: 0, cancellationToken: ct));
+        return rows.ToDictionary(r => r.Id, r => new PreviousCycle(r.Xmin, r.Saw));
     }
 
     /// <summary>
