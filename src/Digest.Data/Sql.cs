@@ -79,6 +79,9 @@ public static class Sql
     public const string SetSourceEnabled = "set-source-enabled";
     public const string UnlockPlanning = "unlock-planning";
     public const string GetPlanningPeople = "get-planning-people";
+    public const string MakeDigestDays = "make-digest-days";
+    public const string GetSubscriberIdSpan = "get-subscriber-id-span";
+    public const string LimitLockWait = "limit-lock-wait";
     public const string SendWaitingDigestsNow = "send-waiting-digests-now";
     public const string GetPlanningSnapshot = "get-planning-snapshot";
     public const string GetWindowListings = "get-window-listings";
@@ -155,6 +158,8 @@ public static class Sql
     public const string ListBounces = "list-bounces";
     public const string BounceCounts = "bounce-counts";
     public const string ForgetDigests = "forget-digests";
+    public const string DigestDaysBefore = "digest-days-before";
+    public const string DropDigestDay = "drop-digest-day";
     public const string ForgetPlanningCycles = "forget-planning-cycles";
     public const string ForgetListings = "forget-listings";
     public const string ForgetNotices = "forget-notices";

@@ -45,7 +45,7 @@ public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
     private readonly SharedCycles _shared = new(planning, recommendations, log);
 
     /// <summary>
-    /// A whole cycle in this process: started, then its shards planned here, two at a time (the CLI, tests).
+    /// A whole cycle in this process: started, then its shards planned here, AtOnce at a time (the CLI, tests).
     /// </summary>
     /// <param name="everyone">
     /// Give every active person their next digest now, due or not (the CLI's send-now --all): one still waiting to be
@@ -56,7 +56,7 @@ public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
         var start = await StartAsync(everyone, ct);
         var summary = new PlanSummary(0, 0, start.AlreadyPlanned, start.NotDue);
         var lockObject = new object();
-        await Parallel.ForEachAsync(start.Shards, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct }, async (shard, token) =>
+        await Parallel.ForEachAsync(start.Shards, new ParallelOptions { MaxDegreeOfParallelism = _sharding.AtOnce, CancellationToken = ct }, async (shard, token) =>
         {
             var planned = await PlanShardAsync(shard, InlineNode, token);
             if (planned is not null) lock (lockObject) summary = summary.Add(planned);
@@ -85,8 +85,9 @@ public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
         log.LogInformation("{Indexed} listing vectors made or forgotten in {Seconds:0.0} s", indexed, watch.Elapsed.TotalSeconds);
         var count = await CountDueAsync(now, everyone, ct);
         log.LogInformation("Read everyone: {Due} due in {Shards} shards, {Already} already planned, {NotDue} not due, {Topics} distinct topics in {Seconds:0.0} s",
-            count.Due, count.Shards.Count, count.Already, count.NotDue, count.TopicIndex.Count, watch.Elapsed.TotalSeconds);
+            count.Due, count.Shards.Count, count.Already, count.NotDue, count.Topics.Count, watch.Elapsed.TotalSeconds);
         if (count.Due == 0) return new CycleStart(null, [], null, 0, count.Already, count.NotDue);
+        await MakeDaysAsync((count.FirstPeriod, count.LastPeriod), ct);
         var (window, hits) = await MatchAsync(count, now, ct);
         var (cycleId, shards) = await planning.BeginCycleAsync(new NewCycle(now, everyone, window, hits.Count), count.Shards, hits, ct);
         DigestMetrics.TopicsMatched.Add(hits.Count);
@@ -95,31 +96,42 @@ public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
         return new CycleStart(cycleId, shards, null, count.Due, count.Already, count.NotDue);
     }
 
-    /// <summary>Who is due, counted and split while read: the ranges, the distinct topics, and each topic's earliest cycle.</summary>
-    private sealed record DueCount(int Due, int Already, int NotDue, IReadOnlyList<ShardRange> Shards, Dictionary<long, int> TopicIndex,
-        HashSet<int> FirstTopics, HashSet<long> PreviousCycles);
-
+    /// <summary>
+    /// Everyone read and counted (see <see cref="DueCount"/>), in AtOnce parts of the id span read side by side:
+    /// the read is the longest step of a cycle, and one reader uses one core of the database and one of this node.
+    /// </summary>
     private async Task<DueCount> CountDueAsync(Instant now, bool everyone, CancellationToken ct)
     {
-        var cut = new ShardCut(_sharding.ShardSize);
-        var topicIndex = new Dictionary<long, int>();
-        HashSet<int> first = [];
-        HashSet<long> previous = [];
-        int due = 0, notDue = 0, already = 0;
-        await foreach (var person in planning.PeopleAsync(DueRule.Since(now), PersonRange.Everyone, ct))
+        var days = DueRule.Days(now, settings.Lookback);
+        var parts = Parts(await planning.IdSpanAsync(ct), _sharding.AtOnce);
+        var counts = await Task.WhenAll(parts.Select(part => Task.Run(async () =>
         {
-            if (DueRule.PeriodToPlan(person, now, everyone) is not { } period) notDue++;
-            else if (DueRule.IsPlanned(person, period)) already++;
-            else
-            {
-                due++;
-                cut.Add(person.Id);
-                var topics = DueRule.Due(person, period, topicIndex).Topics;
-                if (person.LastCycleId is { } last) previous.Add(last);
-                else first.UnionWith(topics);
-            }
-        }
-        return new DueCount(due, already, notDue, cut.Finish(), topicIndex, first, previous);
+            var count = new DueCount(_sharding.ShardSize, part);
+            await foreach (var person in planning.PeopleAsync(days, part, ct)) count.Add(person, now, everyone);
+            return count.Finish();
+        }, ct)));
+        return DueCount.Join(counts);
+    }
+
+    /// <summary>The id span split into <paramref name="count"/> ranges in id order, the first from the smallest id and the last to the largest.</summary>
+    private static PersonRange[] Parts((long First, long Last)? span, int count)
+    {
+        if (span is not { } s || count <= 1 || s.Last - s.First < count) return [PersonRange.Everyone];
+        var step = (s.Last - s.First + 1) / count;
+        return Enumerable.Range(0, count).Select(i => new PersonRange(i == 0 ? long.MinValue : s.First + i * step,
+            i == count - 1 ? long.MaxValue : s.First + (i + 1) * step - 1)).ToArray();
+    }
+
+    /// <summary>
+    /// The outbox's days (partitions) for the periods this cycle plans, and the next two, made now if missing: the
+    /// shards store into them, and tomorrow's first cycle finds its day made.
+    /// </summary>
+    private async Task MakeDaysAsync((DateOnly First, DateOnly Last) periods, CancellationToken ct)
+    {
+        if (await planning.MakeDigestDaysAsync(periods.First, periods.Last.AddDays(2), ct) is not { } made)
+            log.LogWarning("The outbox's days from {First} to {Last} could not be made now (a lock was held too long): their digests go to the default partition, and the next cycle tries again",
+                periods.First, periods.Last.AddDays(2));
+        else if (made > 0) log.LogInformation("Made {Days} days of the outbox, up to {Last}", made, periods.Last.AddDays(2));
     }
 
     /// <summary>
@@ -133,12 +145,13 @@ public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
         var watch = Stopwatch.StartNew();
         var windowStart = now - settings.Lookback;
         var window = await planning.WindowAsync(windowStart, [.. count.PreviousCycles], ct);
-        var topicIds = count.TopicIndex.OrderBy(t => t.Value).Select(t => t.Key).ToArray();
+        var topicIds = count.Topics.Order().ToArray();
         var meanings = await MatchMeaningsAsync(topicIds, window.ListingIds, ct);
         var matcher = new Matcher(planning, topicIds, window.ListingIds, windowStart, meanings, ct);
         var hits = new TopicHits(topicIds.Length);
-        var returning = Enumerable.Range(0, topicIds.Length).Where(t => !count.FirstTopics.Contains(t)).ToArray();
-        await matcher.MatchAsync(hits, count.FirstTopics, 0);
+        var first = Enumerable.Range(0, topicIds.Length).Where(t => count.FirstTopics.Contains(topicIds[t])).ToArray();
+        var returning = Enumerable.Range(0, topicIds.Length).Where(t => !count.FirstTopics.Contains(topicIds[t])).ToArray();
+        await matcher.MatchAsync(hits, first, 0);
         await matcher.MatchAsync(hits, returning, window.NewSinceXid);
         log.LogInformation("Matched {Topics} distinct topics once each against {Listings} listings: {Hits} hits in {Seconds:0.0} s",
             topicIds.Length, window.ListingIds.Length, hits.Count, watch.Elapsed.TotalSeconds);
@@ -186,7 +199,7 @@ public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
         var topicIndex = new Dictionary<long, int>();
         var due = new List<DuePerson>();
         int notDue = 0, already = 0;
-        await foreach (var person in planning.PeopleAsync(DueRule.Since(shard.PlannedAt), shard.People, ct))
+        await foreach (var person in planning.PeopleAsync(DueRule.Days(shard.PlannedAt, settings.Lookback), shard.People, ct))
         {
             if (DueRule.PeriodToPlan(person, shard.PlannedAt, shard.Everyone) is not { } period) notDue++;
             else if (DueRule.IsPlanned(person, period)) already++;
@@ -233,7 +246,7 @@ public sealed class DigestPlanner(PlanningRepository planning, IClock clock,
     {
         var now = clock.GetCurrentInstant();
         var range = PersonRange.Only(subscriberId);
-        var person = await planning.PeopleAsync(DueRule.Since(now), range, ct).FirstOrDefaultAsync(ct);
+        var person = await planning.PeopleAsync(DueRule.Days(now, settings.Lookback), range, ct).FirstOrDefaultAsync(ct);
         if (person is null) return null;
         var topicIndex = new Dictionary<long, int>();
         var due = DueRule.Due(person, DueRule.PreviewPeriod(person, now), topicIndex);

@@ -19,9 +19,10 @@ public sealed record RetentionSummary(long Digests, long Listings, long Cycles, 
 /// Forgets what is no longer needed, in small batches (see <see cref="RetentionRepository"/>). What must stay,
 /// and why, is decided here:
 ///
-/// - The outbox: a digest is forgotten only once finished (sent, empty, failed or cancelled) and planned more than
-///   SentDigests ago, and never a person's latest digest, whose planning cycle tells the planner what they were offered.
-///   The planner also looks at the periods of the last ten days, hence the option's lower bound.
+/// - The outbox: a digest is forgotten only once finished (sent, empty, failed or cancelled) and its period (day) is
+///   more than SentDigests old, a whole day at a time where it can (see RetentionRepository), and never one of the
+///   days planning still reads: the periods of the last ten days, and the digests whose cycle can have seen a listing
+///   of the planning window (DueRule.PreviousSince), whose snapshot tells the planner what the person was offered.
 /// - Never twice: a listing is a candidate only while first seen inside the planning window (Delivery:LookbackDays),
 ///   so one first seen before the window plus Listings can never be offered again by planning; one that a digest
 ///   still to be sent or resent holds is kept; and its identity key is remembered, so ingesting it again stores
@@ -38,7 +39,10 @@ public sealed class Retention(RetentionRepository repository, RetentionSettings 
         var now = clock.GetCurrentInstant();
         var batch = settings.BatchSize;
         // Digests first: a digest forgotten may leave a cycle and listings nothing holds any more.
-        var digests = await repository.ForgetAsync(Sql.ForgetDigests, Utc(now - settings.SentDigests), batch, ct);
+        var (digests, days, kept) = await repository.ForgetDigestsAsync(DigestsBefore(now), batch, ct);
+        if (kept.Count > 0)
+            log.LogWarning("Days of digests kept past retention, a digest of them still to be sent or the outbox busy: {Days}", string.Join(", ", kept));
+        if (days > 0) log.LogInformation("Forgot {Days} whole day(s) of digests", days);
         var cycles = await repository.ForgetAsync(Sql.ForgetPlanningCycles, Utc(now - settings.Runs), batch, ct);
         // A digest planned at T holds listings first seen after T minus the window, so only digests planned before
         // the listings' cut-off plus the window can hold one of them.
@@ -49,6 +53,14 @@ public sealed class Retention(RetentionRepository repository, RetentionSettings 
         var sourceRuns = await repository.ForgetAsync(Sql.ForgetSourceRuns, Utc(now - settings.Runs), batch, ct);
         var topics = await ForgetTopicsAsync(batch, ct);
         return new RetentionSummary(digests, listings, cycles, notices, jobRuns, sourceRuns, topics);
+    }
+
+    /// <summary>The first day whose digests are kept: SentDigests back, or further if planning may still read them.</summary>
+    private DateOnly DigestsBefore(Instant now)
+    {
+        var kept = DateOnly.FromDateTime((now - settings.SentDigests).ToDateTimeUtc());
+        var read = Planning.DueRule.PreviousSince(now, delivery.Lookback);
+        return kept < read ? kept : read;
     }
 
     private async Task<long> ForgetTopicsAsync(int batch, CancellationToken ct)

@@ -16,7 +16,7 @@ public sealed partial class PlanningTests
     {
         await StoreAsync(Paper("a", "Grokking at the edge of stability", "Grokking."));
         long[] people = [await SubscribeAsync(10, "grokking"), await SubscribeAsync(10, "grokking"), await SubscribeAsync(10, "grokking")];
-        var planner = Planner(1, new PlanningSettings(2, Duration.FromHours(1)));
+        var planner = Planner(1, new PlanningSettings(2, Duration.FromHours(1), AtOnce: 1));
 
         var cycle = await planner.StartAsync(everyone: false);
         Assert.Equal(2, cycle.Shards.Length);
@@ -28,7 +28,7 @@ public sealed partial class PlanningTests
 
         // The second shard is still open: a cycle before the shard timeout starts nothing, one after it supersedes the shard.
         Assert.Equal(cycle.CycleId, (await planner.StartAsync(everyone: false)).WaitingFor);
-        var overdue = Planner(1, new PlanningSettings(2, Duration.Zero));
+        var overdue = Planner(1, new PlanningSettings(2, Duration.Zero, AtOnce: 1));
         var next = await overdue.StartAsync(everyone: false);
         Assert.Equal(1, next.Due);
         Assert.Equal(1, (await overdue.PlanShardAsync(Assert.Single(next.Shards), "test"))!.Ready);
@@ -38,6 +38,29 @@ public sealed partial class PlanningTests
         Assert.Equal("superseded", await db.ExecuteScalarAsync<string>("SELECT state FROM planning_shards WHERE id = @id", new { id = cycle.Shards[1] }));
         Assert.Equal([1L, 1L, 1L], await db.QueryAsync<long>(
             "SELECT count(*) FROM digests d WHERE d.subscriber_id = ANY(@people) AND cardinality(d.listing_ids) = 1 GROUP BY d.subscriber_id", new { people }));
+    }
+
+    [Fact]
+    public async Task A_cycle_reading_everyone_in_parts_side_by_side_still_covers_every_id_once_even_a_part_where_nobody_is_due()
+    {
+        await StoreAsync(Paper("a", "Grokking at the edge of stability", "Grokking."));
+        var people = new List<long>();
+        for (var i = 0; i < 6; i++) people.Add(await SubscribeAsync(10, "grokking"));
+        await using var db = new NpgsqlConnection(_host.ConnectionString);
+        // The last two leave: the last of three parts of the id span has nobody to read.
+        await db.ExecuteAsync("UPDATE subscribers SET status = 'unsubscribed' WHERE id = ANY(@gone)", new { gone = people.Skip(4).ToArray() });
+        var planner = Planner(1, new PlanningSettings(1, Duration.FromHours(1), AtOnce: 3));
+
+        var cycle = await planner.StartAsync(everyone: false);
+
+        var ranges = (await QueryShardsAsync(cycle.CycleId!.Value)).ToList();
+        Assert.Equal(4, ranges.Count);
+        Assert.Equal(long.MinValue, ranges[0].First);
+        Assert.Equal(long.MaxValue, ranges[^1].Last);
+        Assert.All(ranges.Zip(ranges.Skip(1)), pair => Assert.Equal(pair.First.Last + 1, pair.Second.First));
+        Assert.All(ranges, r => Assert.Equal(1, r.People));
+        foreach (var shard in cycle.Shards) Assert.Equal(1, (await planner.PlanShardAsync(shard, "test"))!.Ready);
+        Assert.Equal(people.Take(4), await db.QueryAsync<long>("SELECT subscriber_id FROM digests ORDER BY subscriber_id"));
     }
 
     [Fact]

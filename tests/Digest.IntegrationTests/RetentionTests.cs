@@ -40,10 +40,12 @@ public sealed class RetentionTests : IAsyncLifetime
         var gone = await SubscribeAsync("\"topic nobody keeps\"");
         await using var db = new NpgsqlConnection(_host.ConnectionString);
         await db.ExecuteAsync("DELETE FROM subscribers WHERE id = @gone", new { gone });
-        // The reader's digests were sent; the other person's is still waiting in the outbox. Then a year passes.
+        // The reader's digests were sent; the other person's is still waiting in the outbox. Then a year passes: each
+        // day's digests move to that day a year back, which has its partition as planning would have made it.
         await db.ExecuteAsync("UPDATE digests SET status = 'sent', sent_at = planned_at WHERE subscriber_id = @reader", new { reader });
+        await db.ExecuteAsync("SELECT make_digest_days(@first, @last)", new { first = Period(1).AddDays(-400), last = Period(3).AddDays(-400) });
         await db.ExecuteAsync("""
-            UPDATE digests SET planned_at = planned_at - @ago, due_at = due_at - @ago;
+            UPDATE digests SET planned_at = planned_at - @ago, due_at = due_at - @ago, period = period - 400;
             UPDATE listings SET first_seen_at = first_seen_at - @ago;
             UPDATE planning_cycles SET planned_at = planned_at - @ago;
             INSERT INTO job_runs (job, node, run_id, started_at, finished_at) VALUES
@@ -56,11 +58,15 @@ public sealed class RetentionTests : IAsyncLifetime
 
         var summary = await _host.Get<Retention>().RunAsync();
 
-        // The reader's first digests go; their latest stays (it says what they were offered), with its cycle.
-        Assert.Equal([Period(3)], await db.QueryAsync<DateOnly>("SELECT period FROM digests WHERE subscriber_id = @reader", new { reader }));
-        Assert.Equal(1, await db.ExecuteScalarAsync<int>(
-            "SELECT count(*) FROM planning_cycles c JOIN digests d ON d.cycle_id = c.id WHERE d.subscriber_id = @reader", new { reader }));
-        Assert.Equal(2, summary.Digests);
+        // The reader's digests go, their latest too: no cycle of a year ago saw a listing of today's window. The first
+        // two days went whole (their tables dropped); the third stays, a digest of it still to be sent, and only its
+        // finished one went.
+        Assert.Empty(await db.QueryAsync<DateOnly>("SELECT period FROM digests WHERE subscriber_id = @reader", new { reader }));
+        Assert.Equal(3, summary.Digests);
+        Assert.Equal([Period(3).AddDays(-400)], await db.QueryAsync<DateOnly>(
+            "SELECT to_date(substr(c.relname, 9), 'YYYYMMDD') FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid " +
+            "WHERE i.inhparent = 'digests'::regclass AND c.relname ~ '^digests_[0-9]{8}$' AND c.relname < @today ORDER BY 1",
+            new { today = "digests_" + Period(0).ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture) }));
         // Listings past the window go, except the one a digest still to be sent holds: that digest still reads it.
         Assert.Equal(["Sparse attention held back"], await db.QueryAsync<string>("SELECT title FROM listings"));
         // Their identity keys go with them (only remembered as forgotten): nothing of theirs keeps growing.
@@ -103,6 +109,36 @@ public sealed class RetentionTests : IAsyncLifetime
         Assert.Equal(new RetentionSummary(0, 0, 0, 0, 0, 0, 0), summary);
         Assert.Equal(2, await db.ExecuteScalarAsync<int>("SELECT count(*) FROM digests"));
     }
+
+    [Fact]
+    public async Task A_cycle_stores_each_digest_in_its_day_made_ahead_and_retention_keeps_the_days_planning_still_reads()
+    {
+        await StoreAsync(Paper("day", "Grokking by day", "Grokking."));
+        var reader = await SubscribeAsync("grokking");
+        await PlanAsync(days: 1);
+        await using var db = new NpgsqlConnection(_host.ConnectionString);
+
+        // The digest is in its day's own table, and the cycle made the next two days as well.
+        Assert.Equal(DayTable(Period(1)), await db.ExecuteScalarAsync<string>(
+            "SELECT tableoid::regclass::text FROM digests WHERE subscriber_id = @reader", new { reader }));
+        Assert.Equal([DayTable(Period(1)), DayTable(Period(2)), DayTable(Period(3))], await DayTablesAsync(db));
+
+        // Sent and aged 15 days: past SentDigestDays (14), but planning still reads it (its cycle may have seen a
+        // listing of the window: DueRule.PreviousSince), so its day stays. At 20 days it goes, whole.
+        await db.ExecuteAsync("UPDATE digests SET status = 'sent'");
+        var retention = new Retention(_host.Get<RetentionRepository>(), new RetentionSettings(Duration.FromDays(14), Duration.FromDays(60),
+            Duration.FromDays(30), 1000), _host.Get<DeliverySettings>(), new FixedClock(_today + Duration.FromDays(1 + 15)), NullLogger<Retention>.Instance);
+        Assert.Equal(0, (await retention.RunAsync()).Digests);
+        retention = new Retention(_host.Get<RetentionRepository>(), new RetentionSettings(Duration.FromDays(14), Duration.FromDays(60),
+            Duration.FromDays(30), 1000), _host.Get<DeliverySettings>(), new FixedClock(_today + Duration.FromDays(1 + 20)), NullLogger<Retention>.Instance);
+        Assert.Equal(1, (await retention.RunAsync()).Digests);
+        Assert.DoesNotContain(DayTable(Period(1)), await DayTablesAsync(db));
+    }
+
+    private static string DayTable(DateOnly day) => "digests_" + day.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static async Task<List<string>> DayTablesAsync(NpgsqlConnection db) => (await db.QueryAsync<string>(
+        "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'digests'::regclass AND c.relname <> 'digests_default' ORDER BY 1")).ToList();
 
     /// <summary>A paper known by its arXiv id, and by its title to a page that gives no id.</summary>
     private static readonly Listing OldPaper = new() { ExternalId = "arXiv:2401.00001", Title = "Grokking long ago in small transformers", Summary = "Grokking." };

@@ -7,22 +7,42 @@ SELECT pg_advisory_lock(7365013);
 SELECT pg_advisory_unlock(7365013);
 
 -- name: get-planning-people
--- Everyone who should get mail, in id order, with their topics in their order, the cycle that planned
--- their latest digest (none for a new subscriber), the periods planned for them lately (a person whose
--- period is planned is passed over without ranking anything) and whether one of those digests is still
--- waiting to be sent (send-now --all sends that one now instead of planning another), read in one scan.
--- Only ids from @first_id to @last_id: everyone in a cycle, one person in a preview.
+-- Everyone who should get mail, in id order, with their topics in their order and what their digests of the days
+-- since @since say: the periods planned (a person whose period is planned is passed over without ranking
+-- anything), whether one of them is still waiting to be sent (send-now --all sends that one now instead of
+-- planning another), and the cycle that planned the latest. The digests are read as one range per day (earlier
+-- days are not read at all), merged in person order: no lookup per person. Only someone without a digest in those
+-- days (new, or back after a pause) is looked up in the days from @previous_since, the oldest whose cycle can have
+-- seen a listing of today's window (see DueRule). Only ids from @first_id to @last_id: everyone in a cycle, a
+-- shard's people, one person in a preview.
 SELECT s.id, s.frequency, s.send_hour, s.send_weekday, s.time_zone, s.max_items, s.confirmed_at,
        ARRAY(SELECT st.topic_id FROM subscriber_topics st WHERE st.subscriber_id = s.id ORDER BY st.position) AS topic_ids,
-       (SELECT max(d.cycle_id) FROM digests d WHERE d.subscriber_id = s.id) AS last_cycle_id,
+       CASE WHEN recent.subscriber_id IS NOT NULL THEN recent.last_cycle_id
+            ELSE (SELECT max(d.cycle_id) FROM digests d
+                  WHERE d.subscriber_id = s.id AND d.period >= @previous_since AND d.period < @since) END AS last_cycle_id,
        coalesce(recent.periods, '{}') AS recent_periods, coalesce(recent.waiting, false) AS waiting
 FROM subscribers s
-CROSS JOIN LATERAL (
-    SELECT array_agg(d.period) AS periods, bool_or(d.status IN ('ready', 'sending')) AS waiting
-    FROM digests d WHERE d.subscriber_id = s.id AND d.period >= @since) recent
+LEFT JOIN (
+    SELECT d.subscriber_id, max(d.cycle_id) AS last_cycle_id, array_agg(d.period) AS periods,
+           bool_or(d.status IN ('ready', 'sending')) AS waiting
+    FROM digests d WHERE d.period >= @since AND d.subscriber_id BETWEEN @first_id AND @last_id
+    GROUP BY d.subscriber_id) recent ON recent.subscriber_id = s.id
 WHERE s.status = 'active' AND s.id BETWEEN @first_id AND @last_id
   AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_key = s.email_key)
 ORDER BY s.id;
+
+-- name: get-subscriber-id-span
+-- The ids a cycle reads, split into parts read side by side (through the primary key: two index probes).
+SELECT min(id) AS first, max(id) AS last FROM subscribers;
+
+-- name: make-digest-days
+-- The outbox's partitions of the days a cycle may plan, made ahead where missing (migration 0040).
+SELECT make_digest_days(@first, @last);
+
+-- name: limit-lock-wait
+-- A change of the outbox's partitions (made or dropped) waits at most this long for the locks it takes, in its
+-- own transaction: while it waits, everything else that reads the outbox queues behind it.
+SET LOCAL lock_timeout = '5s';
 
 -- name: get-planning-snapshot
 -- The snapshot this cycle reads listings from (run first in its repeatable-read transaction), as

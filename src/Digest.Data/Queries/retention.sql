@@ -2,16 +2,26 @@
 -- never holds locks that sending or planning wait on for long. The rules that keep "never twice" and the
 -- outbox whole are written in RetentionRepository, beside the code that runs these.
 
+-- name: digest-days-before
+-- The outbox's days (partitions, see migration 0040) before @before_day, oldest first.
+SELECT to_date(substr(c.relname, 9), 'YYYYMMDD') AS day
+FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+WHERE i.inhparent = 'digests'::regclass AND c.relname ~ '^digests_[0-9]{8}$'
+  AND to_date(substr(c.relname, 9), 'YYYYMMDD') < @before_day
+ORDER BY 1;
+
+-- name: drop-digest-day
+-- One day of digests forgotten in one statement (drop_digest_day says when it may not).
+SELECT drop_digest_day(@day);
+
 -- name: forget-digests
--- Finished digests planned before @before, except each person's latest: the planner reads it to know which
--- listings the person has been offered already (its cycle's snapshot), and without it their next digest
--- would look back over the whole window again.
+-- Finished digests of periods before @before_day that are not in a day of their own: those of the default
+-- partition, and those of a day that was kept because a digest of it was still to be sent.
 DELETE FROM digests d
-WHERE d.id IN (
-    SELECT o.id FROM digests o
-    WHERE o.status IN ('sent', 'empty', 'failed', 'cancelled') AND o.planned_at < @before
-      AND EXISTS (SELECT 1 FROM digests n WHERE n.subscriber_id = o.subscriber_id AND n.cycle_id > o.cycle_id)
-    ORDER BY o.planned_at
+WHERE (d.id, d.period) IN (
+    SELECT o.id, o.period FROM digests o
+    WHERE o.status IN ('sent', 'empty', 'failed', 'cancelled') AND o.period < @before_day
+    ORDER BY o.period
     LIMIT @batch
     FOR UPDATE SKIP LOCKED);
 

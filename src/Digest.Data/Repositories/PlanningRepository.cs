@@ -37,6 +37,12 @@ public sealed record PlanningWindow(string Snapshot, long[] ListingIds, Instant[
 public sealed record PlannedDigest(long SubscriberId, DuePeriod Period, long[] ListingIds, float[] Scores, long[] TopicIds, int[] MatchedTopics,
     long[] BecauseOf);
 
+/// <summary>
+/// Which days of digests planning reads of each person: the periods from <c>Since</c> (to know what is planned and
+/// waiting), and, for someone with none in those days, their latest cycle from <c>PreviousSince</c> on.
+/// </summary>
+public readonly record struct DigestDays(DateOnly Since, DateOnly PreviousSince);
+
 /// <summary>Whom planning reads: people with ids from <c>First</c> to <c>Last</c> (everyone in a cycle, one person in a preview).</summary>
 public readonly record struct PersonRange(long First, long Last)
 {
@@ -76,12 +82,13 @@ public sealed partial class PlanningRepository(NpgsqlDataSource db, SqlCatalog s
         }
     }
 
-    /// <summary>Everyone in <paramref name="range"/> who should get mail, streamed in id order, with the periods planned for them since <paramref name="since"/>.</summary>
-    public async IAsyncEnumerable<PlanningPerson> PeopleAsync(DateOnly since, PersonRange range, [EnumeratorCancellation] CancellationToken ct = default)
+    /// <summary>Everyone in <paramref name="range"/> who should get mail, streamed in id order, with what their digests of <paramref name="days"/> say.</summary>
+    public async IAsyncEnumerable<PlanningPerson> PeopleAsync(DigestDays days, PersonRange range, [EnumeratorCancellation] CancellationToken ct = default)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var command = new NpgsqlCommand(sql[Sql.GetPlanningPeople], connection) { CommandTimeout = 0 };
-        command.Parameters.AddWithValue("since", since);
+        command.Parameters.AddWithValue("since", days.Since);
+        command.Parameters.AddWithValue("previous_since", days.PreviousSince);
         AddRange(command, range);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -92,6 +99,37 @@ public sealed partial class PlanningRepository(NpgsqlDataSource db, SqlCatalog s
                 reader.GetInt64(0), schedule, reader.IsDBNull(6) ? null : Instant.FromDateTimeUtc(reader.GetDateTime(6)),
                 reader.GetInt16(5), reader.GetFieldValue<long[]>(7), reader.IsDBNull(8) ? null : reader.GetInt64(8),
                 reader.GetFieldValue<DateOnly[]>(9), reader.GetBoolean(10));
+        }
+    }
+
+    /// <summary>The smallest and largest subscriber id, or null when there is nobody.</summary>
+    public async Task<(long First, long Last)?> IdSpanAsync(CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var span = await connection.QuerySingleAsync<(long? First, long? Last)>(new CommandDefinition(sql[Sql.GetSubscriberIdSpan], cancellationToken: ct));
+        return span is { First: { } first, Last: { } last } ? (first, last) : null;
+    }
+
+    /// <summary>
+    /// Makes the outbox's partitions of the days from <paramref name="first"/> to <paramref name="last"/> that have none;
+    /// returns how many, or null when attaching one waited too long for a lock (its digests go to the default
+    /// partition meanwhile, and the next cycle tries again).
+    /// </summary>
+    public async Task<int?> MakeDigestDaysAsync(DateOnly first, DateOnly last, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(sql[Sql.LimitLockWait], transaction: tx, cancellationToken: ct));
+        try
+        {
+            var made = await connection.ExecuteScalarAsync<int>(new CommandDefinition(sql[Sql.MakeDigestDays], new { first, last }, tx,
+                commandTimeout: 0, cancellationToken: ct));
+            await tx.CommitAsync(ct);
+            return made;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+        {
+            return null;
         }
     }
 

@@ -25,6 +25,57 @@ public sealed class RetentionRepository(NpgsqlDataSource db, SqlCatalog sql)
         }
     }
 
+    /// <summary>
+    /// Forgets finished digests of periods before <paramref name="beforeDay"/>: each of those days whole, in one statement
+    /// (its own transaction), unless a digest of it is still to be sent or the outbox's lock was not had in time; then
+    /// the finished ones left, in batches. Returns how many digests went, and the days kept for a digest still to send
+    /// or for the lock (tried again at the next run).
+    /// </summary>
+    public async Task<(long Digests, int Days, IReadOnlyList<DateOnly> Kept)> ForgetDigestsAsync(DateOnly beforeDay, int batch, CancellationToken ct)
+    {
+        long total = 0;
+        var days = 0;
+        var kept = new List<DateOnly>();
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            foreach (var day in await connection.QueryAsync<DateOnly>(new CommandDefinition(sql[Sql.DigestDaysBefore], new { before_day = beforeDay },
+                         cancellationToken: ct)))
+            {
+                if (await DropDayAsync(connection, day, ct) is { } dropped)
+                {
+                    total += dropped;
+                    days++;
+                }
+                else kept.Add(day);
+            }
+        }
+        while (true)
+        {
+            await using var connection = await db.OpenConnectionAsync(ct);
+            var deleted = await connection.ExecuteAsync(new CommandDefinition(sql[Sql.ForgetDigests], new { before_day = beforeDay, batch },
+                cancellationToken: ct));
+            total += deleted;
+            if (deleted < batch) return (total, days, kept);
+        }
+    }
+
+    private async Task<long?> DropDayAsync(NpgsqlConnection connection, DateOnly day, CancellationToken ct)
+    {
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(sql[Sql.LimitLockWait], transaction: tx, cancellationToken: ct));
+        try
+        {
+            var dropped = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql[Sql.DropDigestDay], new { day }, tx, commandTimeout: 0,
+                cancellationToken: ct));
+            await tx.CommitAsync(ct);
+            return dropped;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Bytes on disk of the main tables (indexes and TOAST included) and of the whole database ("database").</summary>
     public async Task<IReadOnlyDictionary<string, long>> SizesAsync(CancellationToken ct = default)
     {

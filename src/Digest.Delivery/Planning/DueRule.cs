@@ -11,8 +11,22 @@ namespace Digest.Delivery.Planning;
 /// </summary>
 internal static class DueRule
 {
-    /// <remarks>Periods are local dates at most a week (weekly) and a day (time zones) behind today in UTC.</remarks>
-    public static DateOnly Since(Instant now) => DateOnly.FromDateTime((now - Duration.FromDays(10)).ToDateTimeUtc());
+    /// <summary>
+    /// Which days of a person's digests planning reads at <paramref name="now"/>. The periods planned: those from ten
+    /// days back (a period to plan is a local date at most a week, weekly, and a day, time zones, behind today in UTC).
+    /// Their latest cycle, if none is in those days: from <see cref="PreviousSince"/> on.
+    /// </summary>
+    public static DigestDays Days(Instant now, Duration lookback) =>
+        new(DateOnly.FromDateTime((now - Duration.FromDays(10)).ToDateTimeUtc()), PreviousSince(now, lookback));
+
+    /// <summary>
+    /// The oldest period whose digest's cycle can have seen a listing of the window at <paramref name="now"/>: a cycle
+    /// plans a person's latest period (at most a week and a day behind it, see <see cref="PeriodToPlan"/>) or the next,
+    /// so a digest of an older period was planned more than a window ago, before any listing of the window was stored.
+    /// Retention keeps these days whatever its settings (the digests the next cycle may need).
+    /// </summary>
+    public static DateOnly PreviousSince(Instant now, Duration lookback) =>
+        DateOnly.FromDateTime((now - lookback - Duration.FromDays(10)).ToDateTimeUtc());
 
     /// <summary>
     /// The period to plan for a person now, or null. Sending early (everyone) takes the next period: its

@@ -24,7 +24,8 @@ public sealed class PlanningOptions
 
     /// <summary>
     /// Shards one worker plans at once (a Hangfire server of their own, on the "planning" queue): two let one store
-    /// while the other ranks. More only add memory unless the node has cores to spare.
+    /// while the other ranks. More only add memory unless the node has cores to spare. A cycle also reads everyone in
+    /// this many parts side by side.
     /// </summary>
     [Range(1, 64)]
     public int ShardsAtOnce { get; set; } = 2;

@@ -11,8 +11,9 @@ public sealed class RetentionOptions
     public const string Section = "Retention";
 
     /// <summary>
-    /// Finished digests (sent, empty, failed, cancelled) are kept this many days after planning: people's "recent
-    /// digests" page and `digest digests stats` show them. At least 14: the planner reads the last ten days' periods.
+    /// Finished digests (sent, empty, failed, cancelled) are kept this many days after their day (period), a day
+    /// forgotten whole: people's "recent digests" page and `digest digests stats` show them. At least 14: the planner
+    /// reads the last ten days' periods (and, with a long Delivery:LookbackDays, retention keeps what it reads longer).
     /// </summary>
     [Range(14, 3650)]
     public int SentDigestDays { get; set; } = 60;

@@ -132,7 +132,7 @@ public static class DigestServices
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<PlanningOptions>>().Value;
-            return new PlanningSettings(o.ShardSize, Duration.FromMinutes(o.ShardTimeoutMinutes));
+            return new PlanningSettings(o.ShardSize, Duration.FromMinutes(o.ShardTimeoutMinutes), o.ShardsAtOnce);
         });
         services.AddSingleton<DigestPlanner>();
         services.AddSingleton<DigestPreviewer>();
