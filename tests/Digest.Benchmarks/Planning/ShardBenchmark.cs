@@ -14,7 +14,8 @@ namespace Digest.Benchmarks.Planning;
 /// with 1-5 topics each drawn Zipf-like from 20,000, 5,000 new listings, reader models for 10 % (the data of `match`),
 /// planned by --workers worker processes (3) in shards of --shard-size (50,000), --at-once (2) at a time on each; then, on the same data in the same
 /// run, by one worker holding everyone in one shard (planning on one node, as before shards), stopped when it passes
-/// --limit-mb (1024) or --limit-minutes (10). Prints for each: the whole time from the cycle's start to the last
+/// --limit-mb (1024) or --limit-minutes (10); before that, by one worker with the same shards (one node as it plans by
+/// default; --node 0 leaves it out), with the same limits. Prints for each: the whole time from the cycle's start to the last
 /// shard stored, the cycle's own step, shards per worker and their times, each worker's peak memory (VmHWM), and when
 /// each shard's people were planned after the cycle began (the delay from due time to planned). The relay is a
 /// listener that never answers, so sending costs nothing here (send rates: `send`).
@@ -36,6 +37,7 @@ public sealed class ShardBenchmark : IBenchmark
 
         var sharded = await PlanAsync(context, port, workers, shardSize, atOnce, limit: null, ct);
         Report(context, $"{workers} workers, shards of {shardSize:N0}, {atOnce} at once", sharded);
+        context.Report("  the day's digests on disk", await DaySizeAsync(context.ConnectionString));
         await ForgetPlanningAsync(context.ConnectionString);
         // Another layout on the same data, when asked: --also-at-once N.
         if (context.Option("--also-at-once", 0) is > 0 and var also)
@@ -44,10 +46,32 @@ public sealed class ShardBenchmark : IBenchmark
                 await PlanAsync(context, port, workers, shardSize, also, limit: null, ct));
             await ForgetPlanningAsync(context.ConnectionString);
         }
-        var single = await PlanAsync(context, port, 1, Math.Min(people, 10_000_000), 1,
-            (context.Option("--limit-mb", 1024) * 1024L * 1024, TimeSpan.FromMinutes(context.Option("--limit-minutes", 10))), ct);
-        Report(context, "1 worker, one shard (one node)", single);
-        if (sharded.Seconds is { } s && single.Seconds is { } one) context.Report("ratio", $"{one / s:0.00}× the time of one node");
+        var limit = (context.Option("--limit-mb", 1024) * 1024L * 1024, TimeSpan.FromMinutes(context.Option("--limit-minutes", 10)));
+        // One node as a single installation plans by default: the same shards, on one worker (--node 0: not run).
+        Outcome? node = null;
+        if (context.Option("--node", 1) == 1)
+        {
+            node = await PlanAsync(context, port, 1, shardSize, atOnce, limit, ct);
+            Report(context, $"1 worker, shards of {shardSize:N0}, {atOnce} at once (one node)", node);
+            await ForgetPlanningAsync(context.ConnectionString);
+        }
+        // One node holding everyone in one shard: planning in one process, as before shards.
+        var single = await PlanAsync(context, port, 1, Math.Min(people, 10_000_000), 1, limit, ct);
+        Report(context, "1 worker, one shard (everyone in one process)", single);
+        if (sharded.Seconds is { } s && node?.Seconds is { } n) context.Report("ratio", $"{n / s:0.00}× the time of one node");
+        if (sharded.Seconds is { } s2 && single.Seconds is { } one) context.Report("ratio", $"{one / s2:0.00}× the time of everyone in one process");
+    }
+
+    /// <summary>The size on disk (indexes included) of the day's partition of the outbox, and how many digests it holds.</summary>
+    private static async Task<string> DaySizeAsync(string connectionString)
+    {
+        await using var db = new NpgsqlConnection(connectionString);
+        var (table, bytes, rows) = await db.QuerySingleAsync<(string Table, long Bytes, long Rows)>("""
+            SELECT c.relname, pg_total_relation_size(c.oid), c.reltuples::bigint
+            FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+            WHERE i.inhparent = 'digests'::regclass ORDER BY pg_total_relation_size(c.oid) DESC LIMIT 1
+            """);
+        return $"{table}: {bytes / 1048576.0:N0} MB for about {rows:N0} digests ({(double)bytes / Math.Max(1, rows):0} bytes each)";
     }
 
     private static async Task SeedAsync(BenchmarkContext context, int people, int learned, CancellationToken ct)
