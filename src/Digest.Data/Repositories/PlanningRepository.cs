@@ -118,19 +118,9 @@ public sealed partial class PlanningRepository(NpgsqlDataSource db, SqlCatalog s
     public async Task<int?> MakeDigestDaysAsync(DateOnly first, DateOnly last, CancellationToken ct = default)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(sql[Sql.LimitLockWait], transaction: tx, cancellationToken: ct));
-        try
-        {
-            var made = await connection.ExecuteScalarAsync<int>(new CommandDefinition(sql[Sql.MakeDigestDays], new { first, last }, tx,
-                commandTimeout: 0, cancellationToken: ct));
-            await tx.CommitAsync(ct);
-            return made;
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
-        {
-            return null;
-        }
+        var made = 0;
+        return await OutboxDayChange.TryAsync(connection, sql, async tx => made = await connection.ExecuteScalarAsync<int>(
+            new CommandDefinition(sql[Sql.MakeDigestDays], new { first, last }, tx, commandTimeout: 0, cancellationToken: ct)), ct) ? made : null;
     }
 
     /// <summary>Digests waiting for a later attempt are sent now (send-now --all); returns how many.</summary>

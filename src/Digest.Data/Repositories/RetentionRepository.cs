@@ -59,21 +59,12 @@ public sealed class RetentionRepository(NpgsqlDataSource db, SqlCatalog sql)
         }
     }
 
+    /// <summary>How many digests went with the day, or null when it was kept (a digest of it still to send, or the lock not had in time).</summary>
     private async Task<long?> DropDayAsync(NpgsqlConnection connection, DateOnly day, CancellationToken ct)
     {
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(sql[Sql.LimitLockWait], transaction: tx, cancellationToken: ct));
-        try
-        {
-            var dropped = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(sql[Sql.DropDigestDay], new { day }, tx, commandTimeout: 0,
-                cancellationToken: ct));
-            await tx.CommitAsync(ct);
-            return dropped;
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
-        {
-            return null;
-        }
+        long? dropped = null;
+        return await OutboxDayChange.TryAsync(connection, sql, async tx => dropped = await connection.ExecuteScalarAsync<long?>(
+            new CommandDefinition(sql[Sql.DropDigestDay], new { day }, tx, commandTimeout: 0, cancellationToken: ct)), ct) ? dropped : null;
     }
 
     /// <summary>Bytes on disk of the main tables (indexes and TOAST included) and of the whole database ("database").</summary>
