@@ -1,0 +1,28 @@
+using Digest.Data;
+using Digest.IntegrationTests.Infrastructure;
+using Npgsql;
+
+namespace Digest.IntegrationTests;
+
+/// <summary>The sessions every Digest process opens: PostgreSQL's JIT off, unless the operator's connection string sets it.</summary>
+public sealed class DataSourceTests
+{
+    [Fact]
+    public async Task Our_sessions_run_without_jit_unless_the_connection_string_says_otherwise()
+    {
+        var connectionString = await TestPostgres.CreateDatabaseAsync();
+
+        Assert.Equal("off", await ShowAsync(connectionString, "jit"));
+        var operators = new NpgsqlConnectionStringBuilder(connectionString) { Options = "-c jit=on -c work_mem=8MB" }.ConnectionString;
+        Assert.Equal("on", await ShowAsync(operators, "jit"));
+        Assert.Equal("8MB", await ShowAsync(operators, "work_mem"));
+        Assert.Equal("digest", await ShowAsync(connectionString, "application_name"));
+    }
+
+    private static async Task<string?> ShowAsync(string connectionString, string setting)
+    {
+        await using var source = DataSourceFactory.Create(connectionString);
+        await using var command = source.CreateCommand($"SHOW {setting}");
+        return (string?)await command.ExecuteScalarAsync();
+    }
+}
