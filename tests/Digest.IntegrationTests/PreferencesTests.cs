@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Dapper;
 using Digest.Core.Subscribers;
 using Digest.Core.Tokens;
 using Digest.Core.Topics;
@@ -9,6 +10,7 @@ using Digest.Host.Startup;
 using Digest.Ingest;
 using Digest.IntegrationTests.Infrastructure;
 using NodaTime;
+using Npgsql;
 
 namespace Digest.IntegrationTests;
 
@@ -142,9 +144,16 @@ public sealed class PreferencesTests : PagesTest
     }
 
     [Fact]
-    public async Task Delete_needs_the_box_ticked_then_removes_the_person_and_their_link_stops_working()
+    public async Task Delete_needs_the_box_ticked_then_removes_the_person_their_digests_and_their_link_stops_working()
     {
         var (id, path) = await SubscriberAsync("grokking");
+        var (other, _) = await SubscriberAsync("grokking");
+        await using (var db = new NpgsqlConnection(Host.ConnectionString))
+            await db.ExecuteAsync("""
+                INSERT INTO digests (subscriber_id, period, status, due_at, cycle_id)
+                SELECT p, current_date - d, CASE WHEN d = 0 THEN 'ready' ELSE 'sent' END, now(), 0
+                FROM unnest(ARRAY[@id, @other]) AS p, generate_series(0, 2) AS d
+                """, new { id, other });
 
         var (refused, html) = await Client.SubmitAsync(path, path + "/delete");
         Assert.Equal(HttpStatusCode.BadRequest, refused);
@@ -155,6 +164,9 @@ public sealed class PreferencesTests : PagesTest
         Assert.Equal(HttpStatusCode.OK, deleted);
         Assert.Null(await GetAsync(id));
         Assert.Equal(HttpStatusCode.NotFound, (await Client.Http.GetAsync(path)).StatusCode);
+        await using var check = new NpgsqlConnection(Host.ConnectionString);
+        Assert.Equal(0, await check.ExecuteScalarAsync<int>("SELECT count(*) FROM digests WHERE subscriber_id = @id", new { id }));
+        Assert.Equal(3, await check.ExecuteScalarAsync<int>("SELECT count(*) FROM digests WHERE subscriber_id = @other", new { other }));
     }
 
     [Fact]

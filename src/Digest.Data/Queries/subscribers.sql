@@ -125,8 +125,8 @@ WHERE id = @id AND status = ANY(@from_statuses)
 RETURNING id;
 
 -- name: delete-subscriber
--- "Delete me": the person, their topics, digests and notices go (ON DELETE CASCADE). A suppression stays, as
--- it protects the address, not the person.
+-- "Delete me": the person, their topics and notices go (ON DELETE CASCADE), and their digests (a trigger:
+-- migration 0041). A suppression stays, as it protects the address, not the person.
 DELETE FROM subscribers WHERE id = @id;
 
 -- name: expire-unconfirmed-subscribers
