@@ -2,9 +2,6 @@
 -- The staging table a batch is COPYed into, one row per group of copies the code found to be one listing
 -- (grp numbers them, keys are all their identity keys, strongest first, id_kinds the kinds of id among them),
 -- and the listings each group's keys find. Private to the connection and emptied at each commit.
--- JIT is off for the transaction: the batch's statements are estimated costly but run in milliseconds,
--- and compiling them took longer than running them.
-SET LOCAL jit = off;
 CREATE TEMP TABLE IF NOT EXISTS listing_staging (
     grp bigint, keys text[] COLLATE "C", id_kinds text[], external_id text, url text, title text, summary text,
     authors text[], tags text[], published_at timestamptz, extras jsonb

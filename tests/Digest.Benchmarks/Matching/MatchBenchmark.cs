@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Dapper;
 using Digest.Core.Listings;
 using Digest.Core.Topics;
+using Digest.Data;
 using Digest.Data.Repositories;
 using Digest.Delivery;
 using Digest.Host.Startup;
@@ -78,6 +80,31 @@ public sealed partial class MatchBenchmark : IBenchmark
         context.Report($"naive, one query per subscriber ({slice:N0})", $"{naive:0.0} s → {naiveMillion:0} s for {people:N0} (extrapolated)");
         context.Report("ratio", $"{naiveMillion / seconds:0.0}× faster than one query per subscriber");
         await NextDayAsync(context, host, listingCount, random, titles, sentences, ct);
+        await JitAsync(context, host, ct);
+    }
+
+    /// <summary>
+    /// One shard's read of its people (the first 50,000 ids, after two days of digests), through our sessions (JIT
+    /// off) and through sessions with PostgreSQL's JIT on, three times each, alternating: why ours run without it.
+    /// </summary>
+    private static async Task JitAsync(BenchmarkContext context, IHost host, CancellationToken ct)
+    {
+        var catalog = host.Services.GetRequiredService<SqlCatalog>();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var days = new DigestDays(today.AddDays(-10), today.AddDays(-30));
+        var withJit = new NpgsqlConnectionStringBuilder(context.ConnectionString) { Options = "-c jit=on" }.ConnectionString;
+        await using var off = DataSourceFactory.Create(context.ConnectionString);
+        await using var on = DataSourceFactory.Create(withJit);
+        var times = new Dictionary<NpgsqlDataSource, List<double>> { [off] = [], [on] = [] };
+        for (var round = 0; round < 3; round++)
+            foreach (var source in new[] { off, on })
+            {
+                var watch = Stopwatch.StartNew();
+                await new PlanningRepository(source, catalog).PeopleAsync(days, new PersonRange(1, 50_000), ct).CountAsync(ct);
+                times[source].Add(watch.Elapsed.TotalSeconds);
+            }
+        static string Seconds(List<double> list) => string.Join(", ", list.Select(s => s.ToString("0.00", CultureInfo.InvariantCulture))) + " s";
+        context.Report("a shard's people read: JIT off (ours) / on", $"{Seconds(times[off])} / {Seconds(times[on])}");
     }
 
     /// <summary>
