@@ -1,6 +1,6 @@
 -- The outbox stops checking each new digest's person against subscribers. A foreign key checks every row a shard
 -- stores by locking its person's row (FOR KEY SHARE): planning a day dirtied every due person's row besides
--- writing their digest, and the check was a third of a shard's storing. A person's digests still go with them:
+-- writing their digest, and the check was a large part of a shard's storing. A person's digests still go with them:
 -- deleting people ("delete me", sign-ups never confirmed) deletes their digests in the same statement, as the
 -- cascade did. What the key also stopped, a digest stored for someone deleted in the moment between their shard
 -- reading them and storing, can now happen: that digest is never sent (the sender reads its person when it sends,
