@@ -10,7 +10,8 @@ namespace Digest.IntegrationTests;
 /// <summary>
 /// Planning in shards on worker processes (`digest run --role worker`), as an operator scales them: a cycle's shards
 /// spread over the workers, each person gets one digest whatever happens to a worker, a failing shard ends failed in
-/// the dashboard while the others' digests are sent, and a cycle with nobody due hands out no work.
+/// the dashboard while the others' digests are sent, a cycle with nobody due hands out no work, and learning waits
+/// for a cycle's shards.
 /// </summary>
 public sealed class ShardedPlanningTests(ITestOutputHelper output)
 {
@@ -201,6 +202,40 @@ public sealed class ShardedPlanningTests(ITestOutputHelper output)
         Assert.Equal(cycles, await ScalarAsync<long>(connectionString, "SELECT count(*) FROM planning_cycles"));
         Assert.Equal(0, await ScalarAsync<long>(connectionString, "SELECT count(*) FROM planning_shards"));
         Assert.Equal(0, await ScalarAsync<long>(connectionString, "SELECT count(*) FROM hangfire.job WHERE invocationdata::text LIKE '%PlanShardJob%'"));
+    }
+
+    [Fact]
+    public async Task Learning_waits_while_a_cycle_is_still_planning_and_is_enqueued_again_once_it_is_done()
+    {
+        using var sink = SmtpSink.Start();
+        var settings = await SettingsAsync(sink.Port, shardSize: 200);
+        var connectionString = settings["Database:ConnectionString"]!;
+        await Cli.RunAsync(settings, "migrate");
+        await SeedAsync(connectionString, 1_000);
+        const string learning = "SELECT count(*) FROM hangfire.job WHERE invocationdata::text LIKE '%LearnJob%'";
+        // The shards rank, then wait to store while this holds digests: the cycle stays open.
+        await using var holder = new NpgsqlConnection(connectionString);
+        await holder.OpenAsync();
+        var hold = await holder.BeginTransactionAsync();
+        await holder.ExecuteAsync("LOCK TABLE digests IN SHARE MODE", transaction: hold);
+        var workers = WorkerProcesses.Start(settings, 1);
+        long during;
+        try
+        {
+            await WaitAsync(connectionString, "SELECT count(*) FROM job_runs WHERE job = 'digest-plan' AND summary LIKE '%is still planning%'", 3,
+                TimeSpan.FromMinutes(2));
+            during = await ScalarAsync<long>(connectionString, learning);
+            await hold.RollbackAsync();
+            await WaitForFirstCycleAsync(connectionString, TimeSpan.FromMinutes(2));
+            await WaitAsync(connectionString, learning, during + 1, TimeSpan.FromMinutes(1));
+        }
+        finally
+        {
+            await WorkerProcesses.StopAsync(workers);
+        }
+        // Once, when the cycle started; not again at each planning run that found it still open.
+        Assert.Equal(1, during);
+        await AssertOneDigestEachAsync(connectionString, 1_000);
     }
 
     private static async Task<(string Node, long[] Shards)> RunningShardsOfOneNodeAsync(string connectionString)

@@ -9,7 +9,8 @@ namespace Digest.Host.Jobs;
 /// <summary>
 /// Starts a planning cycle (one node at a time: the planner's own lock) and enqueues one <see cref="PlanShardJob"/> per
 /// shard on the planning queue, for any worker; then the learning job. While the cycle before still has shards open it
-/// starts none, and enqueues again only the shards whose enqueue was lost.
+/// starts none, enqueues again only the shards whose enqueue was lost, and leaves learning for later: the learning
+/// run reads the outbox's filling day and would take the cores the shards need.
 /// </summary>
 public sealed class PlanJob(JobRunner runner, DigestPlanner planner, PlanningRepository planning, IBackgroundJobClient jobs)
 {
@@ -27,8 +28,8 @@ public sealed class PlanJob(JobRunner runner, DigestPlanner planner, PlanningRep
             var job = jobs.Enqueue<PlanShardJob>(PlanShardJob.Queue, j => j.RunAsync(shard, null, CancellationToken.None));
             await planning.SetShardJobAsync(shard, job, token);
         }
-        // Learning runs beside the shards, in a job of its own: sending never waits for it.
-        jobs.Enqueue<LearnJob>(j => j.RunAsync(null, CancellationToken.None));
+        // Learning runs in a job of its own (sending never waits for it), between cycles' planning, never during it.
+        if (cycle.WaitingFor is null) jobs.Enqueue<LearnJob>(j => j.RunAsync(null, CancellationToken.None));
         return cycle.WaitingFor is { } open
             ? $"cycle {open} is still planning; {cycle.Shards.Length} of its shard(s) enqueued again"
             : cycle.CycleId is { } id
