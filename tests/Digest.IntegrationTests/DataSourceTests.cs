@@ -4,17 +4,23 @@ using Npgsql;
 
 namespace Digest.IntegrationTests;
 
-/// <summary>The sessions every Digest process opens: PostgreSQL's JIT off, unless the operator's connection string sets it.</summary>
+/// <summary>
+/// The sessions every Digest process opens: PostgreSQL's JIT and parallel query off, unless the operator's connection
+/// string sets them.
+/// </summary>
 public sealed class DataSourceTests
 {
     [Fact]
-    public async Task Our_sessions_run_without_jit_unless_the_connection_string_says_otherwise()
+    public async Task Our_sessions_run_without_jit_or_parallel_query_unless_the_connection_string_says_otherwise()
     {
         var connectionString = await TestPostgres.CreateDatabaseAsync();
 
         Assert.Equal("off", await ShowAsync(connectionString, "jit"));
-        var operators = new NpgsqlConnectionStringBuilder(connectionString) { Options = "-c jit=on -c work_mem=8MB" }.ConnectionString;
+        Assert.Equal("0", await ShowAsync(connectionString, "max_parallel_workers_per_gather"));
+        var operators = new NpgsqlConnectionStringBuilder(connectionString)
+            { Options = "-c jit=on -c max_parallel_workers_per_gather=3 -c work_mem=8MB" }.ConnectionString;
         Assert.Equal("on", await ShowAsync(operators, "jit"));
+        Assert.Equal("3", await ShowAsync(operators, "max_parallel_workers_per_gather"));
         Assert.Equal("8MB", await ShowAsync(operators, "work_mem"));
         Assert.Equal("digest", await ShowAsync(connectionString, "application_name"));
     }

@@ -46,6 +46,14 @@ public sealed class ShardBenchmark : IBenchmark
                 await PlanAsync(context, port, workers, shardSize, also, limit: null, ct));
             await ForgetPlanningAsync(context.ConnectionString);
         }
+        // The first layout with PostgreSQL's parallel query on in the workers' sessions (the server's default of two
+        // processes a query; ours run without), when asked: --also-parallel 1.
+        if (context.Option("--also-parallel", 0) == 1)
+        {
+            Report(context, $"{workers} workers, shards of {shardSize:N0}, {atOnce} at once, parallel query on",
+                await PlanAsync(context, port, workers, shardSize, atOnce, limit: null, ct, "-c max_parallel_workers_per_gather=2"));
+            await ForgetPlanningAsync(context.ConnectionString);
+        }
         var limit = (context.Option("--limit-mb", 1024) * 1024L * 1024, TimeSpan.FromMinutes(context.Option("--limit-minutes", 10)));
         // One node as a single installation plans by default: the same shards, on one worker (--node 0: not run).
         Outcome? node = null;
@@ -99,9 +107,11 @@ public sealed class ShardBenchmark : IBenchmark
         double[] ShardSeconds, double[] PlannedAfter, string? StoppedAt);
 
     private static async Task<Outcome> PlanAsync(BenchmarkContext context, int relayPort, int count, int shardSize, int atOnce,
-        (long Bytes, TimeSpan Time)? limit, CancellationToken ct)
+        (long Bytes, TimeSpan Time)? limit, CancellationToken ct, string? sessionOptions = null)
     {
-        var settings = Settings(context.ConnectionString, relayPort, shardSize);
+        var workersDatabase = sessionOptions is null ? context.ConnectionString
+            : new NpgsqlConnectionStringBuilder(context.ConnectionString) { Options = sessionOptions }.ConnectionString;
+        var settings = Settings(workersDatabase, relayPort, shardSize);
         settings["Planning:ShardsAtOnce"] = atOnce.ToString(CultureInfo.InvariantCulture);
         // --workstation-gc 1: the workers' garbage collector in workstation mode (server mode is ASP.NET Core's default).
         if (context.Option("--workstation-gc", 0) == 1) settings["DOTNET_gcServer"] = "0";
