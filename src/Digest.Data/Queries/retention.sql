@@ -101,11 +101,12 @@ WHERE t.id IN (
 -- What the main tables take on disk, indexes and TOAST included, and the whole database: for the retention
 -- job's summary and the retention benchmark. A partitioned table (digests) is the sum of its partitions: the
 -- table itself holds nothing.
-SELECT c.relname AS name, sum(pg_total_relation_size(t.relid))::bigint AS bytes
-FROM pg_class c CROSS JOIN LATERAL pg_partition_tree(c.oid) t
+SELECT c.relname AS name,
+       CASE WHEN c.relkind = 'p' THEN (SELECT sum(pg_total_relation_size(t.relid)) FROM pg_partition_tree(c.oid) t)::bigint
+            ELSE pg_total_relation_size(c.oid) END AS bytes
+FROM pg_class c
 WHERE c.relname IN ('listings', 'digests', 'planning_cycles', 'notices', 'job_runs', 'source_runs', 'topics', 'forgotten_listings')
   AND c.relnamespace = 'public'::regnamespace
-GROUP BY c.relname
 UNION ALL
 SELECT 'database', pg_database_size(current_database())
 ORDER BY 1;
