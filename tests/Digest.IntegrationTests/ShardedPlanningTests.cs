@@ -32,6 +32,16 @@ public sealed class ShardedPlanningTests(ITestOutputHelper output)
         return settings;
     }
 
+    /// <summary>A migrated database of its own with <paramref name="people"/> seeded (see SeedAsync), and the workers' settings.</summary>
+    private static async Task<(Dictionary<string, string?> Settings, string ConnectionString)> SeededAsync(int smtpPort, int shardSize, int people)
+    {
+        var settings = await SettingsAsync(smtpPort, shardSize);
+        var connectionString = settings["Database:ConnectionString"]!;
+        await Cli.RunAsync(settings, "migrate");
+        await SeedAsync(connectionString, people);
+        return (settings, connectionString);
+    }
+
     private static async Task<T> ScalarAsync<T>(string connectionString, string sql, object? args = null)
     {
         await using var db = new NpgsqlConnection(connectionString);
@@ -64,10 +74,7 @@ public sealed class ShardedPlanningTests(ITestOutputHelper output)
     {
         const int people = 30_000;
         using var sink = SmtpSink.Start();
-        var settings = await SettingsAsync(sink.Port, shardSize: 1_000);
-        var connectionString = settings["Database:ConnectionString"]!;
-        await Cli.RunAsync(settings, "migrate");
-        await SeedAsync(connectionString, people);
+        var (settings, connectionString) = await SeededAsync(sink.Port, shardSize: 1_000, people);
         var workers = WorkerProcesses.Start(settings, 3);
         try
         {
@@ -181,10 +188,7 @@ public sealed class ShardedPlanningTests(ITestOutputHelper output)
     public async Task A_cycle_with_nobody_due_enqueues_nothing()
     {
         using var sink = SmtpSink.Start();
-        var settings = await SettingsAsync(sink.Port, shardSize: 500);
-        var connectionString = settings["Database:ConnectionString"]!;
-        await Cli.RunAsync(settings, "migrate");
-        await SeedAsync(connectionString, 1_000);
+        var (settings, connectionString) = await SeededAsync(sink.Port, shardSize: 500, 1_000);
         // Everyone confirmed just now: their first send time is tomorrow's.
         await using (var db = new NpgsqlConnection(connectionString)) await db.ExecuteAsync("UPDATE subscribers SET confirmed_at = now()");
         var cycles = await ScalarAsync<long>(connectionString, "SELECT count(*) FROM planning_cycles");
@@ -208,10 +212,7 @@ public sealed class ShardedPlanningTests(ITestOutputHelper output)
     public async Task Learning_waits_while_a_cycle_is_still_planning_and_is_enqueued_again_once_it_is_done()
     {
         using var sink = SmtpSink.Start();
-        var settings = await SettingsAsync(sink.Port, shardSize: 200);
-        var connectionString = settings["Database:ConnectionString"]!;
-        await Cli.RunAsync(settings, "migrate");
-        await SeedAsync(connectionString, 1_000);
+        var (settings, connectionString) = await SeededAsync(sink.Port, shardSize: 200, 1_000);
         const string learning = "SELECT count(*) FROM hangfire.job WHERE invocationdata::text LIKE '%LearnJob%'";
         // The shards rank, then wait to store while this holds digests: the cycle stays open.
         await using var holder = new NpgsqlConnection(connectionString);
