@@ -6,8 +6,9 @@ namespace Digest.Host.Jobs;
 
 /// <summary>
 /// Trains the reader models of the people with a new signal or a digest newly old enough to count what they
-/// skipped (see ProfileLearner). Enqueued by the planning job when no cycle is still planning, as a job of its own, so learning never holds up
-/// planning or sending; the next cycle ranks with it. One run at a time across nodes (JobRunner's lock).
+/// skipped (see ProfileLearner). Enqueued by the planning job when no cycle is still planning, as a job of its own,
+/// so learning never holds up planning or sending; the next cycle ranks with it. One run at a time across nodes
+/// (JobRunner's lock).
 /// </summary>
 public sealed class LearnJob(JobRunner runner, ProfileLearner learner)
 {
