@@ -100,11 +100,8 @@ public sealed class ShardedPlanningTests(ITestOutputHelper output)
     {
         const int people = 6_000;
         using var sink = SmtpSink.Start();
-        var settings = await SettingsAsync(sink.Port, shardSize: 200);
+        var (settings, connectionString) = await SeededAsync(sink.Port, shardSize: 200, people);
         settings["Scheduling:InvisibilitySeconds"] = "10";
-        var connectionString = settings["Database:ConnectionString"]!;
-        await Cli.RunAsync(settings, "migrate");
-        await SeedAsync(connectionString, people);
         // Shards rank, then wait to store while this holds digests: each worker is caught mid-shard.
         await using var holder = new NpgsqlConnection(connectionString);
         await holder.OpenAsync();
@@ -142,11 +139,8 @@ public sealed class ShardedPlanningTests(ITestOutputHelper output)
     {
         const int people = 3_000;
         using var sink = SmtpSink.Start();
-        var settings = await SettingsAsync(sink.Port, shardSize: 500);
+        var (settings, connectionString) = await SeededAsync(sink.Port, shardSize: 500, people);
         settings["Scheduling:RetryAttempts"] = "0";
-        var connectionString = settings["Database:ConnectionString"]!;
-        await Cli.RunAsync(settings, "migrate");
-        await SeedAsync(connectionString, people);
         var broken = await ScalarAsync<long>(connectionString, "SELECT min(id) + 1200 FROM subscribers");
         await using (var db = new NpgsqlConnection(connectionString))
             await db.ExecuteAsync($"""

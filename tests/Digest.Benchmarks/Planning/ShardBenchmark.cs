@@ -39,21 +39,17 @@ public sealed class ShardBenchmark : IBenchmark
         Report(context, $"{workers} workers, shards of {shardSize:N0}, {atOnce} at once", sharded);
         context.Report("  the day's digests on disk", await DaySizeAsync(context.ConnectionString));
         await ForgetPlanningAsync(context.ConnectionString);
-        // Another layout on the same data, when asked: --also-at-once N.
-        if (context.Option("--also-at-once", 0) is > 0 and var also)
+        // Other layouts on the same data, when asked: --also-at-once N; --also-parallel 1, the first layout with
+        // PostgreSQL's parallel query on in the workers' sessions (the server's default of two processes a query; ours
+        // run without).
+        async Task AlsoAsync(string label, int at, string? sessionOptions)
         {
-            Report(context, $"{workers} workers, shards of {shardSize:N0}, {also} at once",
-                await PlanAsync(context, port, workers, shardSize, also, limit: null, ct));
+            Report(context, $"{workers} workers, shards of {shardSize:N0}, {at} at once{label}",
+                await PlanAsync(context, port, workers, shardSize, at, limit: null, ct, sessionOptions));
             await ForgetPlanningAsync(context.ConnectionString);
         }
-        // The first layout with PostgreSQL's parallel query on in the workers' sessions (the server's default of two
-        // processes a query; ours run without), when asked: --also-parallel 1.
-        if (context.Option("--also-parallel", 0) == 1)
-        {
-            Report(context, $"{workers} workers, shards of {shardSize:N0}, {atOnce} at once, parallel query on",
-                await PlanAsync(context, port, workers, shardSize, atOnce, limit: null, ct, "-c max_parallel_workers_per_gather=2"));
-            await ForgetPlanningAsync(context.ConnectionString);
-        }
+        if (context.Option("--also-at-once", 0) is > 0 and var also) await AlsoAsync("", also, null);
+        if (context.Option("--also-parallel", 0) == 1) await AlsoAsync(", parallel query on", atOnce, "-c max_parallel_workers_per_gather=2");
         var limit = (context.Option("--limit-mb", 1024) * 1024L * 1024, TimeSpan.FromMinutes(context.Option("--limit-minutes", 10)));
         // One node as a single installation plans by default: the same shards, on one worker (--node 0: not run).
         Outcome? node = null;
