@@ -75,7 +75,9 @@ public sealed class ShardBenchmark : IBenchmark
             FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
             WHERE i.inhparent = 'digests'::regclass ORDER BY pg_total_relation_size(c.oid) DESC LIMIT 1
             """);
-        return $"{table}: {bytes / 1048576.0:N0} MB for about {rows:N0} digests ({(double)bytes / Math.Max(1, rows):0} bytes each)";
+        // reltuples is -1 until the partition is first analyzed (a small run ends before autovacuum gets to it).
+        return rows < 0 ? $"{table}: {bytes / 1048576.0:N0} MB (not yet analyzed: no digest count)"
+            : $"{table}: {bytes / 1048576.0:N0} MB for about {rows:N0} digests ({(double)bytes / Math.Max(1, rows):0} bytes each)";
     }
 
     private static async Task SeedAsync(BenchmarkContext context, int people, int learned, CancellationToken ct)
